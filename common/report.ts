@@ -1,0 +1,82 @@
+// The connectivity report: what the page shows, what "Download JSON" saves, what tests read from
+// `<pre data-testid="report-json">`. Documented in docs/report-format.md. Times are ms since the epoch
+// unless a field says otherwise.
+
+export const REPORT_VERSION = 1;
+
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+export interface ReportCandidate {
+  id: string;
+  type: CandidateType;
+  protocol: 'udp' | 'tcp';
+  address: string | null;
+  port: number | null;
+  priority: number | null;
+  /** For relay candidates: how the browser reaches the TURN server ('udp' | 'tcp' | 'tls'). */
+  relayProtocol: string | null;
+  /** STUN/TURN server URL that produced this candidate (local candidates only). */
+  url: string | null;
+  /** ms since the test started (local: gathered; remote: received). */
+  at: number | null;
+}
+
+export interface ReportPair {
+  id: string;
+  localId: string;
+  remoteId: string;
+  state: string;
+  nominated: boolean;
+  requestsSent: number;
+  responsesReceived: number;
+  currentRtt: number | null;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export type PathKind = 'direct-lan' | 'direct-public' | 'p2p-nat' | 'relay-udp' | 'relay-tcp' | 'relay-tls' | 'none';
+
+export const PATH_LABELS: Record<PathKind, string> = {
+  'direct-lan': 'direct (same network)',
+  'direct-public': 'direct (public addresses)',
+  'p2p-nat': 'peer-to-peer through NAT',
+  'relay-udp': 'relayed via TURN (UDP)',
+  'relay-tcp': 'relayed via TURN (TCP)',
+  'relay-tls': 'relayed via TURN (TLS)',
+  none: 'no path',
+};
+
+export interface SelectedPairChange {
+  /** ms since the test started. */
+  at: number;
+  localType: CandidateType;
+  remoteType: CandidateType;
+  local: string;
+  remote: string;
+  path: PathKind;
+}
+
+export interface ConnectivityReport {
+  version: typeof REPORT_VERSION;
+  roomId: string;
+  createdAt: number;
+  relayOnly: boolean;
+  peerState: 'waiting' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'peer-left';
+  path: {
+    kind: PathKind;
+    label: string;
+    /** True once the selected pair has held for `settleMs`. */
+    settled: boolean;
+    settleMs: number;
+  };
+  selectedPair: { local: ReportCandidate; remote: ReportCandidate; currentRtt: number | null } | null;
+  selectedPairHistory: SelectedPairChange[];
+  localCandidates: ReportCandidate[];
+  remoteCandidates: ReportCandidate[];
+  pairs: ReportPair[];
+  rtt: { samples: { at: number; rtt: number }[]; min: number | null; avg: number | null; max: number | null };
+  /** ms since the test started (peer joined) for each milestone; null until reached. */
+  timings: { peerJoined: number | null; firstCandidate: number | null; connected: number | null; pathSettled: number | null };
+  iceServers: { urls: string[] }[];
+  errors: { at: number; source: string; code: number | string | null; message: string }[];
+}

@@ -1,0 +1,44 @@
+// `npm start` entry: one process serving the page, /ws signaling, the API and the bundled STUN/TURN server.
+import { networkInterfaces } from 'node:os';
+import { ConfigError } from './config';
+import { startApp } from './app';
+
+async function main(): Promise<void> {
+  const app = await startApp(process.env);
+  const { host } = app.config;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const lines = [`p2pcheck is running: open http://${shown}:${app.httpPort}/`];
+  if (host === '0.0.0.0' || host === '::') {
+    for (const addrs of Object.values(networkInterfaces())) {
+      for (const a of addrs ?? []) {
+        if (!a.internal && a.family === 'IPv4') lines.push(`  on your network: http://${a.address}:${app.httpPort}/`);
+      }
+    }
+  }
+  if (app.turn) {
+    lines.push(`STUN/TURN on UDP${app.turn.tcpPort ? '+TCP' : ''} port ${app.turn.udpPort}${app.turn.tlsPort ? `, TLS port ${app.turn.tlsPort}` : ''}`);
+    if (app.secretGenerated) lines.push('TURN_SECRET not set: generated a random one for this run (set TURN_SECRET to keep credentials valid across restarts).');
+  }
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    app.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || (err instanceof Error && /must|invalid/i.test(err.message))) {
+    console.error(`p2pcheck: configuration error: ${err.message}`);
+  } else {
+    console.error('p2pcheck failed to start:', err);
+  }
+  process.exit(1);
+});

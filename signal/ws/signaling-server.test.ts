@@ -1,0 +1,131 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../common/messages';
+import { SignalingServer } from './signaling-server';
+
+const ROOM = 'roomroomroomroomroom01';
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+  cleanup = [];
+});
+
+async function startServer(opts: Partial<ConstructorParameters<typeof SignalingServer>[0]> = {}) {
+  const signaling = new SignalingServer({ heartbeatMs: 60000, logger: pino({ level: 'silent' }), ...opts });
+  const http: Server = createServer();
+  http.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  cleanup.push(async () => {
+    await signaling.close();
+    await new Promise((r) => http.close(r));
+  });
+  return { signaling, url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws` };
+}
+
+/** A test client that queues what it receives. */
+async function connect(url: string) {
+  const ws = new WebSocket(url);
+  const inbox: ServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data) => {
+    inbox.push(JSON.parse(String(data)) as ServerMessage);
+    waiters.splice(0).forEach((w) => w());
+  });
+  await once(ws, 'open');
+  cleanup.push(async () => ws.close());
+  return {
+    ws,
+    send: (msg: unknown) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
+    async next(): Promise<ServerMessage> {
+      while (inbox.length === 0) await new Promise<void>((r) => waiters.push(r));
+      return inbox.shift()!;
+    },
+  };
+}
+
+describe('SignalingServer over a real socket', () => {
+  it('relays an offer between the two peers of a room', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    a.send({ type: 'join', roomId: ROOM });
+    expect(await a.next()).toMatchObject({ type: 'joined', peers: [] });
+    const b = await connect(url);
+    b.send({ type: 'join', roomId: ROOM });
+    const joined = await b.next();
+    expect(joined).toMatchObject({ type: 'joined' });
+    expect(await a.next()).toMatchObject({ type: 'peer-joined' });
+    b.send({ type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await a.next()).toMatchObject({ type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } });
+  });
+
+  it('answers malformed and oversized messages with an error and keeps serving the socket', async () => {
+    const { url, signaling } = await startServer();
+    const a = await connect(url);
+    a.send('this is not json');
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'malformed' });
+    a.send({ type: 'join', roomId: '../../etc/passwd' });
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'malformed' });
+    a.send(JSON.stringify({ type: 'peer-info', info: { x: 'y'.repeat(MAX_MESSAGE_BYTES) } }));
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'too-large' });
+    a.ws.send(Buffer.from([1, 2, 3]));
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'malformed' });
+    a.send({ type: 'ping', ts: 42 });
+    expect(await a.next()).toEqual({ type: 'pong', ts: 42 });
+    expect(signaling.counters().rejected).toBe(4);
+  });
+
+  it('closes a socket that sends a frame beyond the hard payload cap, and the server goes on', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    const closed = once(a.ws, 'close');
+    a.send('x'.repeat(MAX_MESSAGE_BYTES * 2 + 10));
+    const [code] = await closed;
+    expect(code).toBe(1009);
+    const b = await connect(url);
+    b.send({ type: 'ping', ts: 1 });
+    expect(await b.next()).toEqual({ type: 'pong', ts: 1 });
+  });
+
+  it('rate-limits a flooding socket', async () => {
+    const { url } = await startServer({ rate: { perSecond: 1, burst: 5 } });
+    const a = await connect(url);
+    for (let i = 0; i < 8; i++) a.send({ type: 'ping', ts: i });
+    const replies = [];
+    for (let i = 0; i < 8; i++) replies.push(await a.next());
+    expect(replies.filter((m) => m.type === 'pong')).toHaveLength(5);
+    expect(replies.filter((m) => m.type === 'error' && m.code === 'rate-limited')).toHaveLength(3);
+  });
+
+  it('announces to the other peer when a peer disconnects', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    a.send({ type: 'join', roomId: ROOM });
+    await a.next();
+    const b = await connect(url);
+    b.send({ type: 'join', roomId: ROOM });
+    await b.next();
+    await a.next();
+    b.ws.close();
+    expect(await a.next()).toMatchObject({ type: 'peer-left', reason: 'disconnected' });
+  });
+
+  it('drops a socket that stops answering heartbeats and tells its peer', async () => {
+    const { url, signaling } = await startServer({ heartbeatMs: 100 });
+    const a = await connect(url);
+    a.send({ type: 'join', roomId: ROOM });
+    await a.next();
+    const b = await connect(url);
+    b.send({ type: 'join', roomId: ROOM });
+    await b.next();
+    await a.next();
+    // A dead peer: its TCP connection stays open but it reads nothing, so it never answers a ping.
+    (b.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    expect(await a.next()).toMatchObject({ type: 'peer-left', peerId: expect.any(String) });
+    expect(signaling.counters().sockets).toBe(1);
+  });
+});

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{common,signal,turn,web,scripts,bench}/**/*.test.{ts,tsx}', 'e2e/**/*.unit.test.ts'],
+    exclude: ['node_modules/**', 'dist/**'],
+    testTimeout: 20000,
+  },
+});
