@@ -1,0 +1,178 @@
+// Builds and removes the NAT lab (network namespaces, veths, bridges, iptables) described by lab-topology.ts.
+// Idempotent: `labUp()` first removes every leftover object with the lab prefix (a crashed run), `labDown()`
+// removes them all. Needs root, iproute2 and iptables; `labPreflight()` says why not, in one line.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { LAB, LAB_PREFIX, type LabHost } from './lab-topology.ts';
+import { RECENT_LIST, routerRules } from './lab-router-rules.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
+
+export class LabCommandError extends Error {
+  override readonly name = 'LabCommandError';
+}
+
+/** Runs a command; throws LabCommandError carrying its stderr. */
+export function run(cmd: string, args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input });
+  } catch (err) {
+    if (opts.allowFail) return '';
+    const e = err as { stderr?: string; message: string };
+    throw new LabCommandError(`${cmd} ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+  }
+}
+
+export function inNs(ns: string, cmd: string, args: string[], opts: { allowFail?: boolean } = {}): string {
+  return run('ip', ['netns', 'exec', ns, cmd, ...args], opts);
+}
+
+function which(cmd: string): boolean {
+  return run('sh', ['-c', `command -v ${cmd}`], { allowFail: true }).trim() !== '';
+}
+
+/** Null when the lab can be built here, otherwise a one-line reason to skip. */
+export function labPreflight(): string | null {
+  if (process.platform !== 'linux') return `NAT lab needs Linux network namespaces (platform is ${process.platform})`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'NAT lab needs root (network namespaces, iptables)';
+  for (const cmd of ['ip', 'iptables']) if (!which(cmd)) return `NAT lab needs ${cmd} (apt-get install iproute2 iptables)`;
+  if (!existsSync(CHROMIUM)) return `NAT lab needs Chromium at ${CHROMIUM}`;
+  return null;
+}
+
+export function labNamespaces(): string[] {
+  return run('ip', ['netns', 'list'])
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name.startsWith(LAB_PREFIX));
+}
+
+/** Kills what still runs inside our namespaces (by pid), deletes them and our temp files. */
+export function labDown(): void {
+  for (const ns of labNamespaces()) {
+    const pids = run('ip', ['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean);
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    run('ip', ['netns', 'del', ns], { allowFail: true });
+  }
+  for (const entry of readdirSync(tmpdir())) {
+    if (entry.startsWith(LAB_PREFIX)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  const left = labNamespaces();
+  if (left.length > 0) throw new LabCommandError(`could not remove namespaces: ${left.join(', ')}`);
+}
+
+function addNamespace(ns: string): void {
+  run('ip', ['netns', 'add', ns]);
+  // IPv6 off before any interface exists, so nothing in the lab gathers or leaks IPv6.
+  inNs(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+  run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+}
+
+function ipIn(ns: string, ...args: string[]): void {
+  run('ip', ['-n', ns, ...args]);
+}
+
+/** veth pair with one end in each namespace. */
+function addVeth(nsA: string, nameA: string, nsB: string, nameB: string): void {
+  run('ip', ['link', 'add', nameA, 'netns', nsA, 'type', 'veth', 'peer', 'name', nameB, 'netns', nsB]);
+}
+
+function buildInternet(): void {
+  const ns = LAB.internetNs;
+  addNamespace(ns);
+  ipIn(ns, 'link', 'add', 'br0', 'type', 'bridge');
+  ipIn(ns, 'link', 'set', 'br0', 'up');
+  ipIn(ns, 'addr', 'add', `${LAB.server.primary}/24`, 'dev', 'br0');
+  ipIn(ns, 'addr', 'add', `${LAB.server.alternate}/32`, 'dev', 'br0');
+  // The real internet drops packets to private addresses silently; without a default route a relay's send
+  // to a peer's private host candidate fails with ENETUNREACH (issue 4 measured pairs failing from that).
+  ipIn(ns, 'link', 'add', 'drop0', 'type', 'dummy');
+  ipIn(ns, 'link', 'set', 'drop0', 'up');
+  ipIn(ns, 'route', 'add', 'default', 'dev', 'drop0');
+}
+
+function attachToInternet(ns: string, ifName: string, portName: string, address: string): void {
+  addVeth(ns, ifName, LAB.internetNs, portName);
+  ipIn(LAB.internetNs, 'link', 'set', portName, 'master', 'br0', 'up');
+  ipIn(ns, 'addr', 'add', `${address}/24`, 'dev', ifName);
+  ipIn(ns, 'link', 'set', ifName, 'up');
+  ipIn(ns, 'route', 'add', 'default', 'via', LAB.server.primary);
+}
+
+export function labUp(): void {
+  const reason = labPreflight();
+  if (reason) throw new LabCommandError(reason);
+  labDown();
+  buildInternet();
+  let port = 0;
+  for (const router of LAB.routers) {
+    port += 1;
+    addNamespace(router.ns);
+    inNs(router.ns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    attachToInternet(router.ns, 'wan0', `p${port}`, router.wanAddress);
+    ipIn(router.ns, 'link', 'add', 'lan0', 'type', 'bridge');
+    ipIn(router.ns, 'addr', 'add', `${router.lanPrefix}.1/24`, 'dev', 'lan0');
+    ipIn(router.ns, 'link', 'set', 'lan0', 'up');
+    const hosts = LAB.hosts.filter((h) => h.router === router.ns);
+    hosts.forEach((host, i) => {
+      addNamespace(host.ns);
+      addVeth(host.ns, 'eth0', router.ns, `h${i}`);
+      ipIn(router.ns, 'link', 'set', `h${i}`, 'master', 'lan0', 'up');
+      ipIn(host.ns, 'addr', 'add', `${host.address}/24`, 'dev', 'eth0');
+      ipIn(host.ns, 'link', 'set', 'eth0', 'up');
+      ipIn(host.ns, 'route', 'add', 'default', 'via', host.gateway);
+    });
+    const first = hosts[0];
+    if (!first) throw new LabCommandError(`router ${router.name} has no host`);
+    for (const rule of routerRules(router, first.address)) inNs(router.ns, 'iptables', ['-w', ...rule]);
+  }
+  for (const host of LAB.hosts.filter((h) => h.router === null)) {
+    port += 1;
+    addNamespace(host.ns);
+    attachToInternet(host.ns, 'eth0', `p${port}`, host.address);
+  }
+  writeChromiumWrappers();
+}
+
+/** One executable per host that runs Chromium inside the host's namespace (Playwright's executablePath). */
+export function writeChromiumWrappers(): void {
+  mkdirSync(WRAPPER_DIR, { recursive: true });
+  for (const host of LAB.hosts) {
+    const path = chromiumWrapper(host);
+    writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
+    chmodSync(path, 0o755);
+  }
+}
+
+export function chromiumWrapper(host: LabHost): string {
+  return join(WRAPPER_DIR, `${host.name}.sh`);
+}
+
+/** Forgets the restricted-cone routers' "recently contacted" lists, so one test's traffic cannot open the
+ * filter for the next. (Conntrack entries time out by themselves and are tied to random browser ports.) */
+export function clearRestrictedLists(): void {
+  for (const router of LAB.routers.filter((r) => r.kind === 'restricted')) {
+    run('ip', ['netns', 'exec', router.ns, 'sh', '-c', `[ -e /proc/net/xt_recent/${RECENT_LIST} ] && echo / > /proc/net/xt_recent/${RECENT_LIST} || true`]);
+  }
+}
+
+/** Quick self-check: every host reaches the server's primary address (ICMP), IPv6 is off everywhere. */
+export function labSmokeCheck(): string[] {
+  const problems: string[] = [];
+  for (const host of LAB.hosts) {
+    const ping = run('ip', ['netns', 'exec', host.ns, 'ping', '-c1', '-W2', LAB.server.primary], { allowFail: true });
+    if (!/1 received/.test(ping)) problems.push(`${host.name}: cannot ping ${LAB.server.primary}`);
+    const v6 = run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim();
+    if (v6 !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
+  }
+  return problems;
+}

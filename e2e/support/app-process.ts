@@ -1,0 +1,60 @@
+// Starts p2pcheck (`signal/main.ts`) as a child process, inside a test namespace when one is given,
+// and stops it again. Readiness = the "p2pcheck is running" line the server prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface AppProcess {
+  baseURL: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startAppProcess(opts: { ns?: string; host: string; env?: Record<string, string> }): Promise<AppProcess> {
+  const env = {
+    ...process.env,
+    HOST: opts.ns ? '0.0.0.0' : '127.0.0.1',
+    PORT: opts.ns ? '8080' : '0',
+    TURN_LISTEN: opts.ns ? '0.0.0.0' : '127.0.0.1',
+    TURN_PORT: opts.ns ? '3478' : '0',
+    TURN_ALT_PORT: opts.ns ? '3479' : '0',
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  };
+  const cmd = [process.execPath, '--import', 'tsx', 'signal/main.ts'];
+  const child: ChildProcess = opts.ns
+    ? spawn('ip', ['netns', 'exec', opts.ns, ...cmd], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += String(d)));
+  child.stderr!.on('data', (d) => (output += String(d)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`p2pcheck did not start within 20 s:\n${output}`)), 20000);
+    const check = () => {
+      const m = /open http:\/\/[^:]+:(\d+)\//.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`p2pcheck exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    baseURL: `http://${opts.host}:${port}`,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
