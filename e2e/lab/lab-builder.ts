@@ -1,12 +1,12 @@
 // Builds and removes the NAT lab (network namespaces, veths, bridges, iptables) described by lab-topology.ts.
 // Idempotent: `labUp()` first removes every leftover object with the lab prefix (a crashed run), `labDown()`
 // removes them all. Needs root, iproute2 and iptables; `labPreflight()` says why not, in one line.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { LAB, LAB_PREFIX, type LabHost } from './lab-topology.ts';
-import { RECENT_LIST, routerRules } from './lab-router-rules.ts';
+import { LAB, LAB_PREFIX, type LabHost } from './lab-topology';
+import { RECENT_LIST, routerRules } from './lab-router-rules';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
@@ -95,8 +95,11 @@ function buildInternet(): void {
   ipIn(ns, 'addr', 'add', `${LAB.server.alternate}/32`, 'dev', 'br0');
   // The real internet drops packets to private addresses silently; without a default route a relay's send
   // to a peer's private host candidate fails with ENETUNREACH (issue 4 measured pairs failing from that).
-  ipIn(ns, 'link', 'add', 'drop0', 'type', 'dummy');
-  ipIn(ns, 'link', 'set', 'drop0', 'up');
+  // A veth whose far end is unused (no dummy module on every kernel); ARP off so sends never wait on a
+  // neighbor and never report "host unreachable": the packets just vanish.
+  ipIn(ns, 'link', 'add', 'drop0', 'type', 'veth', 'peer', 'name', 'drop1');
+  ipIn(ns, 'link', 'set', 'drop0', 'arp', 'off', 'up');
+  ipIn(ns, 'link', 'set', 'drop1', 'up');
   ipIn(ns, 'route', 'add', 'default', 'dev', 'drop0');
 }
 
@@ -165,14 +168,28 @@ export function clearRestrictedLists(): void {
   }
 }
 
-/** Quick self-check: every host reaches the server's primary address (ICMP), IPv6 is off everywhere. */
-export function labSmokeCheck(): string[] {
+/** Quick self-check: every host reaches the server's primary address over TCP (through its NAT), has a
+ * default route (Chromium gathers nothing without one), and has no IPv6 address. */
+export async function labSmokeCheck(): Promise<string[]> {
   const problems: string[] = [];
-  for (const host of LAB.hosts) {
-    const ping = run('ip', ['netns', 'exec', host.ns, 'ping', '-c1', '-W2', LAB.server.primary], { allowFail: true });
-    if (!/1 received/.test(ping)) problems.push(`${host.name}: cannot ping ${LAB.server.primary}`);
-    const v6 = run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim();
-    if (v6 !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
+  const port = 7999;
+  const listener = spawn('ip', ['netns', 'exec', LAB.internetNs, process.execPath, '-e',
+    `require('net').createServer((s) => s.end('ok')).listen(${port}, '${LAB.server.primary}', () => console.log('ready'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      listener.stdout.once('data', () => resolve());
+      listener.once('exit', () => reject(new LabCommandError('smoke-check listener exited')));
+    });
+    for (const host of LAB.hosts) {
+      const out = run('ip', ['netns', 'exec', host.ns, process.execPath, '-e',
+        `const s = require('net').connect(${port}, '${LAB.server.primary}'); s.setTimeout(2000, () => process.exit(3)); s.on('data', (d) => { process.stdout.write(String(d)); process.exit(0); }); s.on('error', () => process.exit(4));`], { allowFail: true });
+      if (out !== 'ok') problems.push(`${host.name}: no TCP connection to ${LAB.server.primary}:${port}`);
+      if (!/^default /m.test(run('ip', ['-n', host.ns, 'route'], { allowFail: true }))) problems.push(`${host.name}: no default route`);
+      const v6 = run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim();
+      if (v6 !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
+    }
+  } finally {
+    listener.kill('SIGKILL');
   }
   return problems;
 }

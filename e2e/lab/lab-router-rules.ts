@@ -1,7 +1,7 @@
 // iptables rules that turn a router namespace into each NAT kind. Pure: returns argument lists; the builder
 // runs them with `ip netns exec <router> iptables …`. Recipes verified in issue 4; `wan0` is the public side,
 // `lan0` the LAN bridge.
-import type { LabRouter } from './lab-topology.ts';
+import type { LabRouter } from './lab-topology';
 
 /** xt_recent list name used by the restricted-cone filter (cleared between tests, see lab-builder.ts). */
 export const RECENT_LIST = 'p2l-contacted';
