@@ -160,11 +160,13 @@ export function chromiumWrapper(host: LabHost): string {
   return join(WRAPPER_DIR, `${host.name}.sh`);
 }
 
-/** Forgets the restricted-cone routers' "recently contacted" lists, so one test's traffic cannot open the
- * filter for the next. (Conntrack entries time out by themselves and are tied to random browser ports.) */
-export function clearRestrictedLists(): void {
-  for (const router of LAB.routers.filter((r) => r.kind === 'restricted')) {
-    run('ip', ['netns', 'exec', router.ns, 'sh', '-c', `[ -e /proc/net/xt_recent/${RECENT_LIST} ] && echo / > /proc/net/xt_recent/${RECENT_LIST} || true`]);
+/** Forgets the restricted-cone routers' "recently contacted" lists (all, or those in front of `hosts`), so
+ * one test's traffic cannot open the filter for the next. (Conntrack entries are tied to random ports.) */
+export function clearRestrictedLists(hosts?: LabHost[]): void {
+  const routers = LAB.routers.filter((r) => r.kind === 'restricted' && (!hosts || hosts.some((h) => h.router === r.ns)));
+  for (const router of routers) {
+    const file = `/proc/net/xt_recent/${RECENT_LIST}`;
+    run('ip', ['netns', 'exec', router.ns, 'sh', '-c', `if [ -e ${file} ]; then echo / > ${file}; fi`]);
   }
 }
 

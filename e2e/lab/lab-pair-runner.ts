@@ -1,0 +1,93 @@
+// Runs one pair of the matrix for real: a Chromium inside each host's namespace opens the same room on
+// p2pcheck's server (by its public lab address) and we read each page's own report once its path settled.
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { ConnectivityReport } from '../../common/report';
+import { CHROMIUM_ARGS } from '../support/chromium';
+import { chromiumWrapper, clearRestrictedLists } from './lab-builder';
+import { judgePair, type PairVerdict } from './lab-expectations';
+import { labServerUrl, type LabHost, type LabPair } from './lab-topology';
+
+/** One Chromium per lab host, launched on first use and reused (a fresh context per pair). */
+export class LabBrowsers {
+  private readonly browsers = new Map<string, Promise<Browser>>();
+
+  get(host: LabHost): Promise<Browser> {
+    let b = this.browsers.get(host.name);
+    if (!b) {
+      b = chromium.launch({ executablePath: chromiumWrapper(host), args: CHROMIUM_ARGS, timeout: 30_000 });
+      this.browsers.set(host.name, b);
+    }
+    return b;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.browsers.values()];
+    this.browsers.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close().catch(() => undefined)));
+  }
+}
+
+export interface PairRun {
+  verdict: PairVerdict;
+  reports: { a: ConnectivityReport | null; b: ConnectivityReport | null };
+  roomUrl: string;
+  /** Wall time of the whole run, ms. */
+  elapsedMs: number;
+}
+
+export function newRoomId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+async function readReport(page: Page): Promise<ConnectivityReport | null> {
+  const text = await page.getByTestId('report-json').textContent({ timeout: 2000 }).catch(() => null);
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as ConnectivityReport;
+  } catch {
+    return null;
+  }
+}
+
+const FINAL_STATES: ReadonlySet<ConnectivityReport['peerState']> = new Set(['failed', 'peer-left', 'disconnected']);
+
+/** Polls both pages until both reports say settled (or a side failed) or the deadline passes. */
+async function waitForBoth(pages: [Page, Page], timeoutMs: number): Promise<[ConnectivityReport | null, ConnectivityReport | null]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: [ConnectivityReport | null, ConnectivityReport | null] = [null, null];
+  while (Date.now() < deadline) {
+    last = [await readReport(pages[0]), await readReport(pages[1])];
+    const done = last.every((r) => r && ((r.peerState === 'connected' && r.path.settled) || FINAL_STATES.has(r.peerState)));
+    if (done) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return last;
+}
+
+export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: boolean, timeoutMs = 45_000): Promise<PairRun> {
+  const started = Date.now();
+  // The restricted-cone filter remembers addresses; start every pair from a clean list.
+  clearRestrictedLists([pair.a, pair.b]);
+  const roomUrl = `${labServerUrl()}/r/${newRoomId()}${relayOnly ? '?relay=1' : ''}`;
+  const contexts: BrowserContext[] = [];
+  try {
+    const [ba, bb] = await Promise.all([browsers.get(pair.a), browsers.get(pair.b)]);
+    const ca = await ba.newContext();
+    contexts.push(ca);
+    const cb = await bb.newContext();
+    contexts.push(cb);
+    const pa = await ca.newPage();
+    const pb = await cb.newPage();
+    await pa.goto(roomUrl, { timeout: 15_000 });
+    await pb.goto(roomUrl, { timeout: 15_000 });
+    const [a, b] = await waitForBoth([pa, pb], timeoutMs);
+    return { verdict: judgePair(pair, { a, b }, relayOnly), reports: { a, b }, roomUrl, elapsedMs: Date.now() - started };
+  } catch (err) {
+    const verdict = judgePair(pair, { a: null, b: null }, relayOnly);
+    verdict.problems.unshift(`run error: ${(err as Error).message.split('\n')[0]}`);
+    return { verdict: { ...verdict, ok: false }, reports: { a: null, b: null }, roomUrl, elapsedMs: Date.now() - started };
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+  }
+}

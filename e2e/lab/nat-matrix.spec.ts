@@ -1,0 +1,152 @@
+// The NAT lab matrix (issue 4): real NATs of every kind in network namespaces, Chromium behind each, and
+// p2pcheck's own report read from both pages of every pair. Root + iproute2 + iptables only; skipped with
+// a one-line reason otherwise. `npm run lab` runs this file and writes docs/lab-matrix.md.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { test, expect, type TestInfo } from '@playwright/test';
+import type { AppProcess } from '../support/app-process';
+import { labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
+import { renderClassification, renderExpectations, renderMatrix, runMatrix, type MatrixCell } from './lab-matrix';
+import { classifyLab, describeDiscovery, startCoturn, type HostClassification } from './lab-nat-discovery';
+import { LabBrowsers } from './lab-pair-runner';
+import { pageBuildProblem, startLabServer } from './lab-server';
+import { LAB, labPairs } from './lab-topology';
+
+const skipReason = labPreflight();
+const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 3);
+/** Optional substring filter on pair ids ("symmetric"), for working on one corner of the matrix. */
+const ONLY = process.env.P2L_PAIRS || '';
+const pairs = labPairs().filter((p) => p.id.includes(ONLY));
+
+// Default mode, not serial: a failing normal matrix must not stop the forced-relay one (Playwright then
+// restarts the worker, and beforeAll rebuilds the lab). Sections of the doc go to files for that reason.
+test.describe.configure({ mode: 'default' });
+test.skip(skipReason !== null, skipReason ?? '');
+
+const SECTION_DIR = 'test-results/lab-sections';
+type Section = 'classification' | 'normal' | 'relay';
+function saveSection(name: Section, text: string): void {
+  mkdirSync(SECTION_DIR, { recursive: true });
+  writeFileSync(`${SECTION_DIR}/${name}.md`, text);
+}
+function section(name: Section): string | undefined {
+  const path = `${SECTION_DIR}/${name}.md`;
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+let server: AppProcess | null = null;
+let serverProblem: string | null = null;
+const browsers = new LabBrowsers();
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  labUp(); // removes leftovers of a crashed run first
+  const problems = await labSmokeCheck();
+  expect(problems, 'lab smoke check').toEqual([]);
+  serverProblem = pageBuildProblem();
+  if (!serverProblem) {
+    try {
+      server = await startLabServer();
+    } catch (err) {
+      serverProblem = `p2pcheck did not start in the lab: ${(err as Error).message.slice(0, 2000)}`;
+    }
+  }
+});
+
+test.afterAll(async () => {
+  test.setTimeout(60_000);
+  try {
+    await browsers.closeAll();
+    await server?.stop();
+  } finally {
+    labDown();
+    writeDoc();
+  }
+});
+
+async function attachCells(testInfo: TestInfo, cells: MatrixCell[]): Promise<void> {
+  for (const cell of cells.filter((c) => c.status !== 'pass')) {
+    for (const [i, run] of cell.runs.entries()) {
+      await testInfo.attach(`${cell.status} ${cell.pair.id}${cell.relayOnly ? ' relay=1' : ''} run ${i + 1}.json`, {
+        body: JSON.stringify({ roomUrl: run.roomUrl, problems: run.verdict.problems, reportA: run.reports.a, reportB: run.reports.b }, null, 2),
+        contentType: 'application/json',
+      });
+    }
+  }
+}
+
+test('the classifier confirms every router\'s NAT kind', async () => {
+  test.setTimeout(180_000);
+  let results: HostClassification[] = [];
+  let used = 'coturn';
+  if (server) {
+    // Our own server, when its RFC 5780 answers agree with the lab as built; coturn otherwise.
+    const ours = await classifyLab({ address: LAB.server.primary, port: LAB.server.turnPort });
+    if (ours.every((r) => r.matches)) {
+      results = ours;
+      used = 'p2pcheck';
+    } else {
+      const off = ours.filter((r) => !r.matches).map((r) => `${r.host.name}: ${describeDiscovery(r.result)}`);
+      test.info().annotations.push({ type: 'p2pcheck RFC 5780', description: `disagrees with the lab, using coturn: ${off.join('; ')}` });
+      console.log(`[lab] p2pcheck's RFC 5780 answers disagree with the lab (${off.join('; ')}); classifying with coturn`);
+    }
+  }
+  if (used === 'coturn') {
+    const coturn = await startCoturn();
+    try {
+      results = await classifyLab({ address: LAB.server.primary, port: coturn.port });
+    } finally {
+      await coturn.stop();
+    }
+  }
+  const table = renderClassification(results, used === 'p2pcheck' ? "p2pcheck's own server" : "coturn's turnserver");
+  saveSection('classification', table);
+  console.log(`[lab] classifier: ${used}\n${table}`);
+  for (const r of results) {
+    expect.soft(describeDiscovery(r.result), `${r.host.name} (${r.host.kind}) classified by ${used}`).toBe(describeDiscovery(r.host.expectedDiscovery));
+  }
+});
+
+for (const relayOnly of [false, true]) {
+  test(`every pair meets its expected path${relayOnly ? ' with ?relay=1 (always relayed)' : ''}`, async ({}, testInfo) => {
+    test.setTimeout(600_000);
+    expect(serverProblem, 'p2pcheck server in the lab').toBeNull();
+    const cells = await runMatrix(browsers, pairs, relayOnly, {
+      concurrency: CONCURRENCY,
+      onCell: (c) => console.log(`[lab] ${c.status.padEnd(5)} ${c.pair.id}${relayOnly ? ' relay=1' : ''}: ${c.runs.map((r) => `${r.verdict.observed} ${r.verdict.connectMs ?? '-'} ms`).join(' | ')}`),
+    });
+    const table = renderMatrix(cells, relayOnly ? 'Forced relay (`?relay=1`)' : 'Normal (ICE chooses)');
+    saveSection(relayOnly ? 'relay' : 'normal', table);
+    console.log(table);
+    await attachCells(testInfo, cells);
+    expect(cells.length).toBe(pairs.length);
+    for (const cell of cells) {
+      const problems = cell.runs.map((r, i) => `run ${i + 1}: ${r.verdict.problems.join('; ') || 'ok'}`).join(' — ');
+      expect.soft(cell.status, `${cell.pair.id}${relayOnly ? ' relay=1' : ''} (expected ${cell.pair.expected}): ${problems}`).not.toBe('fail');
+    }
+  });
+}
+
+function writeDoc(): void {
+  const sections = { normal: section('normal'), relay: section('relay'), classification: section('classification') };
+  if (!sections.normal && !sections.relay && !sections.classification) return;
+  const doc = [
+    '# NAT lab matrix',
+    '',
+    `Produced by \`npm run lab\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (see [nat-lab.md](nat-lab.md) for the lab).`,
+    'Each cell: the settled path p2pcheck\'s own report shows (both sides agree unless shown as "a / b") and the',
+    'connect time (later of the two sides, ms after the second peer joined). Rows are the "-a" host of each kind,',
+    'columns the "-b" host (two different routers).',
+    ONLY ? `\nOnly pairs matching "${ONLY}" were run.` : '',
+    '',
+    sections.normal ?? '_normal matrix not run_',
+    '',
+    sections.relay ?? '_forced-relay matrix not run_',
+    '',
+    renderExpectations(pairs),
+    '',
+    sections.classification ?? '_classifier not run_',
+    '',
+  ].join('\n');
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/lab-matrix.md', doc);
+  if (process.env.P2L_WRITE_DOCS === '1') writeFileSync('docs/lab-matrix.md', doc);
+}
