@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { FilteringBehavior, MappingBehavior } from './nat-behavior';
+import { natKindFrom, natVerdict, type DiagnosisFacts, type NatKind } from './nat-verdict';
+
+const MAPPINGS: MappingBehavior[] = ['EIM', 'ADM', 'APDM', 'EIM-or-ADM', 'ADM-or-APDM', 'not-determined'];
+const FILTERINGS: FilteringBehavior[] = ['EIF', 'ADF', 'APDF', 'EIF-or-ADF', 'ADF-or-APDF', 'not-determined'];
+
+function facts(over: Partial<DiagnosisFacts> & { m?: MappingBehavior; f?: FilteringBehavior } = {}): DiagnosisFacts {
+  return {
+    udp: 'answered',
+    tcpRelay: 'ok',
+    publicAddress: 'no',
+    mapping: { behavior: over.m ?? 'EIM', evidence: 'mapping evidence' },
+    filtering: { behavior: over.f ?? 'APDF', evidence: 'filtering evidence' },
+    ...over,
+  };
+}
+
+describe('natKindFrom: the classic name for every mapping × filtering result', () => {
+  const table: Record<MappingBehavior, NatKind | Record<FilteringBehavior, NatKind>> = {
+    EIM: { EIF: 'full-cone', ADF: 'restricted-cone', APDF: 'port-restricted-cone', 'EIF-or-ADF': 'restricted-cone', 'ADF-or-APDF': 'port-restricted-cone', 'not-determined': 'cone' },
+    'EIM-or-ADM': { EIF: 'full-cone', ADF: 'restricted-cone', APDF: 'port-restricted-cone', 'EIF-or-ADF': 'restricted-cone', 'ADF-or-APDF': 'port-restricted-cone', 'not-determined': 'cone' },
+    ADM: 'symmetric',
+    APDM: 'symmetric',
+    'ADM-or-APDM': 'symmetric',
+    'not-determined': 'undetermined',
+  };
+  for (const m of MAPPINGS) {
+    for (const f of FILTERINGS) {
+      const row = table[m];
+      const expected = typeof row === 'string' ? row : row[f];
+      it(`${m} + ${f} → ${expected}`, () => expect(natKindFrom(m, f)).toBe(expected));
+    }
+  }
+});
+
+describe('natVerdict', () => {
+  it('the four classic NATs as the lab builds them, with no caveats', () => {
+    expect(natVerdict(facts({ m: 'EIM', f: 'EIF' })).label).toBe('Full cone NAT');
+    expect(natVerdict(facts({ m: 'EIM', f: 'ADF' })).label).toBe('Restricted cone NAT');
+    expect(natVerdict(facts({ m: 'EIM', f: 'APDF' })).label).toBe('Port-restricted cone NAT');
+    const sym = natVerdict(facts({ m: 'APDM', f: 'APDF' }));
+    expect(sym.label).toBe('Symmetric NAT');
+    expect(sym.certain).toBe(true);
+    expect(sym.caveats).toEqual([]);
+    expect(sym.advice.join(' ')).toMatch(/UPnP/);
+    expect(sym.advice.join(' ')).toMatch(/cannot/); // a page cannot test UPnP/NAT-PMP
+    expect(sym.advice.join(' ')).toMatch(/TURN/);
+  });
+
+  it('a public address wins over the NAT tests; filtering still shapes the explanation', () => {
+    const open = natVerdict(facts({ publicAddress: 'yes', m: 'EIM', f: 'EIF' }));
+    expect(open.label).toBe('No NAT (public address)');
+    expect(open.explanation).toMatch(/nothing filters/);
+    expect(open.behavior.mappings).toEqual(['EIM']);
+    expect(natVerdict(facts({ publicAddress: 'yes', f: 'APDF' })).explanation).toMatch(/firewall/);
+  });
+
+  it('UDP blocked: relay over TCP worked / failed / untested', () => {
+    const blocked = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'ok', m: 'not-determined', f: 'not-determined' }));
+    expect(blocked.label).toBe('UDP blocked (TCP relay only)');
+    expect(blocked.certain).toBe(true);
+    expect(blocked.behavior).toMatchObject({ udp: 'no', mappings: [], filterings: [] });
+    expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed' })).label).toBe('No connectivity to the server');
+    const untested = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'not-tested' }));
+    expect(untested.label).toBe('UDP blocked (TCP relay only)');
+    expect(untested.certain).toBe(false);
+    expect(untested.caveats.join(' ')).toMatch(/TCP was not tested/);
+  });
+
+  it('tests skipped (custom ICE servers): undetermined, every behavior still possible', () => {
+    const v = natVerdict(facts({ udp: 'not-tested', tcpRelay: 'not-tested', m: 'not-determined', f: 'not-determined' }));
+    expect(v.kind).toBe('undetermined');
+    expect(v.certain).toBe(false);
+    expect(v.explanation).toMatch(/not run/);
+    expect(v.behavior.udp).toBe('unknown');
+    expect(v.behavior.mappings).toHaveLength(3);
+  });
+
+  it('a single-address server: the stricter name plus a caveat that says why', () => {
+    const v = natVerdict(facts({ m: 'EIM-or-ADM', f: 'EIF-or-ADF' }));
+    expect(v.label).toBe('Restricted cone NAT');
+    expect(v.certain).toBe(false);
+    expect(v.caveats).toEqual(['Mapping: mapping evidence.', 'Filtering: filtering evidence.']);
+    expect(v.behavior.mappings).toEqual(['EIM', 'ADM']);
+    expect(v.behavior.filterings).toEqual(['EIF', 'ADF']);
+  });
+
+  it('hidden host addresses (mDNS): cannot rule out a public address', () => {
+    const v = natVerdict(facts({ publicAddress: 'unknown', m: 'EIM', f: 'APDF' }));
+    expect(v.label).toBe('Port-restricted cone NAT');
+    expect(v.caveats.join(' ')).toMatch(/hides its local addresses/);
+  });
+
+  it('every combination yields a label, an explanation and at least one piece of advice', () => {
+    for (const udp of ['answered', 'no-answer', 'not-tested'] as const)
+      for (const tcpRelay of ['ok', 'failed', 'not-tested'] as const)
+        for (const publicAddress of ['yes', 'no', 'unknown'] as const)
+          for (const m of MAPPINGS)
+            for (const f of FILTERINGS) {
+              const v = natVerdict(facts({ udp, tcpRelay, publicAddress, m, f }));
+              expect(v.label.length).toBeGreaterThan(5);
+              expect(v.explanation.length).toBeGreaterThan(40);
+              expect(v.advice.length).toBeGreaterThan(0);
+              if (v.certain) expect(v.caveats).toEqual([]);
+            }
+  });
+});

@@ -1,0 +1,234 @@
+// The plain-language verdict at the top of the report: which NAT this network is behind, what that means for
+// peer-to-peer connections, and what the person can do about it. Pure; built from the measured facts.
+import {
+  FILTERING_LABELS,
+  MAPPING_LABELS,
+  type FilteringBehavior,
+  type FilteringResult,
+  type MappingBehavior,
+  type MappingResult,
+} from './nat-behavior';
+
+export type NatKind =
+  | 'open'
+  | 'full-cone'
+  | 'restricted-cone'
+  | 'port-restricted-cone'
+  | 'symmetric'
+  | 'cone'
+  | 'udp-blocked'
+  | 'no-connectivity'
+  | 'undetermined';
+
+export const NAT_KIND_LABELS: Record<NatKind, string> = {
+  open: 'No NAT (public address)',
+  'full-cone': 'Full cone NAT',
+  'restricted-cone': 'Restricted cone NAT',
+  'port-restricted-cone': 'Port-restricted cone NAT',
+  symmetric: 'Symmetric NAT',
+  cone: 'Cone NAT (filtering not determined)',
+  'udp-blocked': 'UDP blocked (TCP relay only)',
+  'no-connectivity': 'No connectivity to the server',
+  undetermined: 'NAT type not determined',
+};
+
+export interface DiagnosisFacts {
+  /** Did p2pcheck's STUN server answer over UDP? */
+  udp: 'answered' | 'no-answer' | 'not-tested';
+  /** Did a TURN allocation over TCP succeed (a relay candidate reached over TCP)? */
+  tcpRelay: 'ok' | 'failed' | 'not-tested';
+  /** Is the address the server saw one of this device's own addresses? 'unknown' when the browser hides them. */
+  publicAddress: 'yes' | 'no' | 'unknown';
+  mapping: MappingResult;
+  filtering: FilteringResult;
+}
+
+/** What a peer-to-peer prediction needs to know about one side (see path-prediction.ts). */
+export interface PeerBehavior {
+  udp: 'yes' | 'no' | 'unknown';
+  tcpRelay: DiagnosisFacts['tcpRelay'];
+  /** Every mapping/filtering behavior still possible after the tests. */
+  mappings: readonly ('EIM' | 'ADM' | 'APDM')[];
+  filterings: readonly ('EIF' | 'ADF' | 'APDF')[];
+}
+
+export interface NatVerdict {
+  kind: NatKind;
+  label: string;
+  /** False when part of the classification rests on a guess (one-address server, missing answer). */
+  certain: boolean;
+  /** What it means for peer-to-peer connections, in two or three sentences. */
+  explanation: string;
+  /** What the person can do, most useful first. */
+  advice: string[];
+  /** Why the verdict is not certain, if it isn't. */
+  caveats: string[];
+  mapping: { behavior: MappingBehavior; label: string; evidence: string };
+  filtering: { behavior: FilteringBehavior; label: string; evidence: string };
+  behavior: PeerBehavior;
+}
+
+const ALL_MAPPINGS = ['EIM', 'ADM', 'APDM'] as const;
+const ALL_FILTERINGS = ['EIF', 'ADF', 'APDF'] as const;
+
+export function possibleMappings(b: MappingBehavior): PeerBehavior['mappings'] {
+  switch (b) {
+    case 'EIM':
+    case 'ADM':
+    case 'APDM':
+      return [b];
+    case 'EIM-or-ADM':
+      return ['EIM', 'ADM'];
+    case 'ADM-or-APDM':
+      return ['ADM', 'APDM'];
+    case 'not-determined':
+      return ALL_MAPPINGS;
+  }
+}
+
+export function possibleFilterings(b: FilteringBehavior): PeerBehavior['filterings'] {
+  switch (b) {
+    case 'EIF':
+    case 'ADF':
+    case 'APDF':
+      return [b];
+    case 'EIF-or-ADF':
+      return ['EIF', 'ADF'];
+    case 'ADF-or-APDF':
+      return ['ADF', 'APDF'];
+    case 'not-determined':
+      return ALL_FILTERINGS;
+  }
+}
+
+const UPNP_NOTE =
+  'If your router supports UPnP or NAT-PMP/PCP, applications can open a port on it by themselves; a web page cannot use or test these protocols, so p2pcheck cannot tell whether they are available.';
+const FORWARD = 'Forward a UDP port on your router to this device (only helps applications that let you choose their port).';
+const OTHER_NETWORK = 'Try another network (a home connection or a phone hotspot instead of an office, school or hotel network).';
+const TURN = 'Keep a TURN relay configured: connections that cannot go direct will still work through it, with extra latency.';
+
+/** The verdict for one network. Exhaustive over the facts; never throws. */
+export function natVerdict(facts: DiagnosisFacts): NatVerdict {
+  const caveats: string[] = [];
+  let kind: NatKind;
+  if (facts.udp !== 'answered') {
+    if (facts.udp === 'not-tested') kind = 'undetermined';
+    else kind = facts.tcpRelay === 'failed' ? 'no-connectivity' : 'udp-blocked';
+    if (kind === 'udp-blocked' && facts.tcpRelay === 'not-tested') caveats.push('A relay over TCP was not tested, so it is not known whether one would work.');
+  } else if (facts.publicAddress === 'yes') {
+    kind = 'open';
+  } else {
+    kind = natKindFrom(facts.mapping.behavior, facts.filtering.behavior);
+    if (facts.publicAddress === 'unknown' && kind !== 'undetermined') {
+      caveats.push('The browser hides its local addresses, so p2pcheck cannot rule out that this device has a public address of its own.');
+    }
+  }
+
+  const mappings = kind === 'open' ? (['EIM'] as const) : possibleMappings(facts.mapping.behavior);
+  const filterings = possibleFilterings(facts.filtering.behavior);
+  if (kind !== 'udp-blocked' && kind !== 'no-connectivity' && kind !== 'undetermined') {
+    if (mappings.length > 1 && kind !== 'symmetric') caveats.push(`Mapping: ${facts.mapping.evidence}.`);
+    if (filterings.length > 1) caveats.push(`Filtering: ${facts.filtering.evidence}.`);
+  }
+  const udp = facts.udp === 'answered' ? 'yes' : facts.udp === 'no-answer' ? 'no' : 'unknown';
+  return {
+    kind,
+    label: NAT_KIND_LABELS[kind],
+    certain: caveats.length === 0 && kind !== 'undetermined',
+    ...texts(kind, facts),
+    caveats,
+    mapping: { behavior: facts.mapping.behavior, label: MAPPING_LABELS[facts.mapping.behavior], evidence: facts.mapping.evidence },
+    filtering: { behavior: facts.filtering.behavior, label: FILTERING_LABELS[facts.filtering.behavior], evidence: facts.filtering.evidence },
+    behavior: {
+      udp,
+      tcpRelay: facts.tcpRelay,
+      mappings: udp === 'no' ? [] : udp === 'unknown' ? ALL_MAPPINGS : mappings,
+      filterings: udp === 'no' ? [] : udp === 'unknown' ? ALL_FILTERINGS : filterings,
+    },
+  };
+}
+
+/**
+ * The classic names (RFC 3489 §5) from the RFC 4787 behaviors: any non-independent mapping is "symmetric";
+ * otherwise the filtering decides. Where a one-address server leaves two filterings possible, the stricter
+ * name is used (and a caveat says so), so the prediction errs towards needing a relay.
+ */
+export function natKindFrom(mapping: MappingBehavior, filtering: FilteringBehavior): NatKind {
+  if (mapping === 'ADM' || mapping === 'APDM' || mapping === 'ADM-or-APDM') return 'symmetric';
+  if (mapping === 'not-determined') return 'undetermined';
+  switch (filtering) {
+    case 'EIF':
+      return 'full-cone';
+    case 'ADF':
+    case 'EIF-or-ADF':
+      return 'restricted-cone';
+    case 'APDF':
+    case 'ADF-or-APDF':
+      return 'port-restricted-cone';
+    case 'not-determined':
+      return 'cone';
+  }
+}
+
+function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; advice: string[] } {
+  switch (kind) {
+    case 'open':
+      return {
+        explanation:
+          facts.filtering.behavior === 'EIF'
+            ? 'This device has a public address and nothing filters incoming UDP. Other peers can reach it directly; it is the easiest network for peer-to-peer.'
+            : 'This device has a public address, so there is no address translation. A firewall may still drop unsolicited packets, but peers that send first get through; direct connections are expected with almost everyone.',
+        advice: ['Nothing to do. If a connection still fails, the other side\u2019s network is the likely cause.'],
+      };
+    case 'full-cone':
+      return {
+        explanation:
+          'Your router gives this device one public address and port for all destinations and lets anyone send to it. Direct connections are expected with every peer that can use UDP.',
+        advice: ['Nothing to do. If a connection still fails, the other side\u2019s network is the likely cause.'],
+      };
+    case 'restricted-cone':
+      return {
+        explanation:
+          'Your router keeps one public address and port for all destinations but only lets in packets from addresses this device has already sent to. Both peers send at the same time during connection setup, so direct connections are expected with every peer except those whose UDP is blocked.',
+        advice: ['Usually nothing to do.', TURN],
+      };
+    case 'port-restricted-cone':
+      return {
+        explanation:
+          'Your router keeps one public address and port for all destinations but only lets in packets from the exact address and port this device sent to. That works when the other side is not behind a symmetric NAT; with a symmetric NAT on the other side the connection needs a relay.',
+        advice: [FORWARD, UPNP_NOTE, TURN],
+      };
+    case 'symmetric':
+      return {
+        explanation:
+          'Your router picks a new public port for every destination, so the address other peers learn from the server is not the one they would reach you at. Direct connections only work with peers whose NAT lets anyone in (no NAT, full cone) or only checks the address (restricted cone); everything else needs a relay.',
+        advice: [FORWARD, UPNP_NOTE, OTHER_NETWORK, TURN],
+      };
+    case 'cone':
+      return {
+        explanation:
+          'Your router keeps one public address and port for all destinations, which is good for peer-to-peer; whether it lets in packets from peers you have not contacted could not be tested.',
+        advice: ['Usually nothing to do.', TURN],
+      };
+    case 'udp-blocked':
+      return {
+        explanation:
+          'No UDP gets through between this network and the server. WebRTC media and data normally use UDP, so every connection from here has to go through a TURN relay over TCP (or TLS), which adds latency.',
+        advice: ['Ask the network administrator to allow outgoing UDP (at least to port 3478 and high ports).', OTHER_NETWORK, TURN],
+      };
+    case 'no-connectivity':
+      return {
+        explanation:
+          'Neither UDP nor a relay over TCP reached the server. Peer-to-peer connections from this network will most likely fail.',
+        advice: ['Check for a firewall or proxy that blocks non-web traffic; ask the network administrator to allow UDP or TCP to the TURN port.', OTHER_NETWORK],
+      };
+    case 'undetermined':
+      return {
+        explanation:
+          facts.udp === 'not-tested'
+            ? 'The tests that need p2pcheck\u2019s own server were not run, so the NAT type is unknown.'
+            : 'The server answered, but too few of its addresses did to tell how your router maps connections.',
+        advice: [TURN],
+      };
+  }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { NAT_KINDS, expectedPath, type NatKind as LabKind } from '../../e2e/lab/lab-topology';
+import type { PeerBehavior } from './nat-verdict';
+import { REFERENCE_PEERS, checkPrediction, compatibilityTable, directPossible, predictPath } from './path-prediction';
+
+const LAB_TO_REFERENCE: Record<LabKind, string> = {
+  open: 'open',
+  'full-cone': 'full-cone',
+  restricted: 'restricted-cone',
+  'port-restricted': 'port-restricted-cone',
+  symmetric: 'symmetric',
+  'udp-blocked': 'udp-blocked',
+};
+const behaviorOf = (k: LabKind): PeerBehavior => REFERENCE_PEERS.find((p) => p.id === LAB_TO_REFERENCE[k])!.behavior;
+
+describe('predictPath agrees with the NAT lab\u2019s expectations (written independently from how the NATs behave)', () => {
+  for (const a of NAT_KINDS) {
+    for (const b of NAT_KINDS) {
+      const lab = expectedPath(a, b, false);
+      it(`${a} × ${b} → ${lab}`, () => {
+        const p = predictPath(behaviorOf(a), behaviorOf(b));
+        expect(p.path).toBe(lab);
+        expect(predictPath(behaviorOf(b), behaviorOf(a)).path).toBe(p.path); // symmetric in its arguments
+      });
+    }
+  }
+  it('same public address → direct (same network), as the lab expects for two hosts behind one router', () => {
+    const pr = behaviorOf('port-restricted');
+    expect(predictPath(pr, pr, { sameNetwork: true }).path).toBe(expectedPath('port-restricted', 'port-restricted', true));
+  });
+});
+
+describe('directPossible over every mapping × filtering pair', () => {
+  const ms = ['EIM', 'ADM', 'APDM'] as const;
+  const fs = ['EIF', 'ADF', 'APDF'] as const;
+  it('is symmetric, and EIF on either side always suffices; APDM+APDF on both never does', () => {
+    for (const am of ms) for (const af of fs) for (const bm of ms) for (const bf of fs) {
+      const a = { m: am, f: af };
+      const b = { m: bm, f: bf };
+      expect(directPossible(a, b)).toBe(directPossible(b, a));
+      if (af === 'EIF' && am === 'EIM') expect(directPossible(a, b)).toBe(true);
+    }
+    expect(directPossible({ m: 'APDM', f: 'APDF' }, { m: 'APDM', f: 'APDF' })).toBe(false);
+    expect(directPossible({ m: 'ADM', f: 'ADF' }, { m: 'EIM', f: 'APDF' })).toBe(false);
+    expect(directPossible({ m: 'ADM', f: 'ADF' }, { m: 'EIM', f: 'ADF' })).toBe(true);
+  });
+});
+
+describe('uncertain sides', () => {
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', mappings: ['EIM'], filterings: ['APDF'] };
+  it('one-address server: EIF-or-ADF ↔ symmetric is direct either way, EIM-or-ADM ↔ port-restricted is not certain', () => {
+    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
+    expect(predictPath(oneIp, behaviorOf('symmetric')).path).toBe('direct');
+    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
+    expect(predictPath(maybeAdm, pr).path).toBe('uncertain');
+  });
+  it('an untested side gives no prediction, unless the other side rules out UDP', () => {
+    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
+    expect(predictPath(untested, pr).path).toBe('uncertain');
+    expect(predictPath(untested, behaviorOf('udp-blocked')).path).toBe('relay-tcp');
+  });
+  it('no UDP and no TCP relay → no connection', () => {
+    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', mappings: [], filterings: [] };
+    expect(predictPath(pr, dead).path).toBe('none');
+  });
+});
+
+describe('compatibilityTable', () => {
+  it('a symmetric NAT: direct with open/full/restricted, relay with port-restricted/symmetric, TCP relay with UDP blocked', () => {
+    const rows = compatibilityTable(behaviorOf('symmetric'));
+    expect(rows.map((r) => [r.peer, r.prediction.path])).toEqual([
+      ['open', 'direct'],
+      ['full-cone', 'direct'],
+      ['restricted-cone', 'direct'],
+      ['port-restricted-cone', 'relay'],
+      ['symmetric', 'relay'],
+      ['udp-blocked', 'relay-tcp'],
+    ]);
+  });
+});
+
+describe('checkPrediction', () => {
+  it('compares by category', () => {
+    expect(checkPrediction('direct', 'p2p-nat')).toBe('agree');
+    expect(checkPrediction('direct', 'direct-public')).toBe('agree');
+    expect(checkPrediction('direct-lan', 'direct-lan')).toBe('agree');
+    expect(checkPrediction('direct', 'relay-udp')).toBe('disagree');
+    expect(checkPrediction('relay', 'p2p-nat')).toBe('disagree');
+    expect(checkPrediction('relay-tcp', 'relay-tcp')).toBe('agree');
+    expect(checkPrediction('relay', 'relay-tls')).toBe('agree');
+    expect(checkPrediction('uncertain', 'relay-udp')).toBe('no-prediction');
+    expect(checkPrediction('direct', 'none')).toBe('no-path');
+    expect(checkPrediction('none', 'none')).toBe('agree');
+    expect(checkPrediction('none', 'relay-udp')).toBe('disagree');
+  });
+});

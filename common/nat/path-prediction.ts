@@ -1,0 +1,113 @@
+// Which path two peers should end up on, predicted from both sides' NAT behavior, and the compatibility table
+// ("with a peer behind X, expect …"). Pure. The model follows ICE (RFC 8445): each side sends checks to the
+// other's server-reflexive address, and a check that gets in is answered and teaches the receiver a
+// peer-reflexive address it then checks back.
+import type { PathKind } from '../report';
+import type { PeerBehavior } from './nat-verdict';
+
+export type PredictedPath = 'direct-lan' | 'direct' | 'relay' | 'relay-tcp' | 'none' | 'uncertain';
+
+export const PREDICTED_PATH_LABELS: Record<PredictedPath, string> = {
+  'direct-lan': 'direct (same network)',
+  direct: 'direct (peer-to-peer)',
+  relay: 'relayed via TURN',
+  'relay-tcp': 'relayed via TURN over TCP',
+  none: 'no connection',
+  uncertain: 'direct or relayed (not enough known)',
+};
+
+export interface PathPrediction {
+  path: PredictedPath;
+  reason: string;
+}
+
+type Mapping = PeerBehavior['mappings'][number];
+type Filtering = PeerBehavior['filterings'][number];
+interface Side {
+  m: Mapping;
+  f: Filtering;
+}
+
+/**
+ * Does a check from `from` to `to`'s server-reflexive address get through `to`'s NAT? Its mapping only
+ * remembers destinations `to` sent to from that same mapping: with EIM, `to`'s own checks towards `from`
+ * leave from it (so `from`'s IP is known; the exact port only if `from` is EIM too); otherwise they leave from
+ * a fresh mapping and the reflexive one knows only the STUN server.
+ */
+function checkGetsIn(from: Side, to: Side): boolean {
+  if (to.f === 'EIF') return true;
+  if (to.m !== 'EIM') return false;
+  return to.f === 'ADF' || from.m === 'EIM';
+}
+
+/** Does the answer (sent from `to`'s mapping towards `from`) get back through `from`'s NAT? */
+function answerGetsBack(from: Side, to: Side): boolean {
+  return from.f !== 'APDF' || to.m === 'EIM';
+}
+
+/** Direct UDP between two known behaviors. */
+export function directPossible(a: Side, b: Side): boolean {
+  return (checkGetsIn(a, b) && answerGetsBack(a, b)) || (checkGetsIn(b, a) && answerGetsBack(b, a));
+}
+
+function sides(p: PeerBehavior): Side[] {
+  return p.mappings.flatMap((m) => p.filterings.map((f) => ({ m, f })));
+}
+
+export interface PredictOptions {
+  /** Both peers leave through the same public address: host candidates reach each other on the LAN. */
+  sameNetwork?: boolean;
+}
+
+export function predictPath(a: PeerBehavior, b: PeerBehavior, opts: PredictOptions = {}): PathPrediction {
+  if ([a, b].some((x) => x.udp === 'no' && x.tcpRelay === 'failed')) {
+    return { path: 'none', reason: 'one side reaches neither the server over UDP nor a relay over TCP' };
+  }
+  if (a.udp === 'no' || b.udp === 'no') return { path: 'relay-tcp', reason: 'UDP is blocked on at least one side, so only a TURN relay over TCP can carry the connection' };
+  if (opts.sameNetwork) return { path: 'direct-lan', reason: 'both peers leave through the same public address, so their local addresses should reach each other' };
+  if (a.udp === 'unknown' || b.udp === 'unknown') {
+    return { path: 'uncertain', reason: 'at least one side\u2019s UDP reachability was not tested' };
+  }
+  const outcomes = new Set<boolean>();
+  for (const x of sides(a)) for (const y of sides(b)) outcomes.add(directPossible(x, y));
+  if (outcomes.size !== 1) return { path: 'uncertain', reason: 'the outcome depends on NAT behavior that could not be measured' };
+  return outcomes.has(true)
+    ? { path: 'direct', reason: 'at least one side\u2019s NAT lets the other side\u2019s connectivity checks in, and the answers get back' }
+    : { path: 'relay', reason: 'each NAT drops the other side\u2019s checks: one changes its port per destination while the other only admits the exact address and port it sent to' };
+}
+
+/** The NAT kinds a peer might have, as rows of the compatibility table. */
+export const REFERENCE_PEERS: readonly { id: string; label: string; behavior: PeerBehavior }[] = [
+  { id: 'open', label: 'No NAT (public address)', behavior: known('EIM', 'EIF') },
+  { id: 'full-cone', label: 'Full cone NAT', behavior: known('EIM', 'EIF') },
+  { id: 'restricted-cone', label: 'Restricted cone NAT', behavior: known('EIM', 'ADF') },
+  { id: 'port-restricted-cone', label: 'Port-restricted cone NAT', behavior: known('EIM', 'APDF') },
+  { id: 'symmetric', label: 'Symmetric NAT', behavior: known('APDM', 'APDF') },
+  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', mappings: [], filterings: [] } },
+];
+
+function known(m: Mapping, f: Filtering): PeerBehavior {
+  return { udp: 'yes', tcpRelay: 'not-tested', mappings: [m], filterings: [f] };
+}
+
+export interface CompatibilityRow {
+  peer: string;
+  label: string;
+  prediction: PathPrediction;
+}
+
+export function compatibilityTable(self: PeerBehavior): CompatibilityRow[] {
+  return REFERENCE_PEERS.map((p) => ({ peer: p.id, label: p.label, prediction: predictPath(self, p.behavior) }));
+}
+
+export type PredictionCheck = 'agree' | 'disagree' | 'no-prediction' | 'no-path';
+
+/** Compares a prediction with the settled path by category: direct (any kind) vs relayed (any transport). */
+export function checkPrediction(predicted: PredictedPath, actual: PathKind): PredictionCheck {
+  if (predicted === 'uncertain') return 'no-prediction';
+  if (actual === 'none') return predicted === 'none' ? 'agree' : 'no-path';
+  const actualDirect = actual === 'direct-lan' || actual === 'direct-public' || actual === 'p2p-nat';
+  const predictedDirect = predicted === 'direct' || predicted === 'direct-lan';
+  if (predicted === 'none') return 'disagree';
+  return actualDirect === predictedDirect ? 'agree' : 'disagree';
+}
