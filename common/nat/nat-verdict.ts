@@ -227,7 +227,7 @@ function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; adv
         explanation:
           facts.udp === 'not-tested'
             ? 'The tests that need p2pcheck\u2019s own server were not run, so the NAT type is unknown.'
-            : 'The server answered, but too few of its addresses did to tell how your router maps connections.',
+            : `UDP to the server works, but the NAT type could not be determined: ${facts.mapping.evidence}.`,
         advice: [TURN],
       };
   }

@@ -1,0 +1,72 @@
+// "Check my network" result: what the page shows at the top of the report, shares with the other peer
+// (`peer-info`), and puts in the report JSON as `diagnosis`. Plain JSON.
+import type { FilteringResult, HostPort, MappingObservation, MappingResult, EndpointRole } from './nat-behavior';
+import type { NatVerdict } from './nat-verdict';
+import type { CompatibilityRow } from './path-prediction';
+
+export const DIAGNOSIS_VERSION = 1;
+
+export interface MappingObservationDetail extends MappingObservation {
+  url: string;
+  /**
+   * Chromium reports one server-reflexive candidate per distinct address: an endpoint whose answer repeated an
+   * address already reported (or the device's own address) produces no candidate. Such a mapping is inferred
+   * from "gathering completed without an error for this server", and marked here.
+   */
+  inferred: boolean;
+}
+
+export interface FilteringObservationDetail {
+  role: EndpointRole;
+  answered: boolean;
+  sent: number;
+  rttMs: number | null;
+}
+
+export interface IceErrorDetail {
+  url: string;
+  code: number;
+  text: string;
+  /** What the code means and what to change. */
+  meaning: string;
+  fix: string;
+}
+
+export interface SkippedTest {
+  test: 'mapping' | 'filtering' | 'udp' | 'tcp-relay' | 'tls-relay' | 'ipv6';
+  reason: string;
+}
+
+export interface DiagnosisResult {
+  version: typeof DIAGNOSIS_VERSION;
+  /** ms since the epoch. */
+  startedAt: number;
+  /** ms from start until the verdict was known. */
+  verdictMs: number | null;
+  state: 'running' | 'done' | 'error';
+  /** 'bundled' = p2pcheck's own STUN/TURN server; 'custom' = the user's iceServers (server tests skipped). */
+  servers: 'bundled' | 'custom';
+  reachability: {
+    udp: 'answered' | 'no-answer' | 'not-tested';
+    /** ms from start to the first UDP answer. */
+    udpMs: number | null;
+    tcpRelay: 'ok' | 'failed' | 'not-tested';
+    tlsRelay: 'ok' | 'failed' | 'not-configured' | 'not-tested';
+    /** 'reached' = an IPv6 candidate got an answer from a server; 'gathered-only' = only IPv6 host candidates. */
+    ipv6: 'reached' | 'gathered-only' | 'none' | 'not-tested';
+  };
+  /** This device's own addresses as the browser reports them (host candidates); '.local' names when hidden. */
+  hostAddresses: string[];
+  /** The address:port p2pcheck's server saw (the browser's mapping towards the primary endpoint). */
+  mappedAddress: HostPort | null;
+  publicAddress: 'yes' | 'no' | 'unknown';
+  mapping: { observations: MappingObservationDetail[]; result: MappingResult };
+  filtering: { observations: FilteringObservationDetail[]; result: FilteringResult };
+  verdict: NatVerdict | null;
+  compatibility: CompatibilityRow[];
+  iceErrors: IceErrorDetail[];
+  skipped: SkippedTest[];
+  /** ms since start for each step, for the report's timeline. */
+  timeline: { at: number; step: string }[];
+  error: string | null;
+}

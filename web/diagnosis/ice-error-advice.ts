@@ -1,0 +1,40 @@
+// icecandidateerror codes (STUN/TURN error codes of RFC 8489 §14.8 / RFC 8656 §18.9, plus the 7xx codes
+// browsers use for "no answer" — W3C webrtc-pc §4.8.2) turned into what they mean and what to change.
+import type { IceErrorDetail } from '../../common/nat/diagnosis-result';
+
+const ADVICE: Record<number, { meaning: string; fix: string }> = {
+  300: { meaning: 'The server redirected to another server (Try Alternate), which browsers do not follow.', fix: 'Point the ICE server URL at the server named in the redirect.' },
+  400: { meaning: 'The server could not parse the request (Bad Request).', fix: 'Check that the URL really points at a STUN/TURN server and not at another service on that port.' },
+  401: {
+    meaning: 'The TURN server rejected the username or password (Unauthorized).',
+    fix: 'Check the TURN username and credential. With a shared secret (coturn static-auth-secret / TURN REST API), the credential must be base64(HMAC-SHA1(secret, username)), the username must start with an expiry time that is still in the future, the secrets must match, and the server needs a realm.',
+  },
+  403: { meaning: 'The server refused the request (Forbidden), for example a relay to a private or blocked address.', fix: 'Check the TURN server\u2019s allowed/denied peer address ranges.' },
+  420: { meaning: 'The server did not understand a required attribute (Unknown Attribute).', fix: 'Update the TURN server; it is too old for this browser.' },
+  437: { meaning: 'The server still has an allocation from this address with different parameters (Allocation Mismatch).', fix: 'Usually transient after a network change; retry. Persistent: restart the TURN server.' },
+  438: {
+    meaning: 'The server\u2019s nonce expired (Stale Nonce). Browsers retry once with the new nonce; seeing this in the report means the retry also failed.',
+    fix: 'Check that the TURN server\u2019s clock is right and its nonce lifetime is not set to a few seconds.',
+  },
+  440: { meaning: 'The server does not offer the requested address family (IPv4/IPv6).', fix: 'Enable IPv6 relaying on the TURN server, or ignore if IPv4 works.' },
+  441: { meaning: 'The credentials do not match the ones of the existing allocation (Wrong Credentials).', fix: 'Use one username per session; do not switch credentials mid-session.' },
+  442: { meaning: 'The server does not support the requested relay transport.', fix: 'Use UDP relaying (the only transport browsers request).' },
+  486: { meaning: 'This user has too many allocations on the server (Allocation Quota Reached).', fix: 'Close other sessions or raise the per-user quota on the TURN server.' },
+  500: { meaning: 'The TURN server hit an internal error.', fix: 'Check the TURN server\u2019s logs.' },
+  508: { meaning: 'The server has no relay ports left (Insufficient Capacity).', fix: 'Widen the relay port range or add servers.' },
+  701: {
+    meaning: 'No answer from the server: the name did not resolve, or nothing came back over this transport before the browser gave up.',
+    fix: 'Check the host name and port; check that a firewall lets this transport (UDP, or TCP for ?transport=tcp, TLS for turns:) through to the server and back.',
+  },
+};
+
+export function explainIceError(url: string, code: number, text: string): IceErrorDetail {
+  const known = ADVICE[code] ?? (code >= 700 && code <= 799 ? ADVICE[701] : undefined);
+  return {
+    url,
+    code,
+    text,
+    meaning: known?.meaning ?? `The server answered with error ${code}${text ? ` (${text})` : ''}.`,
+    fix: known?.fix ?? 'Look the code up in RFC 8489 §14.8 / RFC 8656 §18.9 and check the TURN server\u2019s logs.',
+  };
+}

@@ -1,0 +1,65 @@
+// Turns what one RTCPeerConnection gathered against several STUN endpoints into per-endpoint mapping
+// observations. Pure. Chromium emits one server-reflexive candidate per distinct mapped address (and none at
+// all when the mapped address is the socket's own address), so an endpoint without a candidate either did not
+// answer or repeated an address already seen; "gathering completed without an error for it" tells them apart.
+import type { MappingObservationDetail } from '../../common/nat/diagnosis-result';
+import type { EndpointRole, HostPort } from '../../common/nat/nat-behavior';
+
+export interface StunEndpoint {
+  role: EndpointRole;
+  /** e.g. "stun:198.51.100.1:3479" */
+  url: string;
+  host: string;
+  port: number;
+}
+
+export interface GatherLog {
+  srflx: { url: string | null; address: string; port: number }[];
+  /** UDP host candidates of the same PeerConnection (its sockets). */
+  host: HostPort[];
+  /** icecandidateerror events (url + code). */
+  errors: { url: string; code: number }[];
+  /** icegatheringstate reached "complete" within the time allowed. */
+  complete: boolean;
+}
+
+/** "stun:host:port" / "stun:[v6]:port?x" → host and port (null when unparsable). */
+export function parseStunUrl(url: string): HostPort | null {
+  const m = /^(?:stuns?|turns?):(\[[^\]]+\]|[^:?]+)(?::(\d+))?/i.exec(url.trim());
+  if (!m) return null;
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  const port = m[2] ? Number(m[2]) : url.toLowerCase().startsWith('stuns:') || url.toLowerCase().startsWith('turns:') ? 5349 : 3478;
+  return { address: host.toLowerCase(), port };
+}
+
+function sameEndpoint(url: string | null, ep: StunEndpoint): boolean {
+  if (!url) return false;
+  const p = parseStunUrl(url);
+  return p !== null && p.address === ep.host.replace(/^\[|\]$/g, '').toLowerCase() && p.port === ep.port;
+}
+
+export function inferMappingObservations(endpoints: readonly StunEndpoint[], log: GatherLog): MappingObservationDetail[] {
+  const distinct = new Map<string, HostPort>();
+  for (const c of log.srflx) distinct.set(`${c.address}|${c.port}`, { address: c.address, port: c.port });
+  const out: MappingObservationDetail[] = [];
+  for (const ep of endpoints) {
+    const own = log.srflx.find((c) => sameEndpoint(c.url, ep));
+    if (own) {
+      out.push({ role: ep.role, url: ep.url, mapped: { address: own.address, port: own.port }, inferred: false });
+      continue;
+    }
+    const failed = log.errors.some((e) => sameEndpoint(e.url, ep));
+    if (failed || !log.complete) {
+      out.push({ role: ep.role, url: ep.url, mapped: null, inferred: false });
+      continue;
+    }
+    // Answered, but its address was a duplicate: of the only srflx address, or of the socket's own address.
+    if (distinct.size === 1) {
+      out.push({ role: ep.role, url: ep.url, mapped: [...distinct.values()][0]!, inferred: true });
+    } else if (distinct.size === 0 && log.host.length === 1) {
+      out.push({ role: ep.role, url: ep.url, mapped: log.host[0]!, inferred: true });
+    }
+    // Otherwise it repeated one of several addresses and we cannot tell which: leave the endpoint out.
+  }
+  return out;
+}

@@ -1,0 +1,261 @@
+// "Check my network": runs the reachability, filtering and mapping tests in the right order and builds the
+// verdict. Outside React: progress goes to `onUpdate` (the store's diagnosis slice), the result is plain JSON.
+//
+// Order (RFC 5780 §4.4 and stuntman #18): the filtering test first, on a PeerConnection that only ever talks to
+// the primary endpoint; the mapping test (which contacts the alternate address and port) only afterwards, on a
+// separate PeerConnection. Time budget: a UDP verdict within 5 s even when nothing answers.
+import type { IceServersResponse, ServerInfo } from '../../common/messages';
+import { DIAGNOSIS_VERSION, type DiagnosisResult, type SkippedTest } from '../../common/nat/diagnosis-result';
+import { classifyFiltering, classifyMapping, sameHostPort, type HostPort } from '../../common/nat/nat-behavior';
+import { natVerdict } from '../../common/nat/nat-verdict';
+import { compatibilityTable } from '../../common/nat/path-prediction';
+import { explainIceError } from './ice-error-advice';
+import { inferMappingObservations, type StunEndpoint } from './mapping-inference';
+import {
+  httpProbeApi,
+  isHidden,
+  isIpv6,
+  isUsableHost,
+  runFilteringTest,
+  runRelayTest,
+  startGathering,
+  type IceErrorEvent,
+  type PcFactory,
+  type ProbeApi,
+} from './peer-tests';
+
+export const UDP_DEADLINE_MS = 3500;
+export const RELAY_DEADLINE_MS = 4000;
+export const MAPPING_DEADLINE_MS = 2500;
+
+export interface DiagnosisOptions {
+  /** The user's own iceServers: the tests that need p2pcheck's server are skipped. */
+  customIceServers?: RTCIceServer[] | null;
+  onUpdate?: (result: DiagnosisResult) => void;
+  base?: string;
+  probe?: ProbeApi;
+  pcFactory?: PcFactory;
+}
+
+export function emptyDiagnosis(servers: DiagnosisResult['servers'], startedAt = Date.now()): DiagnosisResult {
+  return {
+    version: DIAGNOSIS_VERSION,
+    startedAt,
+    verdictMs: null,
+    state: 'running',
+    servers,
+    reachability: { udp: 'not-tested', udpMs: null, tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'not-tested' },
+    hostAddresses: [],
+    mappedAddress: null,
+    publicAddress: 'unknown',
+    mapping: { observations: [], result: { behavior: 'not-determined', evidence: 'not run yet' } },
+    filtering: { observations: [], result: { behavior: 'not-determined', evidence: 'not run yet' } },
+    verdict: null,
+    compatibility: [],
+    iceErrors: [],
+    skipped: [],
+    timeline: [],
+    error: null,
+  };
+}
+
+export async function runDiagnosis(opts: DiagnosisOptions = {}): Promise<DiagnosisResult> {
+  const t0 = performance.now();
+  const custom = opts.customIceServers && opts.customIceServers.length > 0 ? opts.customIceServers : null;
+  const r = emptyDiagnosis(custom ? 'custom' : 'bundled');
+  const at = () => Math.round(performance.now() - t0);
+  const update = (step?: string) => {
+    if (step) r.timeline.push({ at: at(), step });
+    opts.onUpdate?.(structuredClone(r));
+  };
+  const addErrors = (errs: IceErrorEvent[]) => {
+    for (const e of errs) if (!r.iceErrors.some((x) => x.url === e.url && x.code === e.code)) r.iceErrors.push(explainIceError(e.url, e.code, e.text));
+  };
+  try {
+    if (custom) await runCustom(custom, r, at, update, addErrors, opts.pcFactory);
+    else await runBundled(r, at, update, addErrors, opts);
+    r.state = 'done';
+  } catch (err) {
+    r.state = 'error';
+    r.error = err instanceof Error ? err.message : String(err);
+  }
+  finish(r, at);
+  update('done');
+  return r;
+}
+
+function finish(r: DiagnosisResult, at: () => number): void {
+  if (r.verdict === null) decide(r, at);
+}
+
+/** Builds the verdict from what is known so far. */
+function decide(r: DiagnosisResult, at: () => number): void {
+  r.verdict = natVerdict({
+    udp: r.reachability.udp,
+    tcpRelay: r.reachability.tcpRelay,
+    publicAddress: r.publicAddress,
+    mapping: r.mapping.result,
+    filtering: r.filtering.result,
+  });
+  r.compatibility = compatibilityTable(r.verdict.behavior);
+  r.verdictMs ??= at();
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+const stunUrl = (host: string, port: number) => `stun:${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+async function runBundled(
+  r: DiagnosisResult,
+  at: () => number,
+  update: (step?: string) => void,
+  addErrors: (e: IceErrorEvent[]) => void,
+  opts: DiagnosisOptions,
+): Promise<void> {
+  const base = opts.base ?? '';
+  const [info, ice] = await Promise.all([fetchJson<ServerInfo>(`${base}/api/config`), fetchJson<IceServersResponse>(`${base}/api/ice-servers`)]);
+  const primary = info.turn.primary;
+  if (!info.turn.enabled || !primary) {
+    r.skipped.push({ test: 'udp', reason: 'this p2pcheck server runs without its STUN/TURN server' });
+    return;
+  }
+  const endpoints: StunEndpoint[] = [{ role: 'primary', url: stunUrl(primary.host, primary.port), host: primary.host, port: primary.port }];
+  if (info.turn.alternatePort) endpoints.push({ role: 'alt-port', url: stunUrl(primary.host, info.turn.alternatePort), host: primary.host, port: info.turn.alternatePort });
+  if (info.turn.alternateHost) {
+    const h = info.turn.alternateHost;
+    endpoints.push({ role: 'alt-ip', url: stunUrl(h, primary.port), host: h, port: primary.port });
+    if (info.turn.alternatePort) endpoints.push({ role: 'alt-ip-port', url: stunUrl(h, info.turn.alternatePort), host: h, port: info.turn.alternatePort });
+  } else {
+    r.skipped.push({ test: 'mapping', reason: 'the server has a single IP address (TURN_ALT_IP not set): an address change cannot be tested' });
+  }
+  update('servers known');
+
+  // Relay over TCP/TLS in parallel with the UDP tests: neither touches the alternate endpoints.
+  const turnServer = ice.iceServers.find((s) => s.username);
+  const pick = (re: RegExp) => turnServer?.urls.find((u) => re.test(u));
+  const tcpUrl = pick(/^turn:.*transport=tcp/i);
+  const tlsUrl = pick(/^turns:/i);
+  const relayTests = Promise.all([
+    tcpUrl && turnServer
+      ? runRelayTest({ urls: tcpUrl, username: turnServer.username, credential: turnServer.credential }, 'tcp', RELAY_DEADLINE_MS, opts.pcFactory).then((t) => {
+          r.reachability.tcpRelay = t.result;
+          addErrors(t.errors);
+          update(`TURN over TCP: ${t.result}`);
+        })
+      : (r.skipped.push({ test: 'tcp-relay', reason: 'the server offers no TURN over TCP' }), undefined),
+    tlsUrl && turnServer
+      ? runRelayTest({ urls: tlsUrl, username: turnServer.username, credential: turnServer.credential }, 'tls', RELAY_DEADLINE_MS, opts.pcFactory).then((t) => {
+          r.reachability.tlsRelay = t.result;
+          addErrors(t.errors);
+          update(`TURN over TLS: ${t.result}`);
+        })
+      : ((r.reachability.tlsRelay = 'not-configured'), undefined),
+  ]);
+
+  const f = await runFilteringTest(opts.probe ?? httpProbeApi(base), endpoints[0]!.url, UDP_DEADLINE_MS, opts.pcFactory);
+  addErrors(f.errors);
+  r.hostAddresses = [...new Set(f.host.map((c) => c.address))];
+  r.reachability.udp = f.udpAt !== null ? 'answered' : 'no-answer';
+  r.reachability.udpMs = f.udpAt;
+  r.mappedAddress = f.probe?.target ?? f.srflx;
+  r.publicAddress = publicAddressFrom(r.mappedAddress, f.host);
+  if (f.probe) {
+    r.filtering.observations = f.probe.checks.map((c) => ({ role: c.role, answered: c.answered, sent: c.sent, rttMs: c.rttMs }));
+    r.filtering.result = classifyFiltering(r.filtering.observations);
+  } else {
+    r.filtering.result = { behavior: 'not-determined', evidence: f.problem ?? 'the probe peer was not reached' };
+    r.skipped.push({ test: 'filtering', reason: f.problem ?? 'the probe peer was not reached' });
+  }
+  update(r.reachability.udp === 'answered' ? 'UDP answered; filtering tested' : 'no UDP answer');
+
+  if (r.reachability.udp !== 'answered') {
+    // UDP blocked: no mapping test (it would only wait for STUN timeouts). Verdict as soon as TCP is known.
+    r.mapping.result = { behavior: 'not-determined', evidence: 'no UDP answer from the server' };
+    await relayTests;
+    r.reachability.ipv6 = f.host.some((c) => isIpv6(c.address)) ? 'gathered-only' : 'none';
+    decide(r, at);
+    update('verdict');
+    return;
+  }
+
+  const g = await startGathering({ iceServers: endpoints.map((e) => ({ urls: e.url })) }, opts.pcFactory);
+  try {
+    await g.until(() => false, MAPPING_DEADLINE_MS);
+    addErrors(g.errors);
+    const family6 = isIpv6(primary.host);
+    const host = g.candidates.filter((c) => isUsableHost(c) && !isHidden(c.address) && isIpv6(c.address) === family6).map((c) => ({ address: c.address, port: c.port }));
+    const srflx = g.candidates.filter((c) => c.type === 'srflx').map((c) => ({ url: c.url, address: c.address, port: c.port }));
+    r.mapping.observations = inferMappingObservations(endpoints, { srflx, host, errors: g.errors, complete: g.complete });
+    r.mapping.result = classifyMapping(r.mapping.observations);
+    const v6 = [...f.host, ...g.candidates].filter((c) => isIpv6(c.address) && !isHidden(c.address));
+    r.reachability.ipv6 = v6.some((c) => c.type !== 'host') || (family6 && r.reachability.udp === 'answered') ? 'reached' : v6.length > 0 ? 'gathered-only' : 'none';
+    if (!family6 && v6.length > 0) r.skipped.push({ test: 'ipv6', reason: 'IPv6 host candidates exist, but the server has no IPv6 address to test them against' });
+  } finally {
+    g.close();
+  }
+  update('mapping tested');
+  await relayTests;
+  decide(r, at);
+  update('verdict');
+}
+
+/** 'yes' when the server saw one of the device's own addresses (no translation on the way). */
+function publicAddressFrom(mapped: HostPort | null, host: { address: string; port: number }[]): DiagnosisResult['publicAddress'] {
+  if (!mapped) return 'unknown';
+  if (host.some((h) => sameHostPort(h, mapped))) return 'yes';
+  if (host.length === 0 || host.every((h) => isHidden(h.address))) return 'unknown';
+  return 'no';
+}
+
+async function runCustom(
+  servers: RTCIceServer[],
+  r: DiagnosisResult,
+  at: () => number,
+  update: (step?: string) => void,
+  addErrors: (e: IceErrorEvent[]) => void,
+  factory?: PcFactory,
+): Promise<void> {
+  const reason = 'needs p2pcheck\u2019s own server (alternate port/address and the probe peer); your own ICE servers are used for the other tests';
+  const skipped: SkippedTest[] = [
+    { test: 'mapping', reason },
+    { test: 'filtering', reason },
+  ];
+  r.skipped.push(...skipped);
+  r.mapping.result = { behavior: 'not-determined', evidence: `skipped: ${reason}` };
+  r.filtering.result = { behavior: 'not-determined', evidence: `skipped: ${reason}` };
+  const urls = servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((url) => ({ url, s })));
+  const stun = urls.filter((u) => /^(stun|turn):/i.test(u.url) && !/transport=tcp/i.test(u.url));
+  const tcp = urls.find((u) => /^turn:.*transport=tcp/i.test(u.url));
+  const tls = urls.find((u) => /^turns:/i.test(u.url));
+  const relay = (u: { url: string; s: RTCIceServer } | undefined, proto: 'tcp' | 'tls') =>
+    u ? runRelayTest({ urls: u.url, username: u.s.username, credential: u.s.credential }, proto, RELAY_DEADLINE_MS, factory) : Promise.resolve(null);
+  const relays = Promise.all([relay(tcp, 'tcp'), relay(tls, 'tls')]);
+  if (stun.length > 0) {
+    const g = await startGathering({ iceServers: stun.map((u) => ({ urls: u.url, username: u.s.username, credential: u.s.credential })) }, factory);
+    try {
+      await g.until((c) => c.type === 'srflx' || c.type === 'relay', UDP_DEADLINE_MS);
+      const answered = g.candidates.find((c) => (c.type === 'srflx' || c.type === 'relay') && c.protocol === 'udp');
+      r.reachability.udp = answered || (g.complete && g.errors.length === 0) ? 'answered' : 'no-answer';
+      if (r.reachability.udp === 'answered') r.reachability.udpMs = at();
+      r.hostAddresses = [...new Set(g.candidates.filter(isUsableHost).map((c) => c.address))];
+      const srflx = g.candidates.find((c) => c.type === 'srflx');
+      r.mappedAddress = srflx ? { address: srflx.address, port: srflx.port } : null;
+      addErrors(g.errors);
+    } finally {
+      g.close();
+    }
+  } else {
+    r.skipped.push({ test: 'udp', reason: 'your ICE servers include no STUN or UDP TURN URL' });
+  }
+  const [t, s] = await relays;
+  r.reachability.tcpRelay = t ? t.result : 'not-tested';
+  r.reachability.tlsRelay = s ? s.result : 'not-configured';
+  if (t) addErrors(t.errors);
+  if (s) addErrors(s.errors);
+  update('custom servers tested');
+  decide(r, at);
+}
