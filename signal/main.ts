@@ -2,9 +2,13 @@
 import { networkInterfaces } from 'node:os';
 import { ConfigError } from './config';
 import { startApp } from './app';
+import { createProbeFeature } from './probe/probe-feature';
 
 async function main(): Promise<void> {
-  const app = await startApp(process.env);
+  // The NAT-diagnosis probe peer (issue 5): HTTP route now, TURN socket hooks once the server runs.
+  const probe = createProbeFeature();
+  const app = await startApp(process.env, [probe.route]);
+  probe.attach(app, process.env);
   const { host } = app.config;
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const lines = [`p2pcheck is running: open http://${shown}:${app.httpPort}/`];
