@@ -2,6 +2,7 @@
 //   POST   /api/probe/offer      {sdp}                → {id, answer: {type, sdp}, sources, expiresInMs}
 //   POST   /api/probe/<id>/run   {srflx?: {address, port}} → ProbeRunResult (after ≤ ~5 s)
 //   DELETE /api/probe/<id>
+//   GET    /api/probe/status     → {ready, sources, sessions, handled, ignored, sent, runs}
 // Errors are {code, error} with 4xx/503 statuses; bad input never reaches the registry.
 import { lookup } from 'node:dns/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +32,7 @@ export function probeRoutes(opts: ProbeRouteOptions): Route {
   return async (req, res, url) => {
     if (!url.pathname.startsWith('/api/probe/')) return false;
     const rest = url.pathname.slice('/api/probe/'.length);
+    if (rest === 'status') return reply(res, 200, { ready: opts.service.ready, sources: opts.service.vias(), ...opts.service.stats() });
     if (rest === 'offer') {
       if (req.method !== 'POST') return reply(res, 405, { code: 'method', error: 'use POST' });
       const port = opts.primaryPort();

@@ -163,12 +163,14 @@ export interface FilteringTestResult {
 }
 
 /**
- * One PeerConnection that talks only to the primary endpoint (its STUN server and the probe's candidate), so
- * its NAT mapping has never seen the alternate sources when the probe sends from them (RFC 5780 §4.4 order).
+ * One PeerConnection that talks only to the probe's candidate at the primary endpoint, so its NAT mapping has
+ * never seen the alternate sources when the probe sends from them (RFC 5780 §4.4 order). No STUN server on it:
+ * Chromium hands every packet from a configured STUN server's address to its gathering logic, which would
+ * swallow the probe's ICE answers (same address and port). The probe reports the mapped address instead.
  */
-export async function runFilteringTest(api: ProbeApi, primaryStunUrl: string, connectTimeoutMs: number, factory?: PcFactory): Promise<FilteringTestResult> {
+export async function runFilteringTest(api: ProbeApi, connectTimeoutMs: number, factory?: PcFactory): Promise<FilteringTestResult> {
   const start = performance.now();
-  const g = await startGathering({ iceServers: [{ urls: primaryStunUrl }] }, factory);
+  const g = await startGathering({ iceServers: [] }, factory);
   let probeId: string | null = null;
   let udpAt: number | null = null;
   const srflxOf = () => g.candidates.find((c) => c.type === 'srflx' && c.protocol === 'udp') ?? null;

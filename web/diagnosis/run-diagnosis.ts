@@ -156,7 +156,7 @@ async function runBundled(
       : ((r.reachability.tlsRelay = 'not-configured'), undefined),
   ]);
 
-  const f = await runFilteringTest(opts.probe ?? httpProbeApi(base), endpoints[0]!.url, UDP_DEADLINE_MS, opts.pcFactory);
+  const f = await runFilteringTest(opts.probe ?? httpProbeApi(base), UDP_DEADLINE_MS, opts.pcFactory);
   addErrors(f.errors);
   r.hostAddresses = [...new Set(f.host.map((c) => c.address))];
   r.reachability.udp = f.udpAt !== null ? 'answered' : 'no-answer';
