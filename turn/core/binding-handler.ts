@@ -1,0 +1,44 @@
+// Binding (RFC 8489 §6.3.1) with RFC 5780 NAT behaviour discovery: RESPONSE-ORIGIN, OTHER-ADDRESS and
+// CHANGE-REQUEST (answer from the alternate port and/or IP).
+import { addressAttribute, xorAddressAttribute } from '../stun/address';
+import { Attr } from '../stun/constants';
+import { unknownAttributesAttribute } from '../stun/error-code';
+import { getAttribute, type DecodedStunMessage, type StunAttribute } from '../stun/message';
+import { successResponse } from './responses';
+import type { TurnCore } from './turn-core';
+import type { ClientRef, TurnAction, Via } from './types';
+
+const CHANGE_IP = 0x04;
+const CHANGE_PORT = 0x02;
+
+/** The endpoint reached by flipping IP and/or port relative to `via` (RFC 5780 §7.2). */
+export function flipVia(via: Via, changeIp: boolean, changePort: boolean): Via {
+  const ip = (via === 'alt-ip' || via === 'alt-ip-port') !== changeIp;
+  const port = (via === 'alt-port' || via === 'alt-ip-port') !== changePort;
+  return ip ? (port ? 'alt-ip-port' : 'alt-ip') : port ? 'alt-port' : 'primary';
+}
+
+export function handleBinding(core: TurnCore, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
+  const endpoints = core.config.endpoints[client.family];
+  let via = client.via;
+  const change = getAttribute(req, Attr.changeRequest);
+  if (change) {
+    const flags = change.value.length === 4 ? change.value.readUInt32BE(0) : -1;
+    const target = flipVia(client.via, (flags & CHANGE_IP) !== 0, (flags & CHANGE_PORT) !== 0);
+    // No such endpoint (one IP only, or over TCP): say we do not understand CHANGE-REQUEST (RFC 5780 §7.2).
+    if (flags < 0 || client.transport !== 'udp' || !endpoints[target]) {
+      return core.unauthReply(client, req, 420, [unknownAttributesAttribute([Attr.changeRequest])], now);
+    }
+    via = target;
+  }
+  const attrs: StunAttribute[] = [xorAddressAttribute(Attr.xorMappedAddress, client, req.transactionId)];
+  const origin = endpoints[via];
+  if (origin) attrs.push(addressAttribute(Attr.responseOrigin, origin));
+  const other = endpoints[flipVia(client.via, true, true)] ?? endpoints[flipVia(client.via, false, true)];
+  if (other && client.transport === 'udp') attrs.push(addressAttribute(Attr.otherAddress, other));
+  if (!core.unauthLimiter.take(client.address, now)) {
+    core.stats.dropped['rate-limited']++;
+    return [];
+  }
+  return [{ type: 'send', to: client, data: successResponse(req, attrs, null), via }];
+}

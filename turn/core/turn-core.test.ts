@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import { createRestCredential } from '../auth/rest-credentials';
+import { encodeChannelData } from '../stun/channel-data';
+import { Attr, Method, StunClass } from '../stun/constants';
+import type { TransportAddress } from '../stun/ip-address';
+import { u32Attribute } from '../stun/message';
+import {
+  allocateRequest, bindingRequest, buildRequest, channelBindRequest, createPermissionRequest, credentialKey, parseMessage,
+  refreshRequest, sendIndication, type Credentials,
+} from '../testing/client-messages';
+import { TurnCore } from './turn-core';
+import { DEFAULT_LIFETIMES, type ClientRef, type CoreConfig, type TurnAction } from './types';
+
+const SECRET = 'test-secret';
+const T0 = 1_800_000_000_000;
+const client: ClientRef = { key: 'u:198.51.100.10:40000', transport: 'udp', address: '198.51.100.10', port: 40000, family: 4, via: 'primary' };
+const peer: TransportAddress = { family: 4, address: '203.0.113.50', port: 5000 };
+const publicPeer: TransportAddress = { family: 4, address: '8.8.4.4', port: 5000 };
+
+function makeCore(over: Partial<CoreConfig> = {}): TurnCore {
+  return new TurnCore({
+    realm: 'p2pcheck', secret: SECRET, nonceTtlMs: 600_000, ...DEFAULT_LIFETIMES, userQuota: 0, totalQuota: 0, maxBps: 0,
+    maxPermissions: 10, maxChannels: 10, unauthRate: 0, allowPeers: ['203.0.113.0/24'],
+    endpoints: { 4: { primary: { family: 4, address: '192.0.2.1', port: 3478 }, 'alt-port': { family: 4, address: '192.0.2.1', port: 3479 } }, 6: {} },
+    relayFamilies: { 4: true, 6: false },
+    ...over,
+  });
+}
+
+function sent(actions: TurnAction[]): ReturnType<typeof parseMessage> {
+  const s = actions.find((a) => a.type === 'send');
+  if (!s || s.type !== 'send') throw new Error(`no send action in ${actions.map((a) => a.type).join(',')}`);
+  return parseMessage(s.data);
+}
+
+function creds(core: TurnCore, now: number, opts: { ttl?: number; id?: string; password?: string; who?: ClientRef } = {}): Credentials {
+  const c = createRestCredential(SECRET, { ttlSeconds: opts.ttl ?? 3600, id: opts.id ?? 'alice', nowMs: now });
+  const challenge = sent(core.handleClientPacket(opts.who ?? client, allocateRequest(), now));
+  return { username: c.username, password: opts.password ?? c.credential, realm: challenge.realm!, nonce: challenge.nonce! };
+}
+
+/** Allocate with credentials and complete the relay bind; returns the credentials and the relayed address. */
+function allocate(core: TurnCore, now: number, c = creds(core, now), who = client) {
+  const actions = core.handleClientPacket(who, allocateRequest(c), now);
+  const bind = actions.find((a) => a.type === 'bind-relay');
+  if (!bind || bind.type !== 'bind-relay') throw new Error(`no bind-relay: ${JSON.stringify(sent(actions).error)}`);
+  const relay = { family: 4 as const, address: '192.0.2.1', port: 50000 + bind.allocation.id };
+  const done = core.relayBound(bind.allocation, { relay, localRelay: relay }, now);
+  return { c, allocation: bind.allocation, response: sent(done), relay, actions: done };
+}
+
+describe('TurnCore: Binding', () => {
+  it('answers with XOR-MAPPED-ADDRESS, RESPONSE-ORIGIN and OTHER-ADDRESS', () => {
+    const r = sent(makeCore().handleClientPacket(client, bindingRequest(), T0));
+    expect(r.cls).toBe(StunClass.success);
+    expect(r.mapped).toEqual({ family: 4, address: client.address, port: client.port });
+    expect(r.responseOrigin).toEqual({ family: 4, address: '192.0.2.1', port: 3478 });
+    expect(r.otherAddress).toEqual({ family: 4, address: '192.0.2.1', port: 3479 });
+  });
+
+  it('CHANGE-REQUEST port answers from the alternate port; change IP without a second IP → 420', () => {
+    const core = makeCore();
+    const portOnly = core.handleClientPacket(client, bindingRequest([u32Attribute(Attr.changeRequest, 0x02)]), T0);
+    expect(portOnly[0]).toMatchObject({ type: 'send', via: 'alt-port' });
+    expect(sent(portOnly).responseOrigin?.port).toBe(3479);
+    expect(sent(core.handleClientPacket(client, bindingRequest([u32Attribute(Attr.changeRequest, 0x06)]), T0)).error).toBe(420);
+  });
+
+  it('unknown comprehension-required attribute → 420; responses and garbage are dropped', () => {
+    const core = makeCore();
+    expect(sent(core.handleClientPacket(client, bindingRequest([{ type: 0x7777, value: Buffer.alloc(4) }]), T0)).error).toBe(420);
+    expect(core.handleClientPacket(client, Buffer.from('\xff\xfehello world, not stun', 'latin1'), T0)).toEqual([]);
+    expect(core.stats.dropped.malformed).toBe(1);
+  });
+});
+
+describe('TurnCore: Allocate and long-term credentials', () => {
+  it('challenges an unauthenticated Allocate with 401, REALM and NONCE, and allocates nothing', () => {
+    const core = makeCore();
+    const r = sent(core.handleClientPacket(client, allocateRequest(), T0));
+    expect(r.error).toBe(401);
+    expect(r.realm).toBe('p2pcheck');
+    expect(r.nonce).toMatch(/^[0-9a-f]{8}/);
+    expect(core.counters().allocations).toBe(0);
+  });
+
+  it('allocates with valid REST credentials: XOR-RELAYED-ADDRESS, LIFETIME 600, signed response', () => {
+    const core = makeCore();
+    const { c, response, relay } = allocate(core, T0);
+    expect(response.cls).toBe(StunClass.success);
+    expect(response.relayed).toEqual(relay);
+    expect(response.mapped).toEqual({ family: 4, address: client.address, port: client.port });
+    expect(response.lifetime).toBe(600);
+    expect(response.integrity(credentialKey(c))).toBe('ok');
+    expect(core.counters().allocations).toBe(1);
+  });
+
+  it('wrong password → 401, never allocates', () => {
+    const core = makeCore();
+    const c = creds(core, T0, { password: 'not-the-password' });
+    const actions = core.handleClientPacket(client, allocateRequest(c), T0);
+    expect(actions.some((a) => a.type === 'bind-relay')).toBe(false);
+    expect(sent(actions).error).toBe(401);
+    expect(core.stats.authFailures['bad-integrity']).toBe(1);
+    expect(core.counters().allocations).toBe(0);
+  });
+
+  it('expired credential → 401, never allocates', () => {
+    const core = makeCore();
+    const c = creds(core, T0 - 7200_000, { ttl: 3600 }); // expired an hour ago
+    c.nonce = sent(core.handleClientPacket(client, allocateRequest(), T0)).nonce!;
+    expect(sent(core.handleClientPacket(client, allocateRequest(c), T0)).error).toBe(401);
+    expect(core.stats.authFailures.expired).toBe(1);
+    expect(core.counters().allocations).toBe(0);
+  });
+
+  it('stale nonce → 438 with a fresh nonce that then works', () => {
+    const core = makeCore({ nonceTtlMs: 30_000 });
+    const c = creds(core, T0);
+    const r = sent(core.handleClientPacket(client, allocateRequest(c), T0 + 31_000));
+    expect(r.error).toBe(438);
+    expect(r.nonce).not.toBe(c.nonce);
+    c.nonce = r.nonce!;
+    expect(allocate(core, T0 + 31_000, c).response.cls).toBe(StunClass.success);
+  });
+
+  it('retransmitted Allocate gets the same success; a new one on the same 5-tuple → 437', () => {
+    const core = makeCore();
+    const c = creds(core, T0);
+    const tid = Buffer.alloc(12, 7);
+    const first = core.handleClientPacket(client, allocateRequest(c, [], tid), T0);
+    const bind = first.find((a) => a.type === 'bind-relay')!;
+    if (bind.type !== 'bind-relay') throw new Error();
+    const relay = { family: 4 as const, address: '192.0.2.1', port: 50001 };
+    const ok = core.relayBound(bind.allocation, { relay, localRelay: relay }, T0);
+    const again = core.handleClientPacket(client, allocateRequest(c, [], tid), T0 + 100);
+    expect(sent(again).msg.raw.equals(sent(ok).msg.raw)).toBe(true);
+    expect(sent(core.handleClientPacket(client, allocateRequest(c), T0 + 200)).error).toBe(437);
+  });
+
+  it('REQUESTED-TRANSPORT TCP → 442; IPv6 family without IPv6 relay → 440; relay bind failure → 508', () => {
+    const core = makeCore();
+    const c = creds(core, T0);
+    const tcp = Buffer.from([6, 0, 0, 0]);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.allocate, [{ type: Attr.requestedTransport, value: tcp }], { auth: c }), T0)).error).toBe(442);
+    expect(sent(core.handleClientPacket(client, allocateRequest(c, [{ type: Attr.requestedAddressFamily, value: Buffer.from([2, 0, 0, 0]) }]), T0)).error).toBe(440);
+    const a = core.handleClientPacket(client, allocateRequest(c), T0).find((x) => x.type === 'bind-relay')!;
+    if (a.type !== 'bind-relay') throw new Error();
+    expect(sent(core.relayBound(a.allocation, null, T0)).error).toBe(508);
+    expect(core.allocations.size).toBe(0);
+  });
+
+  it('quotas: per user and total → 486', () => {
+    const core = makeCore({ userQuota: 1, totalQuota: 2 });
+    allocate(core, T0);
+    const c2 = { ...client, key: 'u:198.51.100.10:40001', port: 40001 };
+    const c = creds(core, T0);
+    expect(sent(core.handleClientPacket(c2, allocateRequest(c), T0)).error).toBe(486);
+    const bob = creds(core, T0, { id: 'bob' });
+    allocate(core, T0, bob, c2);
+    const c3 = { ...client, key: 'u:198.51.100.10:40002', port: 40002 };
+    const carol = creds(core, T0, { id: 'carol' });
+    expect(sent(core.handleClientPacket(c3, allocateRequest(carol), T0)).error).toBe(486);
+  });
+});
+
+describe('TurnCore: Refresh and lifetimes', () => {
+  it('Refresh extends the allocation; without it the allocation expires after its lifetime', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    expect(sent(core.handleClientPacket(client, refreshRequest(c, 600), T0 + 500_000)).lifetime).toBe(600);
+    expect(core.sweep(T0 + 1_000_000)).toEqual([]);
+    const closed = core.sweep(T0 + 1_100_001);
+    expect(closed.map((a) => a.type)).toEqual(['close-relay', 'allocation-closed']);
+    expect(closed[1]).toMatchObject({ reason: 'expired' });
+    expect(core.counters().allocations).toBe(0);
+  });
+
+  it('Refresh with lifetime 0 deletes the allocation; a later Refresh → 437', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    const actions = core.handleClientPacket(client, refreshRequest(c, 0), T0 + 1000);
+    expect(sent(actions).lifetime).toBe(0);
+    expect(actions.map((a) => a.type)).toEqual(['send', 'close-relay', 'allocation-closed']);
+    expect(sent(core.handleClientPacket(client, refreshRequest(c, 600), T0 + 2000)).error).toBe(437);
+  });
+
+  it('lifetime is clamped to [600, 3600]', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    expect(sent(core.handleClientPacket(client, refreshRequest(c, 99999), T0)).lifetime).toBe(3600);
+    expect(sent(core.handleClientPacket(client, refreshRequest(c, 30), T0)).lifetime).toBe(600);
+  });
+
+  it('a different username on the allocation → 441', () => {
+    const core = makeCore();
+    allocate(core, T0);
+    const other = creds(core, T0, { id: 'mallory' });
+    expect(sent(core.handleClientPacket(client, refreshRequest(other, 600), T0)).error).toBe(441);
+  });
+});
+
+describe('TurnCore: permissions, Send/Data and channels', () => {
+  it('relays Send → peer and peer → Data indication only with a permission, which expires after 300 s', () => {
+    const core = makeCore();
+    const { c, allocation } = allocate(core, T0);
+    // No permission yet: both directions dropped.
+    expect(core.handleClientPacket(client, sendIndication(peer, Buffer.from('hi')), T0)).toEqual([]);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('yo'), T0)).toBeNull();
+    expect(sent(core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0)).cls).toBe(StunClass.success);
+    expect(core.counters().permissions).toBe(1);
+    const out = core.handleClientPacket(client, sendIndication(peer, Buffer.from('hi')), T0 + 1000);
+    expect(out).toEqual([{ type: 'relay-send', allocation, peer, data: Buffer.from('hi') }]);
+    // Permissions are per IP: another port of the same peer may answer (RFC 8656 §9).
+    const back = core.handleRelayPacket(allocation, { ...peer, port: 6000 }, Buffer.from('yo'), T0 + 2000);
+    const data = parseMessage((back as { data: Buffer }).data);
+    expect(data.method).toBe(Method.data);
+    expect(data.peer).toEqual({ ...peer, port: 6000 });
+    expect(data.data?.toString()).toBe('yo');
+    core.sweep(T0 + 301_000);
+    expect(core.counters().permissions).toBe(0);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('late'), T0 + 301_000)).toBeNull();
+  });
+
+  it('ChannelBind: ChannelData both ways; the channel expires after 600 s', () => {
+    const core = makeCore();
+    const { c, allocation } = allocate(core, T0);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4001, peer), T0)).cls).toBe(StunClass.success);
+    expect(core.counters()).toMatchObject({ channels: 1, permissions: 1 });
+    const out = core.handleClientPacket(client, encodeChannelData(0x4001, Buffer.from('abc')), T0 + 10);
+    expect(out).toEqual([{ type: 'relay-send', allocation, peer, data: Buffer.from('abc') }]);
+    const back = core.handleRelayPacket(allocation, peer, Buffer.from('xyz'), T0 + 20)!;
+    expect(back).toMatchObject({ type: 'send', to: client, data: encodeChannelData(0x4001, Buffer.from('xyz')) });
+    // Keep the permission alive with CreatePermission but let the channel lapse.
+    for (const t of [250_000, 500_000]) core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0 + t);
+    core.handleClientPacket(client, refreshRequest(c, 600), T0 + 500_000);
+    core.sweep(T0 + 601_000);
+    expect(core.counters()).toMatchObject({ channels: 0, permissions: 1 });
+    expect(core.handleClientPacket(client, encodeChannelData(0x4001, Buffer.from('abc')), T0 + 601_000)).toEqual([]);
+    // The peer now arrives as a Data indication instead.
+    expect(parseMessage((core.handleRelayPacket(allocation, peer, Buffer.from('x'), T0 + 601_000) as { data: Buffer }).data).method).toBe(Method.data);
+  });
+
+  it('ChannelBind errors: bad number 400, rebinding a channel to another peer 400, too many → 508', () => {
+    const core = makeCore({ maxChannels: 1 });
+    const { c } = allocate(core, T0);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x3fff, peer), T0)).error).toBe(400);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x8000, peer), T0)).error).toBe(400);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4000, peer), T0)).cls).toBe(StunClass.success);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4000, { ...peer, port: 1 }), T0)).error).toBe(400);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4002, peer), T0)).error).toBe(400);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4003, { ...peer, port: 2 }), T0)).error).toBe(508);
+  });
+
+  it('denied peers → 403; peer family mismatch → 443; too many permissions → 508', () => {
+    const core = makeCore({ maxPermissions: 2 });
+    const { c } = allocate(core, T0);
+    for (const address of ['127.0.0.1', '::ffff:127.0.0.1', '10.0.0.1', '0.0.0.0']) {
+      const family = address.includes(':') ? 6 : 4;
+      const code = sent(core.handleClientPacket(client, createPermissionRequest(c, [{ family, address, port: 9 }]), T0)).error;
+      expect([address, code]).toEqual([address, family === 4 ? 403 : 443]);
+    }
+    expect(sent(core.handleClientPacket(client, createPermissionRequest(c, [{ family: 6, address: '2001:db8::1', port: 1 }]), T0)).error).toBe(443);
+    const three = [1, 2, 3].map((n) => ({ family: 4 as const, address: `8.8.8.${n}`, port: 1 }));
+    expect(sent(core.handleClientPacket(client, createPermissionRequest(c, three), T0)).error).toBe(508);
+    expect(core.counters().permissions).toBe(0);
+  });
+
+  it('relaying to another allocation of this server stays allowed on a denied range', () => {
+    const core = makeCore({ allowPeers: [] });
+    const a = allocate(core, T0);
+    const otherClient = { ...client, key: 'u:198.51.100.11:1', address: '198.51.100.11', port: 1 };
+    const b = allocate(core, T0, creds(core, T0, { id: 'bob', who: otherClient }), otherClient);
+    expect(a.relay.address).toBe('192.0.2.1'); // documentation range: denied for other ports
+    expect(sent(core.handleClientPacket(client, createPermissionRequest(a.c, [b.relay]), T0)).cls).toBe(StunClass.success);
+    expect(core.handleClientPacket(client, sendIndication(b.relay, Buffer.from('hi')), T0)).toHaveLength(1);
+    // Same IP, a port that is not one of our relays: not relayed.
+    expect(core.handleClientPacket(client, sendIndication({ ...b.relay, port: 22 }, Buffer.from('hi')), T0)).toEqual([]);
+    expect(core.stats.dropped['denied-peer']).toBe(1);
+  });
+
+  it('bandwidth cap per allocation drops the excess', () => {
+    const core = makeCore({ maxBps: 1000 });
+    const { c } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [publicPeer]), T0);
+    let relayed = 0;
+    for (let i = 0; i < 20; i++) relayed += core.handleClientPacket(client, sendIndication(publicPeer, Buffer.alloc(100)), T0).length;
+    expect(relayed).toBe(10);
+    expect(core.stats.dropped.bandwidth).toBe(10);
+    expect(core.handleClientPacket(client, sendIndication(publicPeer, Buffer.alloc(100)), T0 + 200)).toHaveLength(1);
+  });
+
+  it('unauthenticated replies are rate limited per source IP', () => {
+    const core = makeCore({ unauthRate: 5 });
+    let answered = 0;
+    for (let i = 0; i < 50; i++) answered += core.handleClientPacket(client, allocateRequest(), T0).length;
+    expect(answered).toBe(10); // burst = 2 × rate
+    expect(core.handleClientPacket({ ...client, address: '198.51.100.99' }, allocateRequest(), T0)).toHaveLength(1);
+    expect(core.handleClientPacket(client, allocateRequest(), T0 + 1000)).toHaveLength(1);
+  });
+});

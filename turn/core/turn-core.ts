@@ -1,0 +1,324 @@
+// The Sans-IO TURN server core (RFC 8656 over RFC 8489): packets and the time in, actions out. Adapters under
+// turn/node/ own the sockets and timers. Per-method handlers live beside this file.
+import { randomBytes } from 'node:crypto';
+import { NonceIssuer } from '../auth/nonce';
+import { decodeXorAddress, xorAddressAttribute } from '../stun/address';
+import { encodeChannelData } from '../stun/channel-data';
+import { Attr, Method, StunClass } from '../stun/constants';
+import { unknownAttributesAttribute } from '../stun/error-code';
+import { checkFingerprint } from '../stun/fingerprint';
+import type { TransportAddress } from '../stun/ip-address';
+import { decodeStunMessage, encodeStunMessage, getAttribute, type DecodedStunMessage, type StunAttribute, type StunMessage } from '../stun/message';
+import { PeerPolicy } from '../security/peer-policy';
+import { RateLimiter } from '../security/rate-limiter';
+import { completeAllocate, handleAllocate, handleRefresh } from './allocate-handlers';
+import { peerKey, type Allocation } from './allocation';
+import { handleBinding } from './binding-handler';
+import { handleChannelBind, handleCreatePermission } from './permission-handlers';
+import { errorResponse, successResponse } from './responses';
+import { AuthFailure, DropReason, type ClientRef, type CloseReason, type CoreConfig, type CoreStats, type TurnAction } from './types';
+
+/** Comprehension-required attributes (< 0x8000) this server understands; others in a request → 420 (§6.3.1). */
+const KNOWN_REQUIRED = new Set<number>([
+  Attr.mappedAddress, Attr.changeRequest, Attr.username, Attr.messageIntegrity, Attr.errorCode, Attr.unknownAttributes,
+  Attr.channelNumber, Attr.lifetime, Attr.xorPeerAddress, Attr.data, Attr.realm, Attr.nonce, Attr.xorRelayedAddress,
+  Attr.requestedAddressFamily, Attr.evenPort, Attr.requestedTransport, Attr.dontFragment, Attr.messageIntegritySha256,
+  Attr.xorMappedAddress, Attr.priority, Attr.useCandidate, Attr.reservationToken,
+]);
+
+export class TurnCore {
+  /** Allocations by client 5-tuple key (RFC 8656 §2.2: one allocation per 5-tuple). */
+  readonly allocations = new Map<string, Allocation>();
+  readonly perUser = new Map<string, number>();
+  /** Own relayed addresses (advertised and local), for self-relaying on denied ranges. */
+  private readonly relays = new Map<string, Allocation>();
+  private translateOwnRelays = false;
+  permissionCount = 0;
+  channelCount = 0;
+  readonly nonces: NonceIssuer;
+  readonly policy: PeerPolicy;
+  readonly unauthLimiter: RateLimiter;
+  readonly stats: CoreStats = {
+    allocationsCreated: 0,
+    allocationsClosed: 0,
+    packetsToPeer: 0,
+    bytesToPeer: 0,
+    packetsToClient: 0,
+    bytesToClient: 0,
+    challenges: 0,
+    authFailures: Object.fromEntries(Object.values(AuthFailure).map((k) => [k, 0])) as CoreStats['authFailures'],
+    errorResponses: new Map(),
+    dropped: Object.fromEntries(Object.values(DropReason).map((k) => [k, 0])) as CoreStats['dropped'],
+    peerSendErrors: new Map(),
+  };
+  private readonly dataTid = randomBytes(12);
+
+  constructor(
+    readonly config: CoreConfig,
+    opts: { nonceKey?: Buffer } = {},
+  ) {
+    this.nonces = new NonceIssuer(config.nonceTtlMs, opts.nonceKey);
+    this.policy = new PeerPolicy(config.allowPeers);
+    this.unauthLimiter = new RateLimiter(config.unauthRate);
+  }
+
+  /** A datagram (or one framed message over TCP/TLS) from a client. */
+  handleClientPacket(client: ClientRef, data: Buffer, now: number): TurnAction[] {
+    if (data.length >= 4 && (data[0]! & 0xc0) === 0x40) return this.channelDataFromClient(client, data, now);
+    const decoded = decodeStunMessage(data);
+    if (!decoded.ok) return this.drop(DropReason.malformed);
+    const msg = decoded.message;
+    if (checkFingerprint(msg) === false) return this.drop(DropReason.malformed);
+    if (msg.cls === StunClass.request) return this.handleRequest(msg, client, now);
+    if (msg.cls === StunClass.indication) {
+      return msg.method === Method.send ? this.sendIndication(msg, client, now) : this.drop(DropReason.badIndication);
+    }
+    return this.drop(DropReason.response);
+  }
+
+  private handleRequest(req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
+    const unknown = req.attributes.filter((a) => a.type < 0x8000 && !KNOWN_REQUIRED.has(a.type)).map((a) => a.type);
+    if (unknown.length > 0) return this.unauthReply(client, req, 420, [unknownAttributesAttribute(unknown.slice(0, 16))], now);
+    switch (req.method) {
+      case Method.binding: return handleBinding(this, req, client, now);
+      case Method.allocate: return handleAllocate(this, req, client, now);
+      case Method.refresh: return handleRefresh(this, req, client, now);
+      case Method.createPermission: return handleCreatePermission(this, req, client, now);
+      case Method.channelBind: return handleChannelBind(this, req, client, now);
+      default: return this.unauthReply(client, req, 400, [], now);
+    }
+  }
+
+  /** The adapter finished binding the relay socket of a pending Allocate (null: it failed → 508). */
+  relayBound(allocation: Allocation, result: { relay: TransportAddress; localRelay: TransportAddress } | null, now: number): TurnAction[] {
+    return completeAllocate(this, allocation, result, now);
+  }
+
+  // ---- data path (RFC 8656 §10 Send/Data, §12 ChannelData) ----
+
+  private channelDataFromClient(client: ClientRef, data: Buffer, now: number): TurnAction[] {
+    const allocation = this.allocations.get(client.key);
+    if (!allocation || !allocation.relay) return this.drop(DropReason.noAllocation);
+    const len = data.readUInt16BE(2);
+    if (4 + len > data.length) return this.drop(DropReason.malformed);
+    const channel = allocation.channels?.get(data.readUInt16BE(0));
+    if (!channel || channel.expiresAt < now) return this.drop(DropReason.noChannel);
+    return this.toPeer(allocation, channel.peer, data.subarray(4, 4 + len), now);
+  }
+
+  private sendIndication(msg: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
+    const allocation = this.allocations.get(client.key);
+    if (!allocation || !allocation.relay) return this.drop(DropReason.noAllocation);
+    const peerAttr = getAttribute(msg, Attr.xorPeerAddress);
+    const dataAttr = getAttribute(msg, Attr.data);
+    const peer = peerAttr && decodeXorAddress(peerAttr, msg.transactionId);
+    if (!peer || !dataAttr) return this.drop(DropReason.badIndication);
+    return this.toPeer(allocation, peer, dataAttr.value, now);
+  }
+
+  private toPeer(allocation: Allocation, peer: TransportAddress, payload: Buffer, now: number): TurnAction[] {
+    const perm = allocation.permissions.get(peer.address);
+    if (!perm || perm.expiresAt < now) return this.drop(DropReason.noPermission);
+    if (perm.restricted && !this.isOwnRelay(peer)) return this.drop(DropReason.deniedPeer);
+    if (!allocation.spend(payload.length, now, this.config.maxBps)) return this.drop(DropReason.bandwidth);
+    this.stats.packetsToPeer++;
+    this.stats.bytesToPeer += payload.length;
+    allocation.bytesToPeer += payload.length;
+    if (this.translateOwnRelays) {
+      // Behind a 1:1 NAT the advertised relay address may not hairpin: deliver to our own allocation directly.
+      const target = this.relays.get(peerKey(peer.address, peer.port));
+      if (target && allocation.relay) {
+        const action = this.handleRelayPacket(target, allocation.relay, payload, now);
+        return action ? [action] : [];
+      }
+    }
+    return [{ type: 'relay-send', allocation, peer, data: payload }];
+  }
+
+  /** A datagram that arrived on an allocation's relay socket from a peer. */
+  handleRelayPacket(allocation: Allocation, from: TransportAddress, payload: Buffer, now: number): TurnAction | null {
+    if (allocation.closed) return null;
+    const perm = allocation.permissions.get(from.address);
+    if (!perm || perm.expiresAt < now) {
+      this.stats.dropped['no-permission']++;
+      return null;
+    }
+    if (!allocation.spend(payload.length, now, this.config.maxBps)) {
+      this.stats.dropped.bandwidth++;
+      return null;
+    }
+    const client = allocation.client;
+    const channel = allocation.channelByPeer?.get(peerKey(from.address, from.port));
+    let data: Buffer;
+    if (channel && channel.expiresAt >= now) {
+      data = encodeChannelData(channel.number, payload, client.transport !== 'udp');
+    } else {
+      this.nextDataTid();
+      data = encodeStunMessage({
+        method: Method.data,
+        cls: StunClass.indication,
+        transactionId: this.dataTid,
+        attributes: [xorAddressAttribute(Attr.xorPeerAddress, from, this.dataTid), { type: Attr.data, value: payload }],
+      });
+    }
+    this.stats.packetsToClient++;
+    this.stats.bytesToClient += payload.length;
+    allocation.bytesToClient += payload.length;
+    return { type: 'send', to: client, data };
+  }
+
+  private nextDataTid(): void {
+    for (let i = 11; i >= 0; i--) if (++this.dataTid[i]! <= 0xff && this.dataTid[i] !== 0) break;
+  }
+
+  /** The adapter failed to send towards a peer (ENETUNREACH, EPERM …): counted, the allocation lives on. */
+  notePeerSendError(code: string): void {
+    this.stats.peerSendErrors.set(code, (this.stats.peerSendErrors.get(code) ?? 0) + 1);
+  }
+
+  // ---- lifetimes ----
+
+  /** Expire allocations, permissions and channels (call about once a second). */
+  sweep(now: number): TurnAction[] {
+    const actions: TurnAction[] = [];
+    for (const allocation of [...this.allocations.values()]) {
+      if (!allocation.relay) continue;
+      if (allocation.expiresAt < now) {
+        actions.push(...this.closeAllocation(allocation, 'expired'));
+        continue;
+      }
+      for (const [ip, perm] of allocation.permissions) {
+        if (perm.expiresAt < now) {
+          allocation.permissions.delete(ip);
+          this.permissionCount--;
+        }
+      }
+      if (allocation.channels) {
+        for (const [n, ch] of allocation.channels) {
+          if (ch.expiresAt < now) {
+            allocation.channels.delete(n);
+            allocation.channelByPeer!.delete(peerKey(ch.peer.address, ch.peer.port));
+            this.channelCount--;
+          }
+        }
+      }
+    }
+    this.unauthLimiter.sweep(now);
+    return actions;
+  }
+
+  /** A TCP/TLS client connection closed: its allocation goes with it (RFC 8656 §3.1). */
+  clientGone(clientKey: string): TurnAction[] {
+    const allocation = this.allocations.get(clientKey);
+    return allocation ? this.closeAllocation(allocation, 'client-gone') : [];
+  }
+
+  closeAll(): TurnAction[] {
+    return [...this.allocations.values()].flatMap((a) => this.closeAllocation(a, 'shutdown'));
+  }
+
+  // ---- helpers for the handlers ----
+
+  addAllocation(allocation: Allocation): void {
+    this.allocations.set(allocation.client.key, allocation);
+    this.perUser.set(allocation.userId, (this.perUser.get(allocation.userId) ?? 0) + 1);
+  }
+
+  registerRelay(allocation: Allocation): void {
+    const { relay, localRelay } = allocation;
+    if (relay) this.relays.set(peerKey(relay.address, relay.port), allocation);
+    if (localRelay) this.relays.set(peerKey(localRelay.address, localRelay.port), allocation);
+    if (relay && localRelay && (relay.address !== localRelay.address || relay.port !== localRelay.port)) this.translateOwnRelays = true;
+  }
+
+  /** Forget an allocation without events (a relay socket that never bound). */
+  removeAllocation(allocation: Allocation): void {
+    if (allocation.closed) return;
+    allocation.closed = true;
+    if (this.allocations.get(allocation.client.key) === allocation) this.allocations.delete(allocation.client.key);
+    const n = (this.perUser.get(allocation.userId) ?? 1) - 1;
+    if (n <= 0) this.perUser.delete(allocation.userId);
+    else this.perUser.set(allocation.userId, n);
+    for (const a of [allocation.relay, allocation.localRelay]) {
+      if (a && this.relays.get(peerKey(a.address, a.port)) === allocation) this.relays.delete(peerKey(a.address, a.port));
+    }
+    this.permissionCount -= allocation.permissions.size;
+    this.channelCount -= allocation.channels?.size ?? 0;
+    allocation.permissions.clear();
+    allocation.channels?.clear();
+    allocation.channelByPeer?.clear();
+  }
+
+  closeAllocation(allocation: Allocation, reason: CloseReason): TurnAction[] {
+    if (allocation.closed) return [];
+    const established = allocation.relay !== null;
+    this.removeAllocation(allocation);
+    if (!established) return [];
+    this.stats.allocationsClosed++;
+    return [{ type: 'close-relay', allocation }, { type: 'allocation-closed', allocation, reason }];
+  }
+
+  installPermission(allocation: Allocation, ip: string, restricted: boolean, now: number): void {
+    const expiresAt = now + this.config.permissionLifetimeS * 1000;
+    const existing = allocation.permissions.get(ip);
+    if (existing) {
+      existing.expiresAt = expiresAt;
+      existing.restricted = restricted;
+      return;
+    }
+    allocation.permissions.set(ip, { expiresAt, restricted });
+    this.permissionCount++;
+  }
+
+  isOwnRelay(peer: TransportAddress): boolean {
+    return this.relays.has(peerKey(peer.address, peer.port));
+  }
+
+  success(req: StunMessage, attrs: StunAttribute[], key: Buffer): Buffer {
+    return successResponse(req, attrs, key);
+  }
+
+  /** Error reply to an authenticated request (signed with the requester's key). */
+  authReply(client: ClientRef, req: StunMessage, code: number, key: Buffer | null): TurnAction[] {
+    this.countError(code);
+    return [{ type: 'send', to: client, data: errorResponse(req, code, [], key) }];
+  }
+
+  wrongCredentials(client: ClientRef, req: StunMessage, key: Buffer): TurnAction[] {
+    this.stats.authFailures['wrong-credentials']++;
+    return this.authReply(client, req, 441, key);
+  }
+
+  /** Error reply to an unauthenticated request, subject to the per-IP rate limit (anti-amplification). */
+  unauthReply(client: ClientRef, req: StunMessage, code: number, attrs: StunAttribute[], now: number): TurnAction[] {
+    if (!this.unauthLimiter.take(client.address, now)) return this.drop(DropReason.rateLimited);
+    this.countError(code);
+    return [{ type: 'send', to: client, data: errorResponse(req, code, attrs, null) }];
+  }
+
+  private countError(code: number): void {
+    this.stats.errorResponses.set(code, (this.stats.errorResponses.get(code) ?? 0) + 1);
+  }
+
+  private drop(reason: DropReason): TurnAction[] {
+    this.stats.dropped[reason]++;
+    return [];
+  }
+
+  counters() {
+    let pending = 0;
+    for (const a of this.allocations.values()) if (!a.relay) pending++;
+    return {
+      allocations: this.allocations.size - pending,
+      permissions: this.permissionCount,
+      channels: this.channelCount,
+      allocationsCreated: this.stats.allocationsCreated,
+      allocationsClosed: this.stats.allocationsClosed,
+      packetsToPeer: this.stats.packetsToPeer,
+      packetsToClient: this.stats.packetsToClient,
+      bytesToPeer: this.stats.bytesToPeer,
+      bytesToClient: this.stats.bytesToClient,
+      authFailures: Object.values(this.stats.authFailures).reduce((a, b) => a + b, 0),
+    };
+  }
+}

@@ -1,0 +1,98 @@
+// Inputs and outputs of the Sans-IO TURN core (RFC 8656): adapters feed packets and a clock, and carry out the
+// returned actions. Nothing here touches a socket or a timer.
+import type { TransportAddress } from '../stun/ip-address';
+import type { Allocation } from './allocation';
+
+/** Which of the (up to four) RFC 5780 listening endpoints a UDP packet used. */
+export type Via = 'primary' | 'alt-port' | 'alt-ip' | 'alt-ip-port';
+export type ClientTransport = 'udp' | 'tcp' | 'tls';
+
+/** One client 5-tuple as the adapter sees it. `key` is unique per 5-tuple (per connection for TCP/TLS). */
+export interface ClientRef {
+  key: string;
+  transport: ClientTransport;
+  address: string;
+  port: number;
+  family: 4 | 6;
+  via: Via;
+}
+
+export interface CoreConfig {
+  realm: string;
+  secret: string;
+  nonceTtlMs: number;
+  allocDefaultLifetimeS: number;
+  allocMaxLifetimeS: number;
+  permissionLifetimeS: number;
+  channelLifetimeS: number;
+  userQuota: number;
+  totalQuota: number;
+  maxBps: number;
+  maxPermissions: number;
+  maxChannels: number;
+  unauthRate: number;
+  allowPeers: readonly string[];
+  /** Advertised address of each listening endpoint, per socket family (RESPONSE-ORIGIN, OTHER-ADDRESS). */
+  endpoints: Record<4 | 6, Partial<Record<Via, TransportAddress>>>;
+  /** Relay families this server can allocate (REQUESTED-ADDRESS-FAMILY, RFC 8656 §7.2 → 440). */
+  relayFamilies: Record<4 | 6, boolean>;
+}
+
+export const DEFAULT_LIFETIMES = {
+  allocDefaultLifetimeS: 600,
+  allocMaxLifetimeS: 3600,
+  permissionLifetimeS: 300,
+  channelLifetimeS: 600,
+} as const;
+
+export type TurnAction =
+  /** Send to a client; `via` picks the RFC 5780 endpoint (UDP; default: the one the request came in on). */
+  | { type: 'send'; to: ClientRef; data: Buffer; via?: Via }
+  /** Send from the allocation's relay socket to a peer. */
+  | { type: 'relay-send'; allocation: Allocation; peer: TransportAddress; data: Buffer }
+  /** Open a relay socket; the adapter answers with `core.relayBound()`. */
+  | { type: 'bind-relay'; allocation: Allocation; family: 4 | 6; evenPort: boolean }
+  | { type: 'close-relay'; allocation: Allocation }
+  | { type: 'allocation-created'; allocation: Allocation }
+  | { type: 'allocation-closed'; allocation: Allocation; reason: CloseReason };
+
+export type CloseReason = 'refresh-0' | 'expired' | 'client-gone' | 'shutdown' | 'relay-error';
+
+export const DropReason = {
+  malformed: 'malformed',
+  noAllocation: 'no-allocation',
+  noPermission: 'no-permission',
+  noChannel: 'no-channel',
+  deniedPeer: 'denied-peer',
+  bandwidth: 'bandwidth',
+  unknownMethod: 'unknown-method',
+  response: 'response',
+  rateLimited: 'rate-limited',
+  badIndication: 'bad-indication',
+} as const;
+export type DropReason = (typeof DropReason)[keyof typeof DropReason];
+
+export const AuthFailure = {
+  badRequest: 'bad-request',
+  staleNonce: 'stale-nonce',
+  wrongRealm: 'wrong-realm',
+  malformedUsername: 'malformed-username',
+  expired: 'expired',
+  badIntegrity: 'bad-integrity',
+  wrongCredentials: 'wrong-credentials',
+} as const;
+export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
+
+export interface CoreStats {
+  allocationsCreated: number;
+  allocationsClosed: number;
+  packetsToPeer: number;
+  bytesToPeer: number;
+  packetsToClient: number;
+  bytesToClient: number;
+  challenges: number;
+  authFailures: Record<AuthFailure, number>;
+  errorResponses: Map<number, number>;
+  dropped: Record<DropReason, number>;
+  peerSendErrors: Map<string, number>;
+}

@@ -1,0 +1,293 @@
+// Node adapter for the TURN core: binds the UDP/TCP/TLS listeners and relay sockets, feeds packets and the clock
+// to TurnCore, carries out its actions, exposes metrics, counters and the probe hooks.
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { once } from 'node:events';
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Allocation } from '../core/allocation';
+import { TurnCore } from '../core/turn-core';
+import { DEFAULT_LIFETIMES, type ClientRef, type CoreConfig, type TurnAction, type Via } from '../core/types';
+import type { TransportAddress } from '../stun/ip-address';
+import type { TurnServerConfig } from '../turn-config';
+import { advertisedIp, isWildcard } from './local-addresses';
+import { isProbeTraffic, type Endpoint, type ProbeHooks, type ProbeInterceptor } from './probe-hooks';
+import { RelayPortPool } from './relay-sockets';
+import { StreamConnections } from './stream-connections';
+import { createTurnMetrics } from './turn-metrics';
+
+export interface RunningTurnServer {
+  udpPort: number;
+  tcpPort: number | null;
+  altPort: number | null;
+  tlsPort: number | null;
+  registry: Registry;
+  counters(): ReturnType<TurnCore['counters']> & { tcpConnections: number };
+  probe: ProbeHooks;
+  /** The protocol core (tests read its stats). */
+  core: TurnCore;
+  close(): Promise<void>;
+}
+
+type Listeners = Record<4 | 6, Partial<Record<Via, Socket>>>;
+
+function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    socket.once('error', reject);
+    socket.bind({ address, port, exclusive: true }, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+async function listenStream(server: NetServer, host: string, port: number): Promise<number> {
+  server.listen({ host, port, ipv6Only: host.includes(':') });
+  await once(server, 'listening');
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? addr.port : port;
+}
+
+export async function startTurnServer(config: TurnServerConfig, opts: { logger?: Logger } = {}): Promise<RunningTurnServer> {
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const mainFamily: 4 | 6 = config.listen.includes(':') ? 6 : 4;
+  const udp: Listeners = { 4: {}, 6: {} };
+  const opened: Socket[] = [];
+  const servers: NetServer[] = [];
+  const bindAt = async (family: 4 | 6, via: Via, address: string, port: number) => {
+    const s = await bindUdp(family, address, port);
+    udp[family][via] = s;
+    opened.push(s);
+    return s.address().port;
+  };
+
+  try {
+    // Main listeners first (port 0 → ephemeral), then the RFC 5780 alternates on the same ports.
+    const port = await bindAt(mainFamily, 'primary', config.listen, config.port);
+    const altPort = config.altPort === null ? null : await bindAt(mainFamily, 'alt-port', config.listen, config.altPort);
+    if (config.altIp) {
+      await bindAt(mainFamily, 'alt-ip', config.altIp, port);
+      if (altPort !== null) await bindAt(mainFamily, 'alt-ip-port', config.altIp, altPort);
+    }
+    if (config.listenV6 && mainFamily === 4) {
+      try {
+        await bindAt(6, 'primary', config.listenV6, port);
+        if (altPort !== null) await bindAt(6, 'alt-port', config.listenV6, altPort);
+      } catch (err) {
+        logger.warn({ err, address: config.listenV6 }, 'IPv6 TURN listener not available; continuing on IPv4 only');
+        for (const v of ['primary', 'alt-port'] as const) {
+          udp[6][v]?.close();
+          delete udp[6][v];
+        }
+      }
+    }
+    return await wire(config, logger, udp, opened, servers, port, altPort, mainFamily);
+  } catch (err) {
+    for (const s of opened) s.close();
+    for (const s of servers) s.close();
+    throw err;
+  }
+}
+
+async function wire(
+  config: TurnServerConfig,
+  logger: Logger,
+  udp: Listeners,
+  opened: Socket[],
+  servers: NetServer[],
+  port: number,
+  altPort: number | null,
+  mainFamily: 4 | 6,
+): Promise<RunningTurnServer> {
+  const endpoints: CoreConfig['endpoints'] = { 4: {}, 6: {} };
+  for (const family of [4, 6] as const) {
+    for (const [via, socket] of Object.entries(udp[family]) as Array<[Via, Socket]>) {
+      const a = socket.address();
+      const isAltIp = via === 'alt-ip' || via === 'alt-ip-port';
+      endpoints[family][via] = { family, address: isAltIp ? a.address : advertisedIp(a.address, family, config.externalIp), port: a.port };
+    }
+  }
+  const relayIp4 = mainFamily === 4 ? (config.relayIp && !config.relayIp.includes(':') ? config.relayIp : config.listen) : null;
+  const relayIp6 = mainFamily === 6 ? (config.relayIp ?? config.listen) : udp[6].primary ? config.listenV6 : null;
+  const core = new TurnCore({
+    realm: config.realm,
+    secret: config.secret,
+    nonceTtlMs: config.nonceTtlSeconds * 1000,
+    ...DEFAULT_LIFETIMES,
+    userQuota: config.userQuota,
+    totalQuota: config.totalQuota,
+    maxBps: config.maxBps,
+    maxPermissions: config.maxPermissions,
+    maxChannels: config.maxChannels,
+    unauthRate: config.unauthRate,
+    allowPeers: config.allowPeers,
+    endpoints,
+    relayFamilies: { 4: relayIp4 !== null, 6: relayIp6 !== null },
+  });
+  const pool = new RelayPortPool(config.relayMinPort, config.relayMaxPort);
+  let closed = false;
+  const pendingBinds = new Set<Promise<void>>();
+  let interceptor: ProbeInterceptor | null = null;
+
+  const streams = new StreamConnections(
+    {
+      onFrame: (client, frame) => run(core.handleClientPacket(client, frame, Date.now())),
+      onClose: (key) => run(core.clientGone(key)),
+      onBadStream: () => core.stats.dropped.malformed++,
+    },
+    logger,
+  );
+
+  const sendToClient = (to: ClientRef, data: Buffer, via?: Via) => {
+    if (to.transport === 'udp') {
+      const socket = udp[to.family][via ?? to.via];
+      socket?.send(data, to.port, to.address);
+    } else {
+      streams.write(to.key, data);
+    }
+  };
+
+  const run = (actions: TurnAction[]): void => {
+    for (const a of actions) runOne(a);
+  };
+
+  const runOne = (a: TurnAction): void => {
+    if (closed && a.type !== 'close-relay' && a.type !== 'allocation-closed') return;
+    switch (a.type) {
+      case 'send':
+        sendToClient(a.to, a.data, a.via);
+        return;
+      case 'relay-send':
+        (a.allocation.handle as Socket | null)?.send(a.data, a.peer.port, a.peer.address);
+        return;
+      case 'bind-relay': {
+        const p = bindRelay(a.allocation, a.family, a.evenPort).finally(() => pendingBinds.delete(p));
+        pendingBinds.add(p);
+        return;
+      }
+      case 'close-relay': {
+        const socket = a.allocation.handle as Socket | null;
+        a.allocation.handle = null;
+        if (socket) {
+          pool.release(socket.address().port);
+          socket.close();
+        }
+        return;
+      }
+      case 'allocation-created':
+        logger.info({ event: 'allocation-start', allocation: a.allocation.id, user: a.allocation.username, client: `${a.allocation.client.address}:${a.allocation.client.port}`, transport: a.allocation.client.transport, relay: `${a.allocation.relay?.address}:${a.allocation.relay?.port}`, lifetime: a.allocation.pendingLifetimeS }, 'allocation start');
+        return;
+      case 'allocation-closed':
+        logger.info({ event: 'allocation-end', allocation: a.allocation.id, user: a.allocation.username, reason: a.reason, durationS: Math.round((Date.now() - a.allocation.createdAt) / 1000), bytesToPeer: a.allocation.bytesToPeer, bytesToClient: a.allocation.bytesToClient }, 'allocation end');
+        return;
+      default: {
+        const never: never = a;
+        throw new Error(`unhandled action ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const bindRelay = async (allocation: Allocation, family: 4 | 6, evenPort: boolean) => {
+    const ip = family === 4 ? relayIp4 : relayIp6;
+    const bound = ip ? await pool.bind(ip, family, evenPort) : null;
+    if (!bound) {
+      logger.warn({ allocation: allocation.id, family }, 'no relay port could be bound (range exhausted?)');
+      run(core.relayBound(allocation, null, Date.now()));
+      return;
+    }
+    const { socket } = bound;
+    allocation.handle = socket;
+    const localIp = isWildcard(ip!) ? advertisedIp(ip!, family, null) : ip!;
+    const relay: TransportAddress = { family, address: advertisedIp(ip!, family, config.externalIp), port: bound.port };
+    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+      const act = core.handleRelayPacket(allocation, { family, address: rinfo.address, port: rinfo.port }, msg, Date.now());
+      if (act) runOne(act);
+    });
+    // Send failures (ENETUNREACH, EHOSTUNREACH, EPERM, EINVAL …) arrive here: count, keep the allocation.
+    socket.on('error', (err: NodeJS.ErrnoException) => core.notePeerSendError(err.code ?? 'unknown'));
+    run(core.relayBound(allocation, { relay, localRelay: { family, address: localIp, port: bound.port } }, Date.now()));
+  };
+
+  for (const family of [4, 6] as const) {
+    for (const [via, socket] of Object.entries(udp[family]) as Array<[Via, Socket]>) {
+      const tag = `u${family}${via}|`;
+      socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+        if (interceptor && isProbeTraffic(msg) && interceptor(msg, { address: rinfo.address, port: rinfo.port }, via)) return;
+        const client: ClientRef = { key: tag + rinfo.address + '|' + rinfo.port, transport: 'udp', address: rinfo.address, port: rinfo.port, family, via };
+        run(core.handleClientPacket(client, msg, Date.now()));
+      });
+      socket.on('error', (err) => logger.warn({ err, via, family }, 'TURN UDP listener error'));
+    }
+  }
+
+  let tcpPort: number | null = null;
+  if (config.tcp) {
+    const server = createNetServer();
+    servers.push(server);
+    streams.attach(server, 'tcp', 'connection');
+    tcpPort = await listenStream(server, config.listen, port);
+    if (udp[6].primary && config.listenV6) {
+      const v6 = createNetServer();
+      streams.attach(v6, 'tcp', 'connection');
+      try {
+        await listenStream(v6, config.listenV6, port);
+        servers.push(v6);
+      } catch (err) {
+        logger.warn({ err }, 'IPv6 TURN TCP listener not available');
+      }
+    }
+  }
+  let tlsPort: number | null = null;
+  if (config.tlsCert && config.tlsKey) {
+    const server = createTlsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) });
+    servers.push(server);
+    streams.attach(server, 'tls', 'secureConnection');
+    server.on('tlsClientError', () => core.stats.dropped.malformed++);
+    tlsPort = await listenStream(server, config.listen, config.tlsPort);
+  }
+
+  const sweepTimer = setInterval(() => run(core.sweep(Date.now())), 1000);
+  sweepTimer.unref();
+  const registry = createTurnMetrics(core, () => ({ tcpConnections: streams.size }));
+  logger.info({ event: 'turn-listening', udpPort: port, tcpPort, altPort, altIp: config.altIp, tlsPort, realm: config.realm, relayPorts: `${config.relayMinPort}-${config.relayMaxPort}` }, 'TURN server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    udpPort: port,
+    tcpPort,
+    altPort,
+    tlsPort,
+    registry,
+    core,
+    counters: () => ({ ...core.counters(), tcpConnections: streams.size }),
+    probe: {
+      sendFrom(via: Via, to: Endpoint, packet: Buffer) {
+        const family = to.address.includes(':') ? 6 : 4;
+        const socket = udp[family][via];
+        if (!socket) throw new Error(`probe.sendFrom: no ${via} listener for IPv${family} (set TURN_ALT_PORT / TURN_ALT_IP)`);
+        if (!closed) socket.send(packet, to.port, to.address);
+      },
+      setInterceptor(fn) {
+        interceptor = fn;
+      },
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweepTimer);
+        await Promise.all([...pendingBinds]);
+        run(core.closeAll());
+        closed = true;
+        streams.destroyAll();
+        await Promise.all([
+          ...opened.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+          ...servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+        ]);
+        logger.info({ event: 'turn-closed' }, 'TURN server closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// MAPPED-ADDRESS family (RFC 8489 §14.1): OTHER-ADDRESS, RESPONSE-ORIGIN (RFC 5780 §7.3/7.4);
+// XOR-MAPPED-ADDRESS family (RFC 8489 §14.2): XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS (RFC 8656 §18.3/18.4).
+import { MAGIC_COOKIE } from './constants';
+import { bytesToIp, ipToBytes, type TransportAddress } from './ip-address';
+import type { StunAttribute } from './message';
+
+export function addressAttribute(type: number, addr: TransportAddress): StunAttribute {
+  const ip = ipToBytes(addr.address);
+  if (!ip) throw new Error(`addressAttribute: not an IP literal: ${addr.address}`);
+  const value = Buffer.alloc(4 + ip.length);
+  value[1] = ip.length === 4 ? 0x01 : 0x02;
+  value.writeUInt16BE(addr.port, 2);
+  ip.copy(value, 4);
+  return { type, value };
+}
+
+export function decodeAddress(attr: StunAttribute): TransportAddress | null {
+  const v = attr.value;
+  if (v.length < 4) return null;
+  const family = v[1];
+  if (!((family === 0x01 && v.length === 8) || (family === 0x02 && v.length === 20))) return null;
+  return { family: family === 0x01 ? 4 : 6, port: v.readUInt16BE(2), address: bytesToIp(v.subarray(4)) };
+}
+
+export function xorAddressAttribute(type: number, addr: TransportAddress, transactionId: Buffer): StunAttribute {
+  const attr = addressAttribute(type, addr);
+  xorInPlace(attr.value, transactionId);
+  return attr;
+}
+
+export function decodeXorAddress(attr: StunAttribute, transactionId: Buffer): TransportAddress | null {
+  const v = attr.value;
+  if (v.length < 4) return null;
+  const family = v[1];
+  if (!((family === 0x01 && v.length === 8) || (family === 0x02 && v.length === 20))) return null;
+  const copy = Buffer.from(v);
+  xorInPlace(copy, transactionId);
+  return { family: family === 0x01 ? 4 : 6, port: copy.readUInt16BE(2), address: bytesToIp(copy.subarray(4)) };
+}
+
+/** Port XOR the cookie's top 16 bits; address XOR cookie (‖ transaction id for IPv6). */
+function xorInPlace(v: Buffer, transactionId: Buffer): void {
+  v.writeUInt16BE(v.readUInt16BE(2) ^ (MAGIC_COOKIE >>> 16), 2);
+  const mask = Buffer.alloc(16);
+  mask.writeUInt32BE(MAGIC_COOKIE, 0);
+  transactionId.copy(mask, 4, 0, 12);
+  for (let i = 4; i < v.length; i++) v[i]! ^= mask[i - 4]!;
+}
