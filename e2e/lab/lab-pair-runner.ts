@@ -91,3 +91,12 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: b
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
   }
 }
+
+/** A fresh page in a fresh context of `host`'s Chromium, at `path` on the lab server (e.g. for a
+ * single-browser "check my network" from every host). Close the returned context when done. */
+export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/'): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await (await browsers.get(host)).newContext();
+  const page = await context.newPage();
+  await page.goto(`${labServerUrl()}${path}`, { timeout: 15_000 });
+  return { page, context };
+}
