@@ -2,7 +2,7 @@
 // Idempotent: `labUp()` first removes every leftover object with the lab prefix (a crashed run), `labDown()`
 // removes them all. Needs root, iproute2 and iptables; `labPreflight()` says why not, in one line.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { LAB, LAB_PREFIX, type LabHost } from './lab-topology';
@@ -194,4 +194,49 @@ export async function labSmokeCheck(): Promise<string[]> {
     listener.kill('SIGKILL');
   }
   return problems;
+}
+
+const LOCK_PATH = `/run/${LAB_PREFIX}lab.pid`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One lab per machine: two runs (say `npm test` and `npm run lab`) would tear down each other's namespaces.
+ * Waits for a live holder up to `waitMs`; takes over a lock whose process is gone (crashed run). */
+export async function acquireLabLock(waitMs: number): Promise<() => void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(LOCK_PATH, String(process.pid), { flag: 'wx' });
+      return () => rmSync(LOCK_PATH, { force: true });
+    } catch {
+      const holder = Number(readFileSyncSafe(LOCK_PATH));
+      if (!holder || !alive(holder)) {
+        rmSync(LOCK_PATH, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new LabCommandError(`the NAT lab is in use by process ${holder} (${LOCK_PATH}); waited ${Math.round(waitMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+function readFileSyncSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Pid of a live process that holds the lab, or null. */
+export function labLockHolder(): number | null {
+  const pid = Number(readFileSyncSafe(LOCK_PATH));
+  return pid && alive(pid) ? pid : null;
 }

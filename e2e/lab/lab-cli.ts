@@ -1,6 +1,6 @@
 // `tsx e2e/lab/lab-cli.ts up|down|check|hosts` — build, remove or inspect the NAT lab by hand.
 // `npm run lab` (scripts/lab.ts) does up → classify → matrix → table → down in one go.
-import { labDown, labPreflight, labSmokeCheck, labUp, chromiumWrapper } from './lab-builder';
+import { chromiumWrapper, labDown, labLockHolder, labPreflight, labSmokeCheck, labUp } from './lab-builder';
 import { LAB, labServerUrl } from './lab-topology';
 
 const command = process.argv[2] ?? 'help';
@@ -8,6 +8,11 @@ const reason = labPreflight();
 if (reason && command !== 'hosts') {
   console.error(`lab: ${reason}`);
   process.exit(2);
+}
+const holder = labLockHolder();
+if (holder && (command === 'up' || command === 'down')) {
+  console.error(`lab: in use by a test run (pid ${holder}); not touching it`);
+  process.exit(3);
 }
 switch (command) {
   case 'up': {

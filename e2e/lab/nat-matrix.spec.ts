@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test, expect, type TestInfo } from '@playwright/test';
 import type { AppProcess } from '../support/app-process';
-import { labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
+import { acquireLabLock, labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
 import { renderClassification, renderExpectations, renderMatrix, runMatrix, type MatrixCell } from './lab-matrix';
 import { classifyLab, describeDiscovery, startCoturn, type HostClassification } from './lab-nat-discovery';
 import { LabBrowsers } from './lab-pair-runner';
@@ -34,10 +34,12 @@ function section(name: Section): string | undefined {
 }
 let server: AppProcess | null = null;
 let serverProblem: string | null = null;
+let releaseLock: (() => void) | null = null;
 const browsers = new LabBrowsers();
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(12 * 60_000); // may wait for another run's lab (npm test and npm run lab at once)
+  releaseLock = await acquireLabLock(10 * 60_000);
   labUp(); // removes leftovers of a crashed run first
   const problems = await labSmokeCheck();
   expect(problems, 'lab smoke check').toEqual([]);
@@ -57,8 +59,13 @@ test.afterAll(async () => {
     await browsers.closeAll();
     await server?.stop();
   } finally {
-    labDown();
-    writeDoc();
+    try {
+      if (releaseLock) labDown();
+      writeDoc();
+    } finally {
+      releaseLock?.();
+      releaseLock = null;
+    }
   }
 });
 
