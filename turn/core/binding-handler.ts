@@ -31,7 +31,8 @@ export function handleBinding(core: TurnCore, req: DecodedStunMessage, client: C
     }
     via = target;
   }
-  const attrs: StunAttribute[] = [xorAddressAttribute(Attr.xorMappedAddress, client, req.transactionId)];
+  // MAPPED-ADDRESS too, for RFC 3489-era tools (turnutils_natdiscovery reads it), as coturn does.
+  const attrs: StunAttribute[] = [xorAddressAttribute(Attr.xorMappedAddress, client, req.transactionId), addressAttribute(Attr.mappedAddress, client)];
   const origin = endpoints[via];
   if (origin) attrs.push(addressAttribute(Attr.responseOrigin, origin));
   const other = endpoints[flipVia(client.via, true, true)] ?? endpoints[flipVia(client.via, false, true)];

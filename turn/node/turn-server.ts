@@ -150,6 +150,11 @@ async function wire(
     }
   };
 
+  // dgram reports synchronous send failures only to a callback (never as 'error' events): one shared callback.
+  const onPeerSend = (err: Error | null) => {
+    if (err) core.notePeerSendError((err as NodeJS.ErrnoException).code ?? 'unknown');
+  };
+
   const run = (actions: TurnAction[]): void => {
     for (const a of actions) runOne(a);
   };
@@ -161,7 +166,7 @@ async function wire(
         sendToClient(a.to, a.data, a.via);
         return;
       case 'relay-send':
-        (a.allocation.handle as Socket | null)?.send(a.data, a.peer.port, a.peer.address);
+        (a.allocation.handle as Socket | null)?.send(a.data, a.peer.port, a.peer.address, onPeerSend);
         return;
       case 'bind-relay': {
         const p = bindRelay(a.allocation, a.family, a.evenPort).finally(() => pendingBinds.delete(p));
@@ -206,7 +211,7 @@ async function wire(
       const act = core.handleRelayPacket(allocation, { family, address: rinfo.address, port: rinfo.port }, msg, Date.now());
       if (act) runOne(act);
     });
-    // Send failures (ENETUNREACH, EHOSTUNREACH, EPERM, EINVAL …) arrive here: count, keep the allocation.
+    // Asynchronous socket errors (ICMP-reported, …): count them, keep the allocation.
     socket.on('error', (err: NodeJS.ErrnoException) => core.notePeerSendError(err.code ?? 'unknown'));
     run(core.relayBound(allocation, { relay, localRelay: { family, address: localIp, port: bound.port } }, Date.now()));
   };

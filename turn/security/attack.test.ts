@@ -1,0 +1,170 @@
+// Attack tests over real loopback sockets: what a hostile client can make the server do.
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRestCredential } from '../auth/rest-credentials';
+import { Attr, Method, StunClass } from '../stun/constants';
+import { allocateRequest, createPermissionRequest, parseMessage, sendIndication } from '../testing/client-messages';
+import { UdpTestClient } from '../testing/socket-clients';
+import { allocateVia, isResponseTo, startServerForTest, TEST_SECRET, udpTransport } from '../testing/test-server';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function openClient(address = '127.0.0.1'): Promise<UdpTestClient> {
+  const c = await UdpTestClient.open(address);
+  cleanups.push(() => c.close());
+  return c;
+}
+
+const IPV6_FAMILY = [{ type: Attr.requestedAddressFamily, value: Buffer.from([2, 0, 0, 0]) }];
+
+describe('attack: relaying into the server\'s own networks', () => {
+  it('refuses loopback, unspecified, private, link-local, CGNAT, multicast peers (IPv4) with 403', async () => {
+    const server = await startServerForTest(cleanups);
+    const client = await openClient();
+    const t = udpTransport(client, server.udpPort);
+    const { creds } = await allocateVia(t);
+    for (const address of ['127.0.0.1', '127.255.0.9', '0.0.0.0', '10.1.1.1', '172.16.5.5', '192.168.0.1', '169.254.169.254', '100.64.1.1', '224.0.0.1', '255.255.255.255', '198.18.0.1']) {
+      t.send(createPermissionRequest(creds, [{ family: 4, address, port: 22 }]));
+      expect([address, parseMessage(await t.next(isResponseTo(Method.createPermission))).error]).toEqual([address, 403]);
+    }
+    expect(server.counters().permissions).toBe(0);
+  });
+
+  it('refuses IPv6 spellings of them on an IPv6 allocation: ::1, ::, ::ffff:127.0.0.1, 6to4, Teredo, NAT64', async () => {
+    const server = await startServerForTest(cleanups, { TURN_LISTEN_V6: '::1' });
+    const client = await openClient('::1');
+    const t = udpTransport(client, server.udpPort, '::1');
+    const { creds, relay } = await allocateVia(t, 'v6', IPV6_FAMILY);
+    expect(relay).toMatchObject({ family: 6, address: '::1' });
+    for (const address of ['::1', '::', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::127.0.0.1', '2002:7f00:1::1', '2001:0:4136:e378:8000:63bf:80ff:fffe', '64:ff9b::7f00:1', 'fe80::1', 'fd00::2', 'ff02::1']) {
+      t.send(createPermissionRequest(creds, [{ family: 6, address, port: 22 }]));
+      expect([address, parseMessage(await t.next(isResponseTo(Method.createPermission))).error]).toEqual([address, 403]);
+    }
+  });
+
+  it('a peer on a denied address receives nothing, even by Send indication without a permission', async () => {
+    const server = await startServerForTest(cleanups);
+    const client = await openClient();
+    const victim = await openClient();
+    const t = udpTransport(client, server.udpPort);
+    await allocateVia(t);
+    t.send(sendIndication(victim.address, Buffer.from('attack')));
+    expect(await victim.silentFor(300)).toBe(true);
+    expect(server.core.stats.dropped['no-permission']).toBe(1);
+  });
+
+  it('relaying between two allocations of this server stays allowed (forced relay on a LAN deployment)', async () => {
+    const server = await startServerForTest(cleanups);
+    const a = await openClient();
+    const b = await openClient();
+    const ta = udpTransport(a, server.udpPort);
+    const tb = udpTransport(b, server.udpPort);
+    const A = await allocateVia(ta, 'a');
+    const B = await allocateVia(tb, 'b');
+    ta.send(createPermissionRequest(A.creds, [B.relay]));
+    tb.send(createPermissionRequest(B.creds, [A.relay]));
+    expect(parseMessage(await ta.next(isResponseTo(Method.createPermission))).cls).toBe(StunClass.success);
+    expect(parseMessage(await tb.next(isResponseTo(Method.createPermission))).cls).toBe(StunClass.success);
+    ta.send(sendIndication(B.relay, Buffer.from('to b')));
+    const got = parseMessage(await b.next((m) => parseMessage(m).method === Method.data));
+    expect(got.data?.toString()).toBe('to b');
+    expect(got.peer).toEqual(A.relay);
+    // The same IP on a port that is not one of our relays stays closed.
+    const other = await openClient();
+    ta.send(sendIndication({ ...B.relay, port: other.address.port }, Buffer.from('sneak')));
+    expect(await other.silentFor(300)).toBe(true);
+  });
+});
+
+describe('attack: credentials and nonces', () => {
+  it('expired and wrong credentials never allocate', async () => {
+    const server = await startServerForTest(cleanups);
+    const client = await openClient();
+    const t = udpTransport(client, server.udpPort);
+    t.send(allocateRequest());
+    const ch = parseMessage(await t.next(isResponseTo(Method.allocate)));
+    const expired = createRestCredential(TEST_SECRET, { ttlSeconds: 0, id: 'x', nowMs: Date.now() - 5000 });
+    const wrongSecret = createRestCredential('not-the-secret', { ttlSeconds: 600, id: 'x' });
+    for (const c of [expired, wrongSecret]) {
+      t.send(allocateRequest({ username: c.username, password: c.credential, realm: ch.realm!, nonce: ch.nonce! }));
+      expect(parseMessage(await t.next(isResponseTo(Method.allocate))).error).toBe(401);
+    }
+    expect(server.counters()).toMatchObject({ allocations: 0, allocationsCreated: 0 });
+    expect(server.core.stats.authFailures).toMatchObject({ expired: 1, 'bad-integrity': 1 });
+  });
+
+  it('a nonce older than TURN_NONCE_TTL gets 438 Stale Nonce and a new one', async () => {
+    const server = await startServerForTest(cleanups, { TURN_NONCE_TTL: '1' });
+    const client = await openClient();
+    const t = udpTransport(client, server.udpPort);
+    t.send(allocateRequest());
+    const ch = parseMessage(await t.next(isResponseTo(Method.allocate)));
+    await new Promise((r) => setTimeout(r, 2100));
+    const c = createRestCredential(TEST_SECRET, { ttlSeconds: 600, id: 'x' });
+    t.send(allocateRequest({ username: c.username, password: c.credential, realm: ch.realm!, nonce: ch.nonce! }));
+    const stale = parseMessage(await t.next(isResponseTo(Method.allocate)));
+    expect(stale.error).toBe(438);
+    expect(stale.nonce).not.toBe(ch.nonce);
+  });
+
+  it('per-user quota → 486', async () => {
+    const server = await startServerForTest(cleanups, { TURN_USER_QUOTA: '1' });
+    await allocateVia(udpTransport(await openClient(), server.udpPort), 'same-user');
+    const t = udpTransport(await openClient(), server.udpPort);
+    t.send(allocateRequest());
+    const ch = parseMessage(await t.next(isResponseTo(Method.allocate)));
+    const c = createRestCredential(TEST_SECRET, { ttlSeconds: 600, id: 'same-user' });
+    t.send(allocateRequest({ username: c.username, password: c.credential, realm: ch.realm!, nonce: ch.nonce! }));
+    expect(parseMessage(await t.next(isResponseTo(Method.allocate))).error).toBe(486);
+  });
+});
+
+describe('attack: amplification', () => {
+  it('rate-limits replies to unauthenticated requests per source IP, and never answers non-STUN', async () => {
+    const server = await startServerForTest(cleanups, { TURN_UNAUTH_RATE: '5' });
+    const client = await openClient();
+    for (let i = 0; i < 100; i++) client.send(allocateRequest(), server.udpPort);
+    client.send(Buffer.from('\xff\xffnot stun at all'), server.udpPort);
+    await new Promise((r) => setTimeout(r, 300));
+    const answered = client.froms.length;
+    expect(answered).toBeGreaterThanOrEqual(10);
+    expect(answered).toBeLessThanOrEqual(12); // burst of 2 × 5, plus what refilled meanwhile
+    expect(server.core.stats.dropped['rate-limited']).toBeGreaterThanOrEqual(88);
+  });
+});
+
+function iptables(args: string[]): boolean {
+  try {
+    execFileSync('iptables', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('send errors towards a peer', () => {
+  const peerIp = '127.0.0.77';
+  const rule = ['OUTPUT', '-d', peerIp, '-p', 'udp', '-m', 'comment', '--comment', 'p2pcheck-turn-test', '-j', 'DROP'];
+  const haveIptables = process.getuid?.() === 0 && iptables(['-L', 'OUTPUT', '-n']);
+
+  it.skipIf(!haveIptables)('EPERM from a local firewall is counted and the allocation keeps relaying (needs root + iptables)', async () => {
+    while (iptables(['-D', ...rule])); // leftovers of a crashed run
+    expect(iptables(['-A', ...rule])).toBe(true);
+    cleanups.push(async () => { while (iptables(['-D', ...rule])); });
+    const server = await startServerForTest(cleanups, { TURN_ALLOW_PEERS: '127.0.0.0/8' });
+    const client = await openClient();
+    const good = await openClient();
+    const t = udpTransport(client, server.udpPort);
+    const { creds } = await allocateVia(t);
+    t.send(createPermissionRequest(creds, [{ family: 4, address: peerIp, port: 9 }, good.address]));
+    await t.next(isResponseTo(Method.createPermission));
+    for (let i = 0; i < 5; i++) t.send(sendIndication({ family: 4, address: peerIp, port: 9 }, Buffer.from('blocked')));
+    await expect.poll(() => server.core.stats.peerSendErrors.get('EPERM') ?? 0).toBe(5);
+    t.send(sendIndication(good.address, Buffer.from('still alive')));
+    expect((await good.next()).toString()).toBe('still alive');
+    expect(server.counters().allocations).toBe(1);
+  });
+});
