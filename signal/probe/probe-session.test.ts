@@ -9,7 +9,7 @@ import { decodeStunMessage, encodeStunMessage, getAttribute, textAttribute, u32A
 import { buildLiteAnswer, parseOffer } from './ice-lite-sdp';
 import { ProbeRegistry } from './probe-registry';
 import { ProbeService, type ProbeClock, type ProbeTransport } from './probe-service';
-import { CHECK_BUDGET_MS, CHECK_SCHEDULE_MS, ProbeSession, type ProbeVia } from './probe-session';
+import { CHECK_BUDGET_MS, CHECK_MIN_WAIT_MS, CHECK_SCHEDULE_MS, ProbeSession, type ProbeVia } from './probe-session';
 
 // A data-channel offer as Chromium writes it (trimmed to what matters; credentials are made up).
 const BROWSER_UFRAG = 'Xy7q';
@@ -152,24 +152,39 @@ describe('ProbeSession: the filtering checks', () => {
     expect(new Set(sends.map((x) => decode(x.packet).transactionId.toString('hex'))).size).toBe(3);
   });
 
-  it('records answers (success or error) and retransmits the rest on schedule until the budget ends', () => {
+  it('records answers (success or error) and retransmits the rest on schedule; stops 700 ms after a fast control answer', () => {
     const s = newSession();
     const [primary, altPort, altIp] = s.startFiltering(BROWSER_NAT, ['primary', 'alt-port', 'alt-ip'], 1000);
     expect(s.handleResponse(decode(browserAnswer(primary!.packet)), 1030)).toBe(true);
     expect(s.handleResponse(decode(browserAnswer(altPort!.packet, { error: 487 })), 1040)).toBe(true);
     expect(s.handleResponse(decode(browserAnswer(altIp!.packet, { pwd: 'notthebrowserpasswordxx' })), 1040)).toBe('bad-integrity');
     const resent: ProbeVia[] = [];
-    for (let t = 1000; t <= 1000 + CHECK_BUDGET_MS + 100; t += 10) {
+    let doneAt: number | null = null;
+    for (let t = 1000; t <= 1000 + CHECK_BUDGET_MS + 100 && doneAt === null; t += 10) {
       for (const x of s.poll(t)) resent.push(x.via);
-      if (t < 1000 + CHECK_BUDGET_MS) expect(s.filteringDone(t)).toBe(false);
+      if (s.filteringDone(t)) doneAt = t;
     }
-    expect(resent).toEqual(new Array(CHECK_SCHEDULE_MS.length - 1).fill('alt-ip'));
-    expect(s.filteringDone(1000 + CHECK_BUDGET_MS)).toBe(true);
+    expect(doneAt).toBe(1000 + CHECK_MIN_WAIT_MS);
+    expect(resent).toEqual(CHECK_SCHEDULE_MS.filter((ms) => ms > 0 && ms <= CHECK_MIN_WAIT_MS).map(() => 'alt-ip'));
     expect(s.filteringResults()).toEqual([
       { role: 'primary', answered: true, sent: 1, rttMs: 30, response: 'success' },
       { role: 'alt-port', answered: true, sent: 1, rttMs: 40, response: 487 },
-      { role: 'alt-ip', answered: false, sent: CHECK_SCHEDULE_MS.length, rttMs: null, response: null },
+      { role: 'alt-ip', answered: false, sent: 1 + resent.length, rttMs: null, response: null },
     ]);
+  });
+
+  it('waits longer when the control answer is slow, and the whole budget when it never comes', () => {
+    const slow = newSession();
+    const [p1] = slow.startFiltering(BROWSER_NAT, ['primary', 'alt-port'], 0);
+    slow.handleResponse(decode(browserAnswer(p1!.packet)), 200); // 5 × 200 + 300 = 1300 ms
+    expect(slow.filteringDone(1299)).toBe(false);
+    expect(slow.filteringDone(1300)).toBe(true);
+    const lost = newSession();
+    lost.startFiltering(BROWSER_NAT, ['primary', 'alt-port'], 0);
+    for (let t = 0; t < CHECK_BUDGET_MS; t += 10) lost.poll(t);
+    expect(lost.filteringDone(CHECK_BUDGET_MS - 1)).toBe(false);
+    expect(lost.filteringDone(CHECK_BUDGET_MS)).toBe(true);
+    expect(lost.filteringResults().map((r) => r.sent)).toEqual([CHECK_SCHEDULE_MS.length, CHECK_SCHEDULE_MS.length]);
   });
 
   it('is done as soon as every check is answered', () => {

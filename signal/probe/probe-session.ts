@@ -28,6 +28,8 @@ export type IgnoreReason = 'not-a-check' | 'wrong-username' | 'bad-integrity' | 
 /** Retransmit times (ms after the first send) and the total wait: short, like Tailscale's netcheck. */
 export const CHECK_SCHEDULE_MS = [0, 100, 250, 500, 900, 1400] as const;
 export const CHECK_BUDGET_MS = 2000;
+/** Shortest wait for the other sources once the control check is answered (covers 3 retransmissions). */
+export const CHECK_MIN_WAIT_MS = 700;
 
 /** RFC 8445 §5.1.2.1: type preference 110 for peer-reflexive, local preference 65535, component 1. */
 const PRFLX_PRIORITY = ((110 << 24) | (65535 << 8) | 255) >>> 0;
@@ -167,10 +169,17 @@ export class ProbeSession {
     return sends;
   }
 
-  /** True once every check is answered or the budget is spent. */
+  /**
+   * True once every check is answered or the wait is over: the full budget, or — once the control check from
+   * the primary endpoint has come back in r ms — max(CHECK_MIN_WAIT_MS, 5 r + 300) ms, since the other
+   * sources' answers would take about as long as the control's (a dropped check never comes back at all).
+   */
   filteringDone(now: number): boolean {
     if (this.checks.size === 0) return false;
-    return [...this.checks.values()].every((c) => c.answeredAt !== null || now - c.startedAt >= CHECK_BUDGET_MS);
+    const all = [...this.checks.values()];
+    const control = all.find((c) => c.via === 'primary' && c.answeredAt !== null);
+    const wait = control ? Math.min(CHECK_BUDGET_MS, Math.max(CHECK_MIN_WAIT_MS, 5 * (control.answeredAt! - control.startedAt) + 300)) : CHECK_BUDGET_MS;
+    return all.every((c) => c.answeredAt !== null || now - c.startedAt >= wait);
   }
 
   filteringTargetAddress(): HostPort | null {
