@@ -60,6 +60,8 @@ export interface ConnectivityReport {
   version: typeof REPORT_VERSION;
   roomId: string;
   createdAt: number;
+  /** When the other peer joined and the test began (epoch ms); every `at` and timing is relative to it. Null while waiting. */
+  startedAt?: number | null;
   relayOnly: boolean;
   peerState: 'waiting' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'peer-left';
   path: {

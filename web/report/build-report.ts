@@ -1,0 +1,61 @@
+// The ConnectivityReport (common/report.ts) derived from the store: what the page shows, "Download JSON"
+// saves and tests read. Pure: same state in, same report out.
+import { PATH_LABELS, REPORT_VERSION, type ConnectivityReport, type PathKind, type ReportPair } from '../../common/report';
+import { readPeerSelectedPair } from '../peer/peer-info';
+import type { AppState } from '../store/app-store';
+import { mergeCandidates } from '../stats/stats-mapping';
+import { pathEnd, SETTLE_MS } from '../stats/selection-tracker';
+import { classifyPath } from './path-classify';
+
+type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'>;
+
+const STATE_ORDER: Record<string, number> = { succeeded: 0, 'in-progress': 1, waiting: 2, frozen: 3, failed: 4 };
+
+/** Selected pair first, then by how far the checks got, then by traffic. */
+export function sortPairs(pairs: readonly ReportPair[], selectedId: string | null): ReportPair[] {
+  return [...pairs].sort(
+    (a, b) =>
+      Number(b.id === selectedId) - Number(a.id === selectedId) ||
+      Number(b.nominated) - Number(a.nominated) ||
+      (STATE_ORDER[a.state] ?? 5) - (STATE_ORDER[b.state] ?? 5) ||
+      b.bytesReceived + b.bytesSent - (a.bytesReceived + a.bytesSent) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+export function buildReport({ peer, stats, rtt }: ReportInput): ConnectivityReport {
+  const snapshot = stats.snapshot;
+  const localCandidates = mergeCandidates(peer.gatheredLocal, snapshot?.localCandidates ?? []);
+  const remoteCandidates = mergeCandidates(peer.receivedRemote, snapshot?.remoteCandidates ?? []);
+  const selectedId = stats.selection.selectedPairId;
+  const pair = snapshot?.pairs.find((p) => p.id === selectedId);
+  const local = pair && localCandidates.find((c) => c.id === pair.localId);
+  const remote = pair && remoteCandidates.find((c) => c.id === pair.remoteId);
+  const selectedPair = pair && local && remote ? { local, remote, currentRtt: pair.currentRtt } : null;
+  let kind: PathKind = 'none';
+  if (selectedPair) kind = classifyPath({ local: pathEnd(selectedPair.local), remote: pathEnd(selectedPair.remote), peerLocal: readPeerSelectedPair(peer.remoteInfo) });
+  else if (peer.peerState === 'peer-left' || peer.peerState === 'failed') kind = stats.selection.history.at(-1)?.path ?? 'none';
+  return {
+    version: REPORT_VERSION,
+    roomId: peer.roomId,
+    createdAt: peer.createdAt,
+    startedAt: peer.startedAt,
+    relayOnly: peer.relayOnly,
+    peerState: peer.peerState,
+    path: { kind, label: PATH_LABELS[kind], settled: stats.selection.settled, settleMs: SETTLE_MS },
+    selectedPair,
+    selectedPairHistory: stats.selection.history,
+    localCandidates,
+    remoteCandidates,
+    pairs: sortPairs(snapshot?.pairs ?? [], selectedId),
+    rtt: {
+      samples: rtt.samples,
+      min: rtt.min,
+      avg: rtt.count ? Math.round((rtt.sum / rtt.count) * 100) / 100 : null,
+      max: rtt.max,
+    },
+    timings: peer.timings,
+    iceServers: peer.iceServers.map((s) => ({ urls: [...s.urls] })),
+    errors: peer.errors,
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { classifyPath, isPrivateAddress, type PathEnd } from './path-classify';
+
+const end = (type: PathEnd['type'], address: string | null, port = 5000, relayProtocol: string | null = null): PathEnd => ({
+  type,
+  address,
+  port,
+  relayProtocol,
+});
+
+describe('isPrivateAddress', () => {
+  it.each([
+    ['10.1.2.3', true],
+    ['172.16.0.1', true],
+    ['172.31.255.255', true],
+    ['172.32.0.1', false],
+    ['192.168.1.20', true],
+    ['169.254.10.1', true],
+    ['127.0.0.1', true],
+    ['100.64.0.1', true],
+    ['100.128.0.1', false],
+    ['203.0.113.7', false],
+    ['8.8.8.8', false],
+    ['::1', true],
+    ['fe80::1', true],
+    ['fd12:3456::1', true],
+    ['2001:db8::1', false],
+    ['::ffff:192.168.0.1', true],
+    ['[fe80::2]', true],
+    ['1f0e2a7c-9d3b-4c1e-8a2f-0b7e5c6d4a3f.local', true],
+    [null, false],
+  ])('%s → %s', (address, expected) => {
+    expect(isPrivateAddress(address)).toBe(expected);
+  });
+});
+
+describe('classifyPath', () => {
+  it('two host candidates on private addresses are a direct LAN path', () => {
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote: end('host', '192.168.1.3') })).toBe('direct-lan');
+  });
+
+  it('loopback test host pairs are direct LAN', () => {
+    expect(classifyPath({ local: end('host', '127.0.0.1'), remote: end('host', '127.0.0.1', 6000) })).toBe('direct-lan');
+  });
+
+  it('two public host candidates are direct over public addresses', () => {
+    expect(classifyPath({ local: end('host', '198.51.100.2'), remote: end('host', '203.0.113.9') })).toBe('direct-public');
+  });
+
+  it('a server-reflexive or peer-reflexive end means NAT traversal', () => {
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote: end('srflx', '203.0.113.9') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('srflx', '198.51.100.2'), remote: end('host', '10.0.0.3') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote: end('prflx', '203.0.113.9') })).toBe('p2p-nat');
+  });
+
+  it('a private host talking to a public host goes through our NAT', () => {
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote: end('host', '203.0.113.9') })).toBe('p2p-nat');
+  });
+
+  it('a local relay candidate decides the relay protocol', () => {
+    expect(classifyPath({ local: end('relay', '203.0.113.1', 50000, 'udp'), remote: end('host', '10.0.0.3') })).toBe('relay-udp');
+    expect(classifyPath({ local: end('relay', '203.0.113.1', 50000, 'tcp'), remote: end('relay', '203.0.113.1') })).toBe('relay-tcp');
+    expect(classifyPath({ local: end('relay', '203.0.113.1', 50000, 'tls'), remote: end('host', '10.0.0.3') })).toBe('relay-tls');
+  });
+
+  it('a remote relay candidate is a relayed path even when the local end is host', () => {
+    expect(classifyPath({ local: end('host', '10.0.0.2'), remote: end('relay', '203.0.113.1') })).toBe('relay-udp');
+  });
+
+  it("uses the peer's own view when our remote candidate is peer-reflexive but the peer sent from its relay", () => {
+    const remote = end('prflx', '203.0.113.1', 50001);
+    const peerLocal = end('relay', '203.0.113.1', 50001, 'tcp');
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote, peerLocal })).toBe('relay-tcp');
+  });
+
+  it("ignores a peer view that describes a different candidate than the one we see", () => {
+    const remote = end('prflx', '203.0.113.9', 40000);
+    const peerLocal = end('host', '192.168.5.5', 40000);
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote, peerLocal })).toBe('p2p-nat');
+  });
+
+  it('a peer-reflexive remote on a private address is still the same network', () => {
+    expect(classifyPath({ local: end('host', '10.0.0.2'), remote: end('prflx', '10.0.0.3') })).toBe('direct-lan');
+  });
+});

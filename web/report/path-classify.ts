@@ -1,0 +1,73 @@
+// Which way the traffic goes, judged from both ends of the selected candidate pair.
+// A relay candidate at either end means the packets pass through a TURN server (RFC 8656 §2).
+import type { CandidateType, PathKind } from '../../common/report';
+
+export interface PathEnd {
+  type: CandidateType;
+  address: string | null;
+  port: number | null;
+  /** Only meaningful for relay candidates: how that end reaches its TURN server. */
+  relayProtocol: string | null;
+}
+
+export interface PathInput {
+  local: PathEnd;
+  /** The remote candidate as this browser sees it (a relayed peer may show up as prflx here). */
+  remote: PathEnd;
+  /** The other peer's own view of its local candidate (peer-info), when it has sent one. */
+  peerLocal?: PathEnd | null;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** RFC 1918, RFC 6598 (shared/CGNAT), link-local, loopback, IPv6 ULA/link-local, and mDNS names (RFC 6762). */
+export function isPrivateAddress(address: string | null): boolean {
+  if (!address) return false;
+  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (a.endsWith('.local')) return true;
+  const mapped = a.startsWith('::ffff:') ? a.slice(7) : a;
+  const m = IPV4.exec(mapped);
+  if (m) {
+    const [o1, o2] = [Number(m[1]), Number(m[2])];
+    return (
+      o1 === 10 ||
+      o1 === 127 ||
+      (o1 === 172 && o2 >= 16 && o2 <= 31) ||
+      (o1 === 192 && o2 === 168) ||
+      (o1 === 169 && o2 === 254) ||
+      (o1 === 100 && o2 >= 64 && o2 <= 127)
+    );
+  }
+  if (!a.includes(':')) return false;
+  if (a === '::1') return true;
+  const first = parseInt(a.split(':')[0] || '0', 16);
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+}
+
+function relayKind(protocol: string | null): PathKind {
+  switch (protocol?.toLowerCase()) {
+    case 'tcp':
+      return 'relay-tcp';
+    case 'tls':
+      return 'relay-tls';
+    default:
+      return 'relay-udp';
+  }
+}
+
+/** The peer's report counts only when it describes the candidate we see at the far end of our pair. */
+function peerDescribesRemote(peer: PathEnd | null | undefined, remote: PathEnd): peer is PathEnd {
+  return !!peer && peer.address !== null && peer.address === remote.address && peer.port === remote.port;
+}
+
+export function classifyPath({ local, remote, peerLocal }: PathInput): PathKind {
+  if (local.type === 'relay') return relayKind(local.relayProtocol);
+  const far = peerDescribesRemote(peerLocal, remote) ? { ...remote, type: peerLocal.type, relayProtocol: peerLocal.relayProtocol } : remote;
+  if (far.type === 'relay') return relayKind(far.relayProtocol);
+  const reflexive = local.type === 'srflx' || far.type === 'srflx';
+  if (!reflexive && isPrivateAddress(local.address) && isPrivateAddress(far.address)) return 'direct-lan';
+  const localPublic = local.address !== null && !isPrivateAddress(local.address);
+  const farPublic = far.address !== null && !isPrivateAddress(far.address);
+  if (local.type === 'host' && far.type === 'host' && localPublic && farPublic) return 'direct-public';
+  return 'p2p-nat';
+}

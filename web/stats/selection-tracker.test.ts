@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportCandidate, ReportPair } from '../../common/report';
+import { initialSelection, trackSelection, type SelectionState } from './selection-tracker';
+import type { StatsSnapshot } from './stats-mapping';
+
+const cand = (id: string, type: ReportCandidate['type'], address: string, port: number, relayProtocol: string | null = null): ReportCandidate => ({
+  id, type, protocol: 'udp', address, port, priority: null, relayProtocol, url: null, at: 0,
+});
+const pair = (id: string, localId: string, remoteId: string): ReportPair => ({
+  id, localId, remoteId, state: 'succeeded', nominated: true, requestsSent: 1, responsesReceived: 1, currentRtt: 1, bytesSent: 0, bytesReceived: 0,
+});
+const local = [cand('lh', 'host', '10.0.0.2', 5000), cand('lr', 'relay', '10.0.0.1', 49000, 'udp')];
+const remote = [cand('rh', 'host', '10.0.0.3', 6000)];
+const pairs = [pair('relayPair', 'lr', 'rh'), pair('hostPair', 'lh', 'rh')];
+const snap = (selectedPairId: string | null): StatsSnapshot => ({ localCandidates: [], remoteCandidates: [], pairs, selectedPairId, iceState: null, dtlsState: null });
+
+function run(steps: [number, string | null][]): SelectionState {
+  let s = initialSelection();
+  for (const [at, id] of steps) s = trackSelection(s, { snapshot: snap(id), local, remote, peerLocal: null, at });
+  return s;
+}
+
+describe('trackSelection', () => {
+  it('records the relay-first then direct switch with times and settles only after the last pair held', () => {
+    const s = run([[100, null], [300, 'relayPair'], [800, 'hostPair'], [3000, 'hostPair']]);
+    expect(s.history.map((h) => [h.at, h.path, h.localType])).toEqual([
+      [300, 'relay-udp', 'relay'],
+      [800, 'direct-lan', 'host'],
+    ]);
+    expect(s.settled).toBe(false);
+    expect(run([[300, 'relayPair'], [800, 'hostPair'], [3800, 'hostPair']]).settled).toBe(true);
+  });
+
+  it('a switch resets the settle clock', () => {
+    const s = run([[0, 'hostPair'], [2900, 'hostPair'], [2950, 'relayPair'], [5000, 'relayPair']]);
+    expect(s.settled).toBe(false);
+    expect(s.history).toHaveLength(2);
+    expect(s.history[1]).toMatchObject({ local: '10.0.0.1:49000', remote: '10.0.0.3:6000', path: 'relay-udp' });
+  });
+
+  it("corrects the current entry's path when the peer's own view arrives, keeping its time", () => {
+    let s = trackSelection(initialSelection(), { snapshot: snap('hostPair'), local, remote, peerLocal: null, at: 500 });
+    expect(s.history[0]?.path).toBe('direct-lan');
+    const peerLocal = { type: 'relay' as const, address: '10.0.0.3', port: 6000, relayProtocol: 'tcp' };
+    s = trackSelection(s, { snapshot: snap('hostPair'), local, remote, peerLocal, at: 900 });
+    expect(s.history).toEqual([expect.objectContaining({ at: 500, path: 'relay-tcp' })]);
+  });
+
+  it('losing the selection clears the settled flag but keeps the history', () => {
+    const s = run([[0, 'hostPair'], [4000, 'hostPair'], [4500, null]]);
+    expect(s).toMatchObject({ selectedPairId: null, settled: false });
+    expect(s.history).toHaveLength(1);
+  });
+});
