@@ -1,0 +1,177 @@
+// The "Check my network" result: verdict first (with the stable test hooks nat-type / nat-mapping /
+// nat-filtering), then what it means and what to do, the compatibility table, reachability, the raw
+// observations, TURN errors with fixes, and skipped tests. Renders what it is given; no logic of its own.
+import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import { formatHostPort } from '../../common/nat/nat-behavior';
+import { PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
+
+const ROLE_LABELS: Record<string, string> = {
+  primary: 'server address, main port',
+  'alt-port': 'server address, second port',
+  'alt-ip': 'second server address, main port',
+  'alt-ip-port': 'second server address, second port',
+};
+
+const REACH_LABELS: Record<string, string> = {
+  answered: 'works',
+  'no-answer': 'blocked (no answer)',
+  ok: 'works',
+  failed: 'failed',
+  'not-tested': 'not tested',
+  'not-configured': 'not offered by the server',
+  reached: 'works',
+  'gathered-only': 'local IPv6 address only (not shown to reach the server)',
+  none: 'no IPv6 address',
+};
+
+export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = '' }: { result: DiagnosisResult | null; title?: string; testIdPrefix?: string }) {
+  const id = (name: string) => `${testIdPrefix}${name}`;
+  if (!result) return null;
+  const v = result.verdict;
+  return (
+    <section className="diagnosis" data-testid={id('diagnosis')} data-state={result.state}>
+      <h2>{title}</h2>
+      {v ? (
+        <div className={`verdict verdict-${v.kind}`}>
+          <p className="verdict-label">
+            <strong data-testid={id('nat-type')}>{v.label}</strong>
+            {!v.certain && v.kind !== 'undetermined' && <span className="uncertain"> (not certain)</span>}
+            {result.verdictMs !== null && <span className="muted"> — known after {(result.verdictMs / 1000).toFixed(1)} s</span>}
+          </p>
+          <p>{v.explanation}</p>
+          <dl className="behaviors">
+            <dt>Mapping</dt>
+            <dd data-testid={id('nat-mapping')} data-behavior={v.mapping.behavior} title={v.mapping.evidence}>
+              {v.mapping.label}
+            </dd>
+            <dt>Filtering</dt>
+            <dd data-testid={id('nat-filtering')} data-behavior={v.filtering.behavior} title={v.filtering.evidence}>
+              {v.filtering.label}
+            </dd>
+          </dl>
+          {v.caveats.length > 0 && (
+            <ul className="caveats">
+              {v.caveats.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          )}
+          <h3>What you can do</h3>
+          <ul>
+            {v.advice.map((a) => (
+              <li key={a}>{a}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p data-testid={id('nat-type')} className="muted">
+          {result.state === 'error' ? `The check failed: ${result.error}` : 'Checking your network…'}
+        </p>
+      )}
+
+      {result.compatibility.length > 0 && (
+        <>
+          <h3>Who can connect directly with this network</h3>
+          <table className="compatibility" data-testid={id('nat-compatibility')}>
+            <thead>
+              <tr>
+                <th>The other peer has</th>
+                <th>Expected path</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.compatibility.map((row) => (
+                <tr key={row.peer} data-peer={row.peer} data-path={row.prediction.path}>
+                  <td>{row.label}</td>
+                  <td title={row.prediction.reason}>{PREDICTED_PATH_LABELS[row.prediction.path]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+
+      <h3>Reachability</h3>
+      <dl className="reachability" data-testid={id('nat-reachability')}>
+        <dt>UDP to the server</dt>
+        <dd data-value={result.reachability.udp}>
+          {REACH_LABELS[result.reachability.udp]}
+          {result.reachability.udpMs !== null && ` (${result.reachability.udpMs} ms)`}
+        </dd>
+        <dt>TURN relay over TCP</dt>
+        <dd data-value={result.reachability.tcpRelay}>{REACH_LABELS[result.reachability.tcpRelay]}</dd>
+        <dt>TURN relay over TLS</dt>
+        <dd data-value={result.reachability.tlsRelay}>{REACH_LABELS[result.reachability.tlsRelay]}</dd>
+        <dt>IPv6</dt>
+        <dd data-value={result.reachability.ipv6}>{REACH_LABELS[result.reachability.ipv6]}</dd>
+        <dt>Address the server saw</dt>
+        <dd>{result.mappedAddress ? formatHostPort(result.mappedAddress) : 'unknown'}</dd>
+      </dl>
+
+      {(result.mapping.observations.length > 0 || result.filtering.observations.length > 0) && (
+        <details>
+          <summary>How this was measured</summary>
+          <p>{result.mapping.result.evidence}.</p>
+          <table>
+            <thead>
+              <tr>
+                <th>Server endpoint</th>
+                <th>Your address as seen there</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.mapping.observations.map((o) => (
+                <tr key={o.role}>
+                  <td>
+                    {ROLE_LABELS[o.role]} <code>{o.url}</code>
+                  </td>
+                  <td>{o.mapped ? `${formatHostPort(o.mapped)}${o.inferred ? ' (same as another answer)' : ''}` : 'no answer'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>{result.filtering.result.evidence}.</p>
+          <table>
+            <thead>
+              <tr>
+                <th>Test packet sent from</th>
+                <th>Got through your NAT?</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.filtering.observations.map((o) => (
+                <tr key={o.role}>
+                  <td>{ROLE_LABELS[o.role]}</td>
+                  <td>{o.answered ? `yes (${o.rttMs} ms)` : `no (${o.sent} tries)`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+
+      {result.iceErrors.length > 0 && (
+        <>
+          <h3>Errors from the STUN/TURN servers</h3>
+          <ul data-testid={id('nat-ice-errors')}>
+            {result.iceErrors.map((e) => (
+              <li key={`${e.url}-${e.code}`}>
+                <strong>{e.code}</strong> from <code>{e.url}</code>: {e.meaning} <em>Fix: {e.fix}</em>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      {result.skipped.length > 0 && (
+        <ul className="skipped muted" data-testid={id('nat-skipped')}>
+          {result.skipped.map((s) => (
+            <li key={s.test + s.reason}>
+              Skipped {s.test}: {s.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
