@@ -1,0 +1,38 @@
+import { LandingPage } from './landing/landing-page';
+import { parseRoute } from './routing/app-route';
+import { useLocation } from './routing/use-location';
+import { RoomPage } from './room/room-page';
+
+export function App() {
+  const { pathname, search } = useLocation();
+  const route = parseRoute(pathname, search);
+  switch (route.kind) {
+    case 'landing':
+      return <LandingPage />;
+    case 'room':
+      return <RoomPage key={route.roomId} roomId={route.roomId} relayOnly={route.relayOnly} />;
+    case 'bad-room':
+      return (
+        <main className="landing">
+          <h1>p2pcheck</h1>
+          <p className="notice error" data-testid="bad-room">
+            “{route.roomId}” is not a valid room id: a room link ends in 22–64 letters, digits, “-” or “_”. Check that the whole link was copied, or{' '}
+            <a href="/">start a new test</a>.
+          </p>
+        </main>
+      );
+    case 'not-found':
+      return (
+        <main className="landing">
+          <h1>p2pcheck</h1>
+          <p className="notice error">
+            There is no page at {route.path}. <a href="/">Start a test</a>.
+          </p>
+        </main>
+      );
+    default: {
+      const unreachable: never = route;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,232 @@
+// Drives one RTCPeerConnection for one test: creates it with p2pcheck's data channel, trickles candidates both
+// ways (never waits for gathering to finish: with UDP blocked, Chromium's STUN gathering takes ~40 s to time
+// out), polls stats, pings over the data channel, and writes everything it sees into the store.
+import type { ClientMessage } from '../../common/messages';
+import type { ReportCandidate } from '../../common/report';
+import type { AppStore } from '../store/app-store';
+import { startStatsPoller } from '../stats/stats-poller';
+import { mergeCandidates } from '../stats/stats-mapping';
+import { parseCandidateLine } from './candidate-line';
+import { selectedPairInfo } from './peer-info';
+import { startRttPinger } from './rtt-pinger';
+
+export type PeerRole = 'offerer' | 'answerer';
+
+export interface PeerDriverOptions {
+  role: PeerRole;
+  config: RTCConfiguration;
+  store: AppStore;
+  send(msg: ClientMessage): void;
+  /** Wall clock in ms (Date.now). */
+  now?: () => number;
+  /** Monotonic clock in ms (performance.now), for RTT. */
+  monotonic?: () => number;
+}
+
+// Fields Chromium exposes beyond the lib.dom typings (relayProtocol, url: W3C webrtc-pc §5.4 / §4.8.1).
+type CandidateExtras = { relayProtocol?: string | null; url?: string | null };
+
+let nextLocalId = 0;
+
+export class PeerDriver {
+  readonly pc: RTCPeerConnection;
+  private readonly channel: RTCDataChannel;
+  private readonly stops: (() => void)[] = [];
+  private readonly pendingRemote: RTCIceCandidateInit[] = [];
+  private readonly pendingLocal: (RTCIceCandidateInit | null)[] = [];
+  private descriptionSent = false;
+  private closed = false;
+  private readonly now: () => number;
+  private readonly monotonic: () => number;
+
+  constructor(private readonly opts: PeerDriverOptions) {
+    this.now = opts.now ?? Date.now;
+    this.monotonic = opts.monotonic ?? (() => performance.now());
+    this.pc = new RTCPeerConnection(opts.config);
+    // Negotiated on both sides (same id), so neither waits for an in-band DCEP open.
+    this.channel = this.pc.createDataChannel('p2pcheck', { negotiated: true, id: 0 });
+    this.wire();
+    this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot)));
+    if (opts.role === 'offerer') void this.makeOffer();
+  }
+
+  private get s() {
+    return this.opts.store.getState();
+  }
+
+  private at(): number {
+    return this.s.sinceStart(this.now());
+  }
+
+  private wire(): void {
+    const { pc } = this;
+    pc.addEventListener('icecandidate', (ev: RTCPeerConnectionIceEvent) => {
+      if (this.closed) return;
+      const c = ev.candidate;
+      if (!c || !c.candidate) {
+        this.s.setGatheringComplete();
+        this.sendCandidate(null);
+        return;
+      }
+      const row = this.localRow(c, (ev as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? null);
+      if (row) {
+        this.s.addLocalCandidate(row);
+        this.s.markTiming('firstCandidate', row.at ?? 0);
+      }
+      this.sendCandidate(c.toJSON());
+    });
+    pc.addEventListener('icecandidateerror', (ev: Event) => {
+      const e = ev as RTCPeerConnectionIceErrorEvent;
+      const where = e.address ? ` (from ${e.address}:${e.port ?? '?'})` : '';
+      this.s.addError({ at: this.at(), source: 'ice', code: e.errorCode, message: `${e.url}: ${e.errorText || 'no answer'}${where}` });
+    });
+    pc.addEventListener('connectionstatechange', () => {
+      if (this.closed) return;
+      switch (pc.connectionState) {
+        case 'connected':
+          this.s.markTiming('connected', this.at());
+          this.s.setPeerState('connected');
+          break;
+        case 'disconnected':
+          this.s.setPeerState('disconnected');
+          break;
+        case 'failed':
+          this.s.setPeerState('failed');
+          this.s.addError({ at: this.at(), source: 'ice', code: 'failed', message: 'ICE failed: no candidate pair could connect' });
+          break;
+        case 'new':
+        case 'connecting':
+          this.s.setPeerState('connecting');
+          break;
+        case 'closed':
+          break;
+      }
+    });
+    this.channel.addEventListener('open', () => {
+      if (this.closed) return;
+      this.stops.push(startRttPinger(this.channel, { now: this.monotonic, onSample: (rtt) => this.s.addRttSample(this.at(), rtt) }));
+    });
+  }
+
+  private localRow(c: RTCIceCandidate, eventUrl: string | null): ReportCandidate | null {
+    const parsed = parseCandidateLine(c.candidate);
+    if (!parsed) return null;
+    const extras = c as RTCIceCandidate & CandidateExtras;
+    return {
+      id: `local-${nextLocalId++}`,
+      type: parsed.type,
+      protocol: parsed.protocol,
+      address: parsed.address,
+      port: parsed.port,
+      priority: parsed.priority,
+      relayProtocol: parsed.type === 'relay' ? (extras.relayProtocol ?? null) : null,
+      url: eventUrl ?? extras.url ?? null,
+      at: this.at(),
+    };
+  }
+
+  private sendCandidate(c: RTCIceCandidateInit | null): void {
+    if (!this.descriptionSent) {
+      this.pendingLocal.push(c);
+      return;
+    }
+    this.opts.send({ type: 'candidate', candidate: c === null ? null : toWire(c) });
+  }
+
+  private sendDescription(d: RTCSessionDescription | null): void {
+    if (!d || (d.type !== 'offer' && d.type !== 'answer')) return;
+    this.opts.send({ type: 'description', description: { type: d.type, sdp: d.sdp } });
+    this.descriptionSent = true;
+    for (const c of this.pendingLocal.splice(0)) this.sendCandidate(c);
+  }
+
+  private async makeOffer(): Promise<void> {
+    try {
+      await this.pc.setLocalDescription(await this.pc.createOffer());
+      if (!this.closed) this.sendDescription(this.pc.localDescription);
+    } catch (err) {
+      this.fail('offer', err);
+    }
+  }
+
+  async handleDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.pc.setRemoteDescription(d);
+      if (d.type === 'offer') {
+        await this.pc.setLocalDescription(await this.pc.createAnswer());
+        if (!this.closed) this.sendDescription(this.pc.localDescription);
+      }
+      for (const c of this.pendingRemote.splice(0)) await this.addRemote(c);
+    } catch (err) {
+      this.fail('description', err);
+    }
+  }
+
+  async handleCandidate(c: RTCIceCandidateInit | null): Promise<void> {
+    if (this.closed || c === null || !c.candidate) return; // end-of-candidates needs no action for a data channel
+    const parsed = parseCandidateLine(c.candidate);
+    if (parsed) {
+      this.s.addRemoteCandidate({
+        id: `remote-${nextLocalId++}`,
+        type: parsed.type,
+        protocol: parsed.protocol,
+        address: parsed.address,
+        port: parsed.port,
+        priority: parsed.priority,
+        relayProtocol: null,
+        url: null,
+        at: this.at(),
+      });
+    }
+    if (!this.pc.remoteDescription) this.pendingRemote.push(c);
+    else await this.addRemote(c);
+  }
+
+  private async addRemote(c: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(c);
+    } catch (err) {
+      this.s.addError({ at: this.at(), source: 'remote-candidate', code: null, message: `could not add the peer's candidate: ${errorText(err)}` });
+    }
+  }
+
+  private onSnapshot(snapshot: Parameters<ReturnType<AppStore['getState']>['applyStats']>[0]): void {
+    if (this.closed) return;
+    const before = this.s.stats.selection.selectedPairId;
+    this.s.applyStats(snapshot, this.at());
+    const after = this.s.stats.selection.selectedPairId;
+    if (after && after !== before) this.shareSelectedPair(snapshot);
+  }
+
+  /** Tells the other peer which local candidate carries our end of the pair, so it can judge the path from both ends. */
+  private shareSelectedPair(snapshot: Parameters<ReturnType<AppStore['getState']>['applyStats']>[0]): void {
+    const pair = snapshot.pairs.find((p) => p.id === snapshot.selectedPairId);
+    const local = pair && mergeCandidates(this.s.peer.gatheredLocal, snapshot.localCandidates).find((c) => c.id === pair.localId);
+    if (!local) return;
+    const info = selectedPairInfo(
+      { type: local.type, address: local.address, port: local.port, relayProtocol: local.relayProtocol, protocol: local.protocol },
+      this.s.peer.relayOnly,
+    );
+    this.opts.send({ type: 'peer-info', info: info as unknown as Record<string, unknown> });
+  }
+
+  private fail(step: string, err: unknown): void {
+    this.s.addError({ at: this.at(), source: `webrtc-${step}`, code: null, message: errorText(err) });
+  }
+
+  /** Ends this test's connection; the store keeps what was measured. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stops.splice(0)) stop();
+    this.channel.close();
+    this.pc.close();
+  }
+}
+
+function toWire(c: RTCIceCandidateInit) {
+  return { candidate: c.candidate ?? '', sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null, usernameFragment: c.usernameFragment ?? null };
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));

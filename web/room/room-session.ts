@@ -1,0 +1,164 @@
+// One room page's connection logic, outside React: fetches ICE servers, talks to the signaling relay, and
+// starts a PeerDriver per test (a new one each time another peer arrives). Writes only through the store.
+import type { IceServersResponse, ServerMessage } from '../../common/messages';
+import { PeerDriver, type PeerRole } from '../peer/peer-driver';
+import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
+import type { AppStore } from '../store/app-store';
+
+export interface RoomSessionOptions {
+  roomId: string;
+  relayOnly: boolean;
+  store: AppStore;
+  /** Defaults to the page's own origin. */
+  wsUrl?: string;
+  fetchJson?: (path: string) => Promise<unknown>;
+  now?: () => number;
+}
+
+export interface RoomSession {
+  /** Leaves the room and rejoins it with a new ICE transport policy (a fresh test). */
+  setRelayOnly(relayOnly: boolean): void;
+  stop(): void;
+}
+
+interface IceConfig {
+  servers: RTCIceServer[];
+  fetchedAt: number;
+  ttlMs: number;
+}
+
+const defaultFetchJson = async (path: string) => {
+  const res = await fetch(path, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`${path} answered HTTP ${res.status}`);
+  return res.json();
+};
+
+export function startRoomSession(opts: RoomSessionOptions): RoomSession {
+  const { store, roomId } = opts;
+  const now = opts.now ?? Date.now;
+  const fetchJson = opts.fetchJson ?? defaultFetchJson;
+  const s = () => store.getState();
+  let relayOnly = opts.relayOnly;
+  let driver: PeerDriver | null = null;
+  let ice: IceConfig | null = null;
+  let stopped = false;
+  // Messages are handled one at a time, in order, even when a handler awaits (ICE servers, SDP).
+  let queue: Promise<void> = Promise.resolve();
+
+  s().openRoom(roomId, relayOnly, now());
+
+  async function iceServers(): Promise<RTCIceServer[]> {
+    if (ice && now() - ice.fetchedAt < ice.ttlMs / 2) return ice.servers;
+    try {
+      const body = (await fetchJson('/api/ice-servers')) as IceServersResponse;
+      if (!body || !Array.isArray(body.iceServers)) throw new Error('/api/ice-servers answered without an iceServers list');
+      ice = { servers: body.iceServers, fetchedAt: now(), ttlMs: (body.ttl || 3600) * 1000 };
+      s().setIceServers(body.iceServers.map((x) => ({ urls: [...x.urls] })));
+    } catch (err) {
+      s().addError({ at: s().sinceStart(now()), source: 'api', code: null, message: `could not load ICE servers: ${err instanceof Error ? err.message : String(err)}; only host candidates will be gathered` });
+      ice = { servers: [], fetchedAt: now(), ttlMs: 60_000 };
+    }
+    return ice.servers;
+  }
+
+  async function startTest(role: PeerRole): Promise<void> {
+    driver?.close();
+    s().beginTest(now());
+    const servers = await iceServers();
+    if (stopped) return;
+    driver = new PeerDriver({
+      role,
+      store,
+      config: { iceServers: servers, iceTransportPolicy: relayOnly ? 'relay' : 'all' },
+      send: (m) => client.send(m),
+    });
+    client.send({ type: 'peer-info', info: { relayOnly } });
+  }
+
+  async function handle(msg: ServerMessage): Promise<void> {
+    switch (msg.type) {
+      case 'joined':
+        s().setSignaling({ peerId: msg.peerId, remotePeerId: msg.peers[0] ?? null, roomFull: false });
+        // The newcomer makes the offer.
+        if (msg.peers.length > 0) await startTest('offerer');
+        return;
+      case 'peer-joined':
+        s().setSignaling({ remotePeerId: msg.peerId });
+        await startTest('answerer');
+        return;
+      case 'description':
+        if (!driver && msg.description.type === 'offer') await startTest('answerer');
+        await driver?.handleDescription(msg.description);
+        return;
+      case 'candidate':
+        await driver?.handleCandidate(msg.candidate);
+        return;
+      case 'peer-info':
+        s().mergeRemoteInfo(msg.info);
+        return;
+      case 'peer-left':
+        driver?.close();
+        driver = null;
+        s().setSignaling({ remotePeerId: null });
+        if (s().peer.startedAt !== null) s().setPeerState('peer-left');
+        return;
+      case 'pong':
+        return;
+      case 'error':
+        if (msg.code === 'room-full') s().setSignaling({ roomFull: true });
+        else s().addError({ at: s().sinceStart(now()), source: 'signaling', code: msg.code, message: msg.message });
+        return;
+      default: {
+        const unreachable: never = msg;
+        return unreachable;
+      }
+    }
+  }
+
+  s().setSignaling({ status: 'connecting' });
+  const client: SignalingClient = connectSignaling(opts.wsUrl ?? signalingUrl(location), {
+    onOpen: () => {
+      s().setSignaling({ status: 'open' });
+      client.send({ type: 'join', roomId });
+    },
+    onMessage: (msg) => {
+      queue = queue.then(() => (stopped ? undefined : handle(msg))).catch((err: unknown) => {
+        s().addError({ at: s().sinceStart(now()), source: 'page', code: null, message: err instanceof Error ? err.message : String(err) });
+      });
+    },
+    onMalformed: (error) => s().addError({ at: s().sinceStart(now()), source: 'signaling', code: 'malformed', message: error }),
+    onClose: ({ code, wasOpen }) => {
+      if (stopped) return;
+      s().setSignaling({ status: 'closed' });
+      s().setUi({
+        fatal: wasOpen
+          ? `The signaling connection closed (code ${code}). A connection already made keeps running; reload the page to start a new test.`
+          : 'Could not reach the signaling server (/ws). Check that p2pcheck is running and that nothing blocks WebSockets, then reload.',
+      });
+    },
+  });
+  // Warm the ICE server cache while waiting for the other peer.
+  void iceServers();
+
+  return {
+    setRelayOnly(next) {
+      if (stopped || next === relayOnly) return;
+      relayOnly = next;
+      queue = queue.then(() => {
+        driver?.close();
+        driver = null;
+        client.send({ type: 'leave' });
+        s().openRoom(roomId, relayOnly, now());
+        if (ice) s().setIceServers(ice.servers.map((x) => ({ urls: [...(Array.isArray(x.urls) ? x.urls : [x.urls])] })));
+        client.send({ type: 'join', roomId });
+      });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      driver?.close();
+      client.send({ type: 'leave' });
+      client.close();
+    },
+  };
+}
