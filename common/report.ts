@@ -1,6 +1,7 @@
 // The connectivity report: what the page shows, what "Download JSON" saves, what tests read from
 // `<pre data-testid="report-json">`. Documented in docs/report-format.md. Times are ms since the epoch
 // unless a field says otherwise.
+import type { RoomDiagnosis } from './nat/diagnosis-result';
 
 export const REPORT_VERSION = 1;
 
@@ -81,4 +82,6 @@ export interface ConnectivityReport {
   timings: { peerJoined: number | null; firstCandidate: number | null; connected: number | null; pathSettled: number | null };
   iceServers: { urls: string[] }[];
   errors: { at: number; source: string; code: number | string | null; message: string }[];
+  /** "Check my network" of both sides and the path predicted from them (issue 5); absent before it runs. */
+  diagnosis?: RoomDiagnosis;
 }

@@ -2,7 +2,8 @@
 // (`peer-info`), and puts in the report JSON as `diagnosis`. Plain JSON.
 import type { FilteringResult, HostPort, MappingObservation, MappingResult, EndpointRole } from './nat-behavior';
 import type { NatVerdict } from './nat-verdict';
-import type { CompatibilityRow } from './path-prediction';
+import type { CompatibilityRow, PathPrediction, PredictionCheck } from './path-prediction';
+import type { PathKind } from '../report';
 
 export const DIAGNOSIS_VERSION = 1;
 
@@ -69,4 +70,24 @@ export interface DiagnosisResult {
   /** ms since start for each step, for the report's timeline. */
   timeline: { at: number; step: string }[];
   error: string | null;
+}
+
+/** Room report: the path predicted from both sides' verdicts next to the settled one. */
+export interface RoomPrediction {
+  prediction: PathPrediction;
+  predictedLabel: string;
+  actual: PathKind | null;
+  actualLabel: string | null;
+  /** null while the path has not settled yet. */
+  check: PredictionCheck | null;
+  /** A sentence for the report when they disagree (or no path was found). */
+  note: string | null;
+}
+
+/** The report's optional `diagnosis` field (common/report.ts). */
+export interface RoomDiagnosis {
+  local: DiagnosisResult | null;
+  /** The other peer's result, received as peer-info. */
+  remote: DiagnosisResult | null;
+  prediction: RoomPrediction | null;
 }

@@ -1,9 +1,10 @@
 // Both sides of a room run "Check my network"; each shares its result with the other over peer-info
 // (`{ diagnosis: … }`), and the report compares the path predicted from both verdicts with the settled path.
 // Pure helpers: reading the other side's payload defensively, and the comparison.
-import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
-import { checkPrediction, predictPath, PREDICTED_PATH_LABELS, type PathPrediction, type PredictionCheck } from '../../common/nat/path-prediction';
+import type { DiagnosisResult, RoomPrediction } from '../../common/nat/diagnosis-result';
+import { checkPrediction, predictPath, PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
 import type { PeerBehavior } from '../../common/nat/nat-verdict';
+export type { RoomPrediction };
 import { PATH_LABELS, type PathKind } from '../../common/report';
 
 /** The other peer's diagnosis from its peer-info, or null when absent or not shaped like one. */
@@ -27,17 +28,6 @@ function validBehavior(b: unknown): b is PeerBehavior {
     Array.isArray(x.mappings) && x.mappings.every((m) => M.includes(m as string)) &&
     Array.isArray(x.filterings) && x.filterings.every((f) => F.includes(f as string))
   );
-}
-
-export interface RoomPrediction {
-  prediction: PathPrediction;
-  predictedLabel: string;
-  actual: PathKind | null;
-  actualLabel: string | null;
-  /** null while the path has not settled yet. */
-  check: PredictionCheck | null;
-  /** A sentence for the report when they disagree (or no path was found). */
-  note: string | null;
 }
 
 /** null until both verdicts are known. */
