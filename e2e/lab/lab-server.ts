@@ -28,7 +28,8 @@ export function labServerEnv(): Record<string, string> {
 
 /** Null when the built page exists, else what to do. */
 export function pageBuildProblem(): string | null {
-  return existsSync(`${ROOT}/dist/index.html`) ? null : 'the page is not built (dist/index.html missing): run `npm run build` first';
+  const dir = process.env.STATIC_DIR || `${ROOT}/dist`; // the server reads STATIC_DIR too (it inherits our env)
+  return existsSync(`${dir}/index.html`) ? null : `the page is not built (${dir}/index.html missing): run \`npm run build\` first`;
 }
 
 export function startLabServer(): Promise<AppProcess> {
