@@ -24,7 +24,7 @@ import {
   type ProbeApi,
 } from './peer-tests';
 
-export const UDP_DEADLINE_MS = 3500;
+export const UDP_DEADLINE_MS = 3000;
 export const RELAY_DEADLINE_MS = 4000;
 export const MAPPING_DEADLINE_MS = 2500;
 
