@@ -4,6 +4,8 @@ export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/global-setup.ts',
+  // Separate folders let several runs share a checkout without deleting each other's artifacts.
+  outputDir: process.env.PW_OUTPUT_DIR || 'test-results',
   timeout: 60000,
   expect: { timeout: 10000 },
   fullyParallel: false,
