@@ -43,6 +43,10 @@ describe('classifyPath', () => {
     expect(classifyPath({ local: end('host', '127.0.0.1'), remote: end('host', '127.0.0.1', 6000) })).toBe('direct-lan');
   });
 
+  it('two host candidates on the same address are one machine, so the same network', () => {
+    expect(classifyPath({ local: end('host', '192.0.2.2', 43909), remote: end('host', '192.0.2.2', 35282) })).toBe('direct-lan');
+  });
+
   it('two public host candidates are direct over public addresses', () => {
     expect(classifyPath({ local: end('host', '198.51.100.2'), remote: end('host', '203.0.113.9') })).toBe('direct-public');
   });
@@ -71,6 +75,11 @@ describe('classifyPath', () => {
     const remote = end('prflx', '203.0.113.1', 50001);
     const peerLocal = end('relay', '203.0.113.1', 50001, 'tcp');
     expect(classifyPath({ local: end('host', '192.168.1.2'), remote, peerLocal })).toBe('relay-tcp');
+  });
+
+  it("does not trust a peer view matched by port alone (hidden prflx address, port-preserving NAT)", () => {
+    const remote = end('prflx', null, 49437);
+    expect(classifyPath({ local: end('host', '192.168.1.2'), remote, peerLocal: end('host', '10.0.0.5', 49437) })).toBe('p2p-nat');
   });
 
   it("ignores a peer view that describes a different candidate than the one we see", () => {

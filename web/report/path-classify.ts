@@ -55,7 +55,10 @@ function relayKind(protocol: string | null): PathKind {
   }
 }
 
-/** The peer's report counts only when it describes the candidate we see at the far end of our pair. */
+/**
+ * The peer's report counts only when it describes exactly the candidate we see at the far end of our pair.
+ * (Not by port alone when Chromium hides a prflx address: port-preserving NATs would make a NATed host look local.)
+ */
 function peerDescribesRemote(peer: PathEnd | null | undefined, remote: PathEnd): peer is PathEnd {
   return !!peer && peer.address !== null && peer.address === remote.address && peer.port === remote.port;
 }
@@ -65,6 +68,8 @@ export function classifyPath({ local, remote, peerLocal }: PathInput): PathKind 
   const far = peerDescribesRemote(peerLocal, remote) ? { ...remote, type: peerLocal.type, relayProtocol: peerLocal.relayProtocol } : remote;
   if (far.type === 'relay') return relayKind(far.relayProtocol);
   const reflexive = local.type === 'srflx' || far.type === 'srflx';
+  // Two host candidates on one address: both browsers run on the same machine.
+  if (local.type === 'host' && far.type === 'host' && local.address !== null && local.address === far.address) return 'direct-lan';
   if (!reflexive && isPrivateAddress(local.address) && isPrivateAddress(far.address)) return 'direct-lan';
   const localPublic = local.address !== null && !isPrivateAddress(local.address);
   const farPublic = far.address !== null && !isPrivateAddress(far.address);

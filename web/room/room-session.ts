@@ -47,8 +47,17 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
 
   s().openRoom(roomId, relayOnly, now());
 
-  async function iceServers(): Promise<RTCIceServer[]> {
-    if (ice && now() - ice.fetchedAt < ice.ttlMs / 2) return ice.servers;
+  let iceInFlight: Promise<RTCIceServer[]> | null = null;
+  /** Cached ICE servers; refetched when half their credential lifetime has passed. One fetch at a time. */
+  function iceServers(): Promise<RTCIceServer[]> {
+    if (ice && now() - ice.fetchedAt < ice.ttlMs / 2) return Promise.resolve(ice.servers);
+    iceInFlight ??= loadIceServers().finally(() => {
+      iceInFlight = null;
+    });
+    return iceInFlight;
+  }
+
+  async function loadIceServers(): Promise<RTCIceServer[]> {
     try {
       const body = (await fetchJson('/api/ice-servers')) as IceServersResponse;
       if (!body || !Array.isArray(body.iceServers)) throw new Error('/api/ice-servers answered without an iceServers list');

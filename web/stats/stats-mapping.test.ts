@@ -33,6 +33,11 @@ describe('mapStats', () => {
     expect(checking).toMatchObject({ state: 'in-progress', nominated: false, currentRtt: null, requestsSent: 1, responsesReceived: 0 });
   });
 
+  it("turns Chromium's hidden prflx address (\"\") into null", () => {
+    const s = mapStats([{ id: 'Ip', type: 'remote-candidate', candidateType: 'prflx', protocol: 'udp', address: '', ip: '', port: 49437, priority: 1853824767 }]);
+    expect(s.remoteCandidates[0]).toMatchObject({ type: 'prflx', address: null, port: 49437 });
+  });
+
   it('keeps relayProtocol and the TURN URL of a relay candidate', () => {
     const s = mapStats([CHROMIUM_RELAY_LOCAL_CANDIDATE]);
     expect(s.localCandidates[0]).toMatchObject({ type: 'relay', relayProtocol: 'udp', url: 'turn:10.200.0.1:3478?transport=udp' });

@@ -34,7 +34,8 @@ function toCandidate(s: Stat): ReportCandidate | null {
     id,
     type,
     protocol,
-    address: str(s, 'address') ?? str(s, 'ip'),
+    // Chromium hides a peer-reflexive remote's address as "" until it is signaled.
+    address: str(s, 'address') || str(s, 'ip') || null,
     port: num(s, 'port'),
     priority: num(s, 'priority'),
     relayProtocol: type === 'relay' ? str(s, 'relayProtocol') : null,
