@@ -10,12 +10,17 @@ export const PEER_STATE_WORDS: Record<ConnectivityReport['peerState'], string> =
   'peer-left': 'the other peer left',
 };
 
-export const NO_PATH_YET = 'not selected yet';
-
 /** The words for data-testid="selected-path": a PATH_LABELS value once there is a path, else a waiting text. */
 export function selectedPathText(report: ConnectivityReport): string {
   if (report.path.kind !== 'none' || report.peerState === 'failed') return report.path.label;
-  return NO_PATH_YET;
+  switch (report.peerState) {
+    case 'waiting':
+      return 'waiting for the other peer to open the link';
+    case 'peer-left':
+      return 'the other peer left before a path was found';
+    default:
+      return 'checking paths…';
+  }
 }
 
 export const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)} ms`);

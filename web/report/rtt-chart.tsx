@@ -13,7 +13,7 @@ export function RttChart({ samples }: { samples: ConnectivityReport['rtt']['samp
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(0)} s`} fontSize={12} />
           <YAxis unit=" ms" width={64} fontSize={12} domain={[0, 'auto']} />
           <Tooltip formatter={(v) => [`${Number(v).toFixed(2)} ms`, 'RTT']} labelFormatter={(v) => `+${Number(v).toFixed(1)} s`} />
-          <Line type="monotone" dataKey="rtt" stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line type="linear" dataKey="rtt" stroke="#2563eb" dot={data.length <= 40} isAnimationActive={false} strokeWidth={2} />
         </LineChart>
       </ResponsiveContainer>
     </div>

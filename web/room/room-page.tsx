@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { ReportView } from '../report/report-view';
 import { navigate } from '../routing/use-location';
-import { roomPath } from '../routing/app-route';
+import { newRoomId, roomPath } from '../routing/app-route';
+import { RawReport } from '../report/raw-report';
 import { appStore, useAppStore } from '../store/app-store';
 import { startRoomSession, type RoomSession } from './room-session';
 import { RoomLink } from './room-link';
@@ -36,17 +37,27 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
         </a>
       </header>
       {roomFull && (
-        <div className="notice error" data-testid="room-full" role="alert">
-          This room is full (2 peers). Ask for a new link, or start a new test from the <a href="/">start page</a>.
-        </div>
+        <>
+          <div className="notice error" data-testid="room-full" role="alert">
+            This room is full (2 peers): two browsers are already testing here. Ask for a new link, or start your own test.
+          </div>
+          <button type="button" className="primary" onClick={() => navigate(roomPath(newRoomId(), relayOnly))}>
+            Start a new test
+          </button>
+          <RawReport report={report} />
+        </>
       )}
       {fatal && (
         <div className="notice error" role="alert" data-testid="fatal">
           {fatal}
         </div>
       )}
-      <RoomLink link={link} relayOnly={relayOnly} onRelayOnly={(v) => navigate(roomPath(roomId, v), { replace: true })} />
-      <ReportView report={report} />
+      {!roomFull && (
+        <>
+          <RoomLink link={link} relayOnly={relayOnly} onRelayOnly={(v) => navigate(roomPath(roomId, v), { replace: true })} />
+          <ReportView report={report} />
+        </>
+      )}
     </main>
   );
 }
