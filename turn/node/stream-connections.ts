@@ -40,6 +40,9 @@ export class StreamConnections {
     const framer = new StreamFramer();
     this.sockets.set(key, socket);
     socket.setNoDelay(true);
+    // One TLS record per TURN message: without writev, queued writes are not merged into one record. Clients such
+    // as coturn's turnutils_uclient read one message per record and lose the rest of a merged one.
+    if (transport === 'tls') (socket as unknown as { _writev: unknown })._writev = null;
     socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       const r = framer.push(chunk);
