@@ -1,0 +1,12 @@
+// Settings of saved reports, from the environment (embedded defaults: ./data, 30 days).
+import { intFromEnv } from '../config';
+import type { ReportRoutesOptions } from './report-routes';
+
+export function reportConfigFromEnv(env: NodeJS.ProcessEnv): ReportRoutesOptions {
+  return {
+    dataDir: env.DATA_DIR || './data',
+    ttlMs: intFromEnv(env, 'REPORT_TTL_DAYS', 30, 1, 3650) * 86_400_000,
+    maxBytes: intFromEnv(env, 'REPORT_MAX_KB', 512, 16, 16_384) * 1024,
+    maxReports: intFromEnv(env, 'REPORT_MAX_COUNT', 100_000, 1, 100_000_000),
+  };
+}

@@ -1,0 +1,122 @@
+// HTTP API for saved reports, mounted through startApp's extra routes:
+//   POST /api/reports        {report, redact?: boolean (default true)} → 201 {id, url: '/report/<id>', expiresAt, redacted}
+//   GET  /api/reports/<id>   → the saved report JSON; 404 when unknown or expired
+// The body is size-limited and schema-checked before anything is written; errors are {code, error}.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { redactReport } from '../../common/redact-report';
+import { reportSchema } from '../../common/report-schema';
+import { TokenBucket } from '../ws/token-bucket';
+import { ReportStore, type ReportStoreOptions } from './report-store';
+
+export const DEFAULT_MAX_REPORT_BYTES = 512 * 1024;
+
+const saveBody = z.object({ report: reportSchema, redact: z.boolean().optional() });
+
+export interface ReportRoutesOptions extends ReportStoreOptions {
+  maxBytes?: number;
+  /** How often expired reports are deleted, ms (the timer never keeps the process alive). */
+  purgeEveryMs?: number;
+  /** Saves allowed per client address: burst and refill per minute. */
+  savesPerMinute?: number;
+  now?: () => number;
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export interface ReportRoutes {
+  route: Route;
+  store: ReportStore;
+  close(): void;
+}
+
+export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
+  const now = opts.now ?? Date.now;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_REPORT_BYTES;
+  const perMinute = opts.savesPerMinute ?? 30;
+  const store = new ReportStore(opts);
+  store.purge(now());
+  const timer = setInterval(() => store.purge(now()), opts.purgeEveryMs ?? 3_600_000);
+  timer.unref();
+  const buckets = new Map<string, TokenBucket>();
+
+  const route: Route = async (req, res, url) => {
+    if (url.pathname !== '/api/reports' && !url.pathname.startsWith('/api/reports/')) return false;
+    if (url.pathname === '/api/reports' || url.pathname === '/api/reports/') {
+      if (req.method !== 'POST') return reply(res, 405, { code: 'method', error: 'use POST to save a report' });
+      const client = req.socket.remoteAddress ?? 'unknown';
+      if (buckets.size > 10_000) buckets.clear();
+      const bucket = buckets.get(client) ?? new TokenBucket(perMinute, perMinute / 60);
+      buckets.set(client, bucket);
+      if (!bucket.take(now())) return reply(res, 429, { code: 'rate-limited', error: `too many saved reports from this address: at most ${perMinute} a minute` });
+      const type = req.headers['content-type'] ?? '';
+      if (!/^application\/json\b/i.test(type)) return reply(res, 415, { code: 'content-type', error: 'send the report as application/json' });
+      const body = await readBody(req, maxBytes);
+      if (!body.ok) return reply(res, body.status, { code: body.code, error: body.error });
+      let json: unknown;
+      try {
+        json = JSON.parse(body.text);
+      } catch {
+        return reply(res, 400, { code: 'bad-json', error: 'the request body is not valid JSON' });
+      }
+      const parsed = saveBody.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return reply(res, 400, { code: 'bad-report', error: `not a p2pcheck report${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}` });
+      }
+      const redact = parsed.data.redact !== false;
+      // Save what was checked (parsed keeps unknown fields of loose objects), masked unless asked not to.
+      const report = redact ? redactReport(parsed.data.report) : { ...parsed.data.report, redacted: false };
+      const saved = store.save(JSON.stringify(report), now());
+      if (!saved.ok) return reply(res, 503, { code: saved.code, error: saved.error });
+      return reply(res, 201, { id: saved.id, url: `/report/${saved.id}`, expiresAt: saved.expiresAt, redacted: redact });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, { code: 'method', error: 'use GET to read a saved report' });
+    const id = url.pathname.slice('/api/reports/'.length);
+    const found = store.get(id, now());
+    if (!found) return reply(res, 404, { code: 'not-found', error: 'no such report: the link is wrong, or the report expired' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'private, max-age=60',
+      'x-report-expires-at': String(found.expiresAt),
+    });
+    res.end(req.method === 'HEAD' ? undefined : found.body);
+    return true;
+  };
+
+  return {
+    route,
+    store,
+    close() {
+      clearInterval(timer);
+      store.close();
+    },
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): true {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+  return true;
+}
+
+type BodyResult = { ok: true; text: string } | { ok: false; status: number; code: string; error: string };
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(req, maxBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return tooLarge(req, maxBytes);
+    chunks.push(chunk as Buffer);
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+}
+
+function tooLarge(req: IncomingMessage, maxBytes: number): BodyResult {
+  // Stop reading; the reply goes out and the connection closes.
+  req.resume();
+  return { ok: false, status: 413, code: 'too-large', error: `the report is larger than ${Math.round(maxBytes / 1024)} KB` };
+}

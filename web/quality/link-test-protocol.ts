@@ -1,0 +1,167 @@
+// The link-quality test's wire format, shared by both peers (one module, so both sides agree). Three
+// negotiated data channels next to p2pcheck's main channel (id 0):
+//   control (id 1, reliable, ordered): JSON text messages below, keyed on `t`;
+//   bulk    (id 2, reliable, ordered): binary [kind u8 = DATA] + zero padding, then [END u8][bytes f64];
+//   probe   (id 3, unordered, maxRetransmits 0): binary [kind u8][seq u32][sentAt f64] + padding.
+// The offerer leads: it runs the schedule and tells the other side what to do; the follower only reacts.
+// Unknown or malformed messages decode to null: a newer or broken peer cannot break this one.
+import { z } from 'zod';
+
+export const LINK_TEST_VERSION = 1;
+
+export const LINK_CHANNELS = {
+  control: { label: 'p2pcheck-lt-control', id: 1, init: { negotiated: true, id: 1 } },
+  bulk: { label: 'p2pcheck-lt-bulk', id: 2, init: { negotiated: true, id: 2 } },
+  probe: { label: 'p2pcheck-lt-probe', id: 3, init: { negotiated: true, id: 3, ordered: false, maxRetransmits: 0 } },
+} as const satisfies Record<string, { label: string; id: number; init: RTCDataChannelInit }>;
+
+export const linkPlanSchema = z.object({
+  /** Probes on the idle link before any load, ms. */
+  idleMs: z.number().int().min(200).max(10_000),
+  /** Bulk transfer per direction, ms. */
+  bulkMs: z.number().int().min(500).max(30_000),
+  /** Paced unreliable stream (both directions at once), ms. */
+  streamMs: z.number().int().min(500).max(30_000),
+  probeIntervalMs: z.number().int().min(10).max(1000),
+  streamPps: z.number().int().min(10).max(1000),
+  streamBytes: z.number().int().min(13).max(1200),
+  /** Bulk message size; 16 KiB is the largest every browser pair exchanges safely. */
+  chunkBytes: z.number().int().min(1024).max(65_536),
+});
+export type LinkPlan = z.infer<typeof linkPlanSchema>;
+
+export const DEFAULT_PLAN: LinkPlan = {
+  idleMs: 1000,
+  bulkMs: 2500,
+  streamMs: 2000,
+  probeIntervalMs: 50,
+  streamPps: 100,
+  streamBytes: 500,
+  chunkBytes: 16 * 1024,
+};
+
+/** Sender keeps at most this much queued in the bulk channel (back-pressure, not flooding). */
+export const BULK_HIGH_WATER = 1024 * 1024;
+export const BULK_LOW_WATER = 256 * 1024;
+
+const series = z.array(z.object({ at: z.number(), bps: z.number() })).max(1000);
+const streamResult = z.object({
+  sent: z.number().int().min(0),
+  received: z.number().int().min(0),
+  lossRatio: z.number().min(0).max(1),
+  jitterMs: z.number().min(0).nullable(),
+  reordered: z.number().int().min(0),
+});
+export const throughputResultSchema = z.object({ bps: z.number().min(0).nullable(), bytes: z.number().min(0), durationMs: z.number().min(0), series });
+
+export const controlMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('hello'), v: z.number().int(), plan: linkPlanSchema }),
+  z.object({ t: z.literal('hello-ack'), v: z.number().int() }),
+  /** Leader → follower: which phase runs now (for the follower's progress bar). */
+  z.object({ t: z.literal('phase'), phase: z.enum(['idle-rtt', 'upload', 'download', 'stream']) }),
+  /** Leader → follower: send bulk data for durationMs. */
+  z.object({ t: z.literal('send-bulk'), durationMs: z.number().int().min(0).max(30_000) }),
+  /** Receiver → sender: what arrived in a bulk phase. */
+  z.object({ t: z.literal('bulk-result'), result: throughputResultSchema }),
+  /** Leader → follower: both sides stream now. */
+  z.object({ t: z.literal('stream-start') }),
+  /** Each side → the other when it has sent its last stream packet. */
+  z.object({ t: z.literal('stream-end'), sent: z.number().int().min(0) }),
+  /** Follower → leader: what the follower received of the leader's stream. */
+  z.object({ t: z.literal('stream-result'), result: streamResult }),
+  /** Leader → follower: the finished measurement, from the leader's point of view (JSON of LinkQuality). */
+  z.object({ t: z.literal('result'), quality: z.record(z.string(), z.unknown()) }),
+  z.object({ t: z.literal('abort'), reason: z.string().max(500) }),
+]);
+export type ControlMessage = z.infer<typeof controlMessageSchema>;
+
+export function parseControl(data: unknown): ControlMessage | null {
+  if (typeof data !== 'string' || data.length > 256 * 1024) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const r = controlMessageSchema.safeParse(json);
+  return r.success ? r.data : null;
+}
+
+export const encodeControl = (m: ControlMessage) => JSON.stringify(m satisfies ControlMessage);
+
+// Binary messages on the bulk channel.
+export const BULK_DATA = 1;
+export const BULK_END = 2;
+
+export function bulkChunk(size: number): ArrayBuffer {
+  const buf = new ArrayBuffer(size);
+  new Uint8Array(buf)[0] = BULK_DATA;
+  return buf;
+}
+
+export function encodeBulkEnd(bytesSent: number): ArrayBuffer {
+  const buf = new ArrayBuffer(9);
+  const v = new DataView(buf);
+  v.setUint8(0, BULK_END);
+  v.setFloat64(1, bytesSent);
+  return buf;
+}
+
+export type BulkMessage = { kind: 'data'; bytes: number } | { kind: 'end'; bytesSent: number };
+
+export function decodeBulk(data: unknown): BulkMessage | null {
+  if (!(data instanceof ArrayBuffer) || data.byteLength < 1) return null;
+  const v = new DataView(data);
+  const kind = v.getUint8(0);
+  if (kind === BULK_DATA) return { kind: 'data', bytes: data.byteLength };
+  if (kind === BULK_END && data.byteLength >= 9) return { kind: 'end', bytesSent: v.getFloat64(1) };
+  return null;
+}
+
+// Binary messages on the probe channel.
+export const PROBE_KINDS = { probe: 1, echo: 2, stream: 3 } as const;
+export type ProbeKind = keyof typeof PROBE_KINDS;
+export const PROBE_HEADER_BYTES = 13;
+
+export interface ProbeMessage {
+  kind: ProbeKind;
+  seq: number;
+  /** Sender's monotonic clock, ms (an echo carries the original prober's time back). */
+  sentAt: number;
+}
+
+export function encodeProbe(m: ProbeMessage, size = PROBE_HEADER_BYTES): ArrayBuffer {
+  const buf = new ArrayBuffer(Math.max(PROBE_HEADER_BYTES, size));
+  const v = new DataView(buf);
+  v.setUint8(0, PROBE_KINDS[m.kind]);
+  v.setUint32(1, m.seq >>> 0);
+  v.setFloat64(5, m.sentAt);
+  return buf;
+}
+
+export function decodeProbe(data: unknown): ProbeMessage | null {
+  if (!(data instanceof ArrayBuffer) || data.byteLength < PROBE_HEADER_BYTES) return null;
+  const v = new DataView(data);
+  const code = v.getUint8(0);
+  const kind = (Object.keys(PROBE_KINDS) as ProbeKind[]).find((k) => PROBE_KINDS[k] === code);
+  const sentAt = v.getFloat64(5);
+  if (!kind || !Number.isFinite(sentAt)) return null;
+  return { kind, seq: v.getUint32(1), sentAt };
+}
+
+/** Share of the whole test done when `phase` has run for `elapsedMs` (0..1), for both sides' progress bar. */
+export function planProgress(plan: LinkPlan, phase: 'idle-rtt' | 'upload' | 'download' | 'stream', elapsedMs: number): number {
+  const spans = [
+    ['idle-rtt', plan.idleMs],
+    ['upload', plan.bulkMs],
+    ['download', plan.bulkMs],
+    ['stream', plan.streamMs],
+  ] as const;
+  const total = spans.reduce((s, [, ms]) => s + ms, 0);
+  let before = 0;
+  for (const [name, ms] of spans) {
+    if (name === phase) return Math.min(1, (before + Math.min(ms, Math.max(0, elapsedMs))) / total);
+    before += ms;
+  }
+  return 0;
+}

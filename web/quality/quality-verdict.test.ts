@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { estimateMos, mosBand } from './mos-estimate';
+import { qualityVerdict } from './quality-verdict';
+
+const good = { uploadBps: 20e6, downloadBps: 30e6, lossRatio: 0, jitterMs: 2, rttMs: 30 };
+
+describe('quality verdict', () => {
+  it('a fast clean path is good for HD video calls', () => {
+    const v = qualityVerdict(good)!;
+    expect(v.level).toBe('hd-video');
+    expect(v.label).toBe('good for HD video calls');
+    expect(v.limits).toEqual([]);
+    expect(v.mos).toBeGreaterThan(4.2);
+  });
+
+  it('names the figure that keeps the path below the next level', () => {
+    const v = qualityVerdict({ ...good, uploadBps: 1e6 })!;
+    expect(v.level).toBe('sd-video');
+    expect(v.limits).toEqual(['upload 1.0 Mbit/s is below 2.5 Mbit/s']);
+    expect(qualityVerdict({ ...good, lossRatio: 0.05 })!.level).toBe('audio');
+    expect(qualityVerdict({ ...good, rttMs: 700 })!.level).toBe('audio');
+    expect(qualityVerdict({ ...good, jitterMs: 40 })!.level).toBe('sd-video');
+  });
+
+  it('is unusable below the audio limits, with the reasons', () => {
+    const v = qualityVerdict({ ...good, downloadBps: 50_000, lossRatio: 0.2 })!;
+    expect(v.level).toBe('unusable');
+    expect(v.limits).toEqual(['download 0.05 Mbit/s is below 0.10 Mbit/s', 'packet loss 20.0 % is above 10 %']);
+  });
+
+  it('rests on what was measured and says what was not', () => {
+    const v = qualityVerdict({ uploadBps: 5e6, downloadBps: null, lossRatio: null, jitterMs: null, rttMs: 40 })!;
+    expect(v.level).toBe('hd-video');
+    expect(v.limits.at(-1)).toMatch(/^not measured: download, loss, jitter/);
+    expect(v.mos).toBeNull();
+    expect(qualityVerdict({ uploadBps: null, downloadBps: null, lossRatio: null, jitterMs: null, rttMs: null })).toBeNull();
+  });
+});
+
+describe('MOS estimate (simplified E-model)', () => {
+  it('falls with delay, jitter and loss', () => {
+    expect(estimateMos(20, 1, 0)).toBeGreaterThan(4.3);
+    expect(estimateMos(400, 1, 0)).toBeLessThan(estimateMos(100, 1, 0));
+    expect(estimateMos(50, 1, 0.05)).toBeLessThan(estimateMos(50, 1, 0));
+    expect(estimateMos(50, 1, 0.5)).toBe(1);
+  });
+
+  it('bands as Twilio does', () => {
+    expect([4.3, 4.15, 3.8, 3.2, 2].map(mosBand)).toEqual(['excellent', 'great', 'good', 'fair', 'degraded']);
+  });
+});
