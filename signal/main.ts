@@ -3,11 +3,15 @@ import { networkInterfaces } from 'node:os';
 import { ConfigError } from './config';
 import { startApp } from './app';
 import { createProbeFeature } from './probe/probe-feature';
+import { reportConfigFromEnv } from './reports/report-config';
+import { createReportRoutes } from './reports/report-routes';
 
 async function main(): Promise<void> {
   // The NAT-diagnosis probe peer (issue 5): HTTP route now, TURN socket hooks once the server runs.
   const probe = createProbeFeature();
-  const app = await startApp(process.env, [probe.route]);
+  // Saved reports with permalinks (issue 6): SQLite in DATA_DIR.
+  const reports = createReportRoutes(reportConfigFromEnv(process.env));
+  const app = await startApp(process.env, [probe.route, reports.route]);
   probe.attach(app, process.env);
   const { host } = app.config;
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -32,7 +36,10 @@ async function main(): Promise<void> {
     app.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.close().then(
+      () => (reports.close(), process.exit(0)),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
