@@ -1,6 +1,8 @@
 // The connectivity report: what the page shows, what "Download JSON" saves, what tests read from
 // `<pre data-testid="report-json">`. Documented in docs/report-format.md. Times are ms since the epoch
 // unless a field says otherwise.
+import type { IceEvent } from './ice-events';
+import type { LinkQuality } from './link-quality';
 import type { RoomDiagnosis } from './nat/diagnosis-result';
 
 export const REPORT_VERSION = 1;
@@ -84,4 +86,10 @@ export interface ConnectivityReport {
   errors: { at: number; source: string; code: number | string | null; message: string }[];
   /** "Check my network" of both sides and the path predicted from them (issue 5); absent before it runs. */
   diagnosis?: RoomDiagnosis;
+  /** Link quality over the data channel (issue 6); null until the measurement starts. */
+  quality?: LinkQuality | null;
+  /** ICE state changes as they happened, for the timeline (common/ice-events.ts). */
+  iceEvents?: IceEvent[];
+  /** Set on a saved copy: true when private addresses were masked (common/redact-report.ts). */
+  redacted?: boolean;
 }
