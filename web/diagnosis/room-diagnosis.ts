@@ -1,7 +1,7 @@
 // Both sides of a room run "Check my network"; each shares its result with the other over peer-info
 // (`{ diagnosis: … }`), and the report compares the path predicted from both verdicts with the settled path.
 // Pure helpers: reading the other side's payload defensively, and the comparison.
-import type { DiagnosisResult, RoomPrediction } from '../../common/nat/diagnosis-result';
+import type { DiagnosisResult, RoomDiagnosis, RoomPrediction } from '../../common/nat/diagnosis-result';
 import { checkPrediction, predictPath, PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
 import type { PeerBehavior } from '../../common/nat/nat-verdict';
 export type { RoomPrediction };
@@ -49,4 +49,11 @@ export function roomPrediction(local: DiagnosisResult | null, remote: DiagnosisR
     note = `Predicted ${PREDICTED_PATH_LABELS[prediction.path]}, but no connection was made.`;
   }
   return { prediction, predictedLabel: PREDICTED_PATH_LABELS[prediction.path], actual, actualLabel: actual ? PATH_LABELS[actual] : null, check, note };
+}
+
+/** The report's `diagnosis` field: this page's result, the other side's (from peer-info) and the prediction. */
+export function roomDiagnosis(local: DiagnosisResult | null, remoteInfo: Record<string, unknown>, path: { kind: PathKind; settled: boolean }): RoomDiagnosis | null {
+  const remote = readPeerDiagnosis(remoteInfo);
+  if (!local && !remote) return null;
+  return { local, remote, prediction: roomPrediction(local, remote, path) };
 }

@@ -1,5 +1,6 @@
 import { navigate } from '../routing/use-location';
 import { newRoomId, roomPath } from '../routing/app-route';
+import { CheckNetwork } from '../diagnosis/check-network';
 
 export function LandingPage() {
   return (
@@ -13,6 +14,7 @@ export function LandingPage() {
         Start a test
       </button>
       <p className="hint">The link holds a random 128-bit room id; anyone with the link can join. A room holds two browsers.</p>
+      <CheckNetwork />
     </main>
   );
 }

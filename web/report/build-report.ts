@@ -6,8 +6,9 @@ import type { AppState } from '../store/app-store';
 import { mergeCandidates } from '../stats/stats-mapping';
 import { pathEnd, SETTLE_MS } from '../stats/selection-tracker';
 import { classifyPath } from './path-classify';
+import { roomDiagnosis } from '../diagnosis/room-diagnosis';
 
-type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'>;
+type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents'> };
 
 const STATE_ORDER: Record<string, number> = { succeeded: 0, 'in-progress': 1, waiting: 2, frozen: 3, failed: 4 };
 
@@ -23,7 +24,7 @@ export function sortPairs(pairs: readonly ReportPair[], selectedId: string | nul
   );
 }
 
-export function buildReport({ peer, stats, rtt }: ReportInput): ConnectivityReport {
+export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput): ConnectivityReport {
   const snapshot = stats.snapshot;
   const localCandidates = mergeCandidates(peer.gatheredLocal, snapshot?.localCandidates ?? []);
   const remoteCandidates = mergeCandidates(peer.receivedRemote, snapshot?.remoteCandidates ?? []);
@@ -35,7 +36,7 @@ export function buildReport({ peer, stats, rtt }: ReportInput): ConnectivityRepo
   let kind: PathKind = 'none';
   if (selectedPair) kind = classifyPath({ local: pathEnd(selectedPair.local), remote: pathEnd(selectedPair.remote), peerLocal: readPeerSelectedPair(peer.remoteInfo) });
   else if (peer.peerState === 'peer-left' || peer.peerState === 'failed') kind = stats.selection.history.at(-1)?.path ?? 'none';
-  return {
+  const report: ConnectivityReport = {
     version: REPORT_VERSION,
     roomId: peer.roomId,
     createdAt: peer.createdAt,
@@ -58,4 +59,13 @@ export function buildReport({ peer, stats, rtt }: ReportInput): ConnectivityRepo
     iceServers: peer.iceServers.map((s) => ({ urls: [...s.urls] })),
     errors: peer.errors,
   };
+  // "Check my network" of both sides and the predicted path (issue 5), once either side has a result.
+  const diag = roomDiagnosis(diagnosis?.local ?? null, peer.remoteInfo, report.path);
+  if (diag) report.diagnosis = diag;
+  // Link quality and the ICE events behind the timeline (issue 6).
+  if (link) {
+    report.quality = link.quality;
+    report.iceEvents = link.iceEvents;
+  }
+  return report;
 }

@@ -1,7 +1,12 @@
 // The whole report for one ConnectivityReport. Takes the report as a prop (not the store), so the same view
 // can later show a saved report read-only.
 import type { ConnectivityReport } from '../../common/report';
+import { RoomDiagnosisView } from '../diagnosis/room-diagnosis-view';
+import type { LinkTestProgress } from '../quality/link-test-driver';
+import { IceTimelineView } from '../timeline/ice-timeline-view';
 import { CandidateTable } from './candidate-table';
+import { LinkQualityPanel } from './link-quality-panel';
+import { TestPhasesView } from './test-phases-view';
 import { ErrorsList } from './errors-list';
 import { PairHistory } from './pair-history';
 import { PairTable } from './pair-table';
@@ -10,12 +15,17 @@ import { RttPanel } from './rtt-panel';
 import { StatusLine } from './status-line';
 import { TimingsPanel } from './timings-panel';
 
-export function ReportView({ report }: { report: ConnectivityReport }) {
+/** `progress`: the live link measurement (the room page); absent for a saved report. */
+export function ReportView({ report, progress }: { report: ConnectivityReport; progress?: LinkTestProgress | null }) {
   return (
     <div className="report">
+      <TestPhasesView report={report} progress={progress} />
       <StatusLine report={report} />
+      <RoomDiagnosisView diagnosis={report.diagnosis} />
       <TimingsPanel report={report} />
+      <LinkQualityPanel quality={report.quality} progress={progress} peerState={report.peerState} />
       <RttPanel rtt={report.rtt} />
+      <IceTimelineView report={report} />
       <PairHistory report={report} />
       <PairTable report={report} />
       <CandidateTable title="Local candidates" testId="local-candidates" candidates={report.localCandidates} selectedId={report.selectedPair?.local.id ?? null} />

@@ -8,5 +8,8 @@ export function useLiveReport(): ConnectivityReport {
   const peer = useAppStore((s) => s.peer);
   const stats = useAppStore((s) => s.stats);
   const rtt = useAppStore((s) => s.rtt);
-  return useMemo(() => buildReport({ peer, stats, rtt }), [peer, stats, rtt]);
+  const diagnosis = useAppStore((s) => s.diagnosis);
+  const quality = useAppStore((s) => s.link.quality);
+  const iceEvents = useAppStore((s) => s.link.iceEvents);
+  return useMemo(() => buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents } }), [peer, stats, rtt, diagnosis, quality, iceEvents]);
 }

@@ -2,13 +2,15 @@
 // through appStore.getState(); components read narrow fields with useAppStore(selector).
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { createDiagnosisSlice, type DiagnosisSlice } from './diagnosis-slice';
+import { createLinkSlice, type LinkSlice } from './link-slice';
 import { createPeerSlice, type PeerSlice } from './peer-slice';
 import { createRttSlice, type RttSlice } from './rtt-slice';
 import { createSignalingSlice, type SignalingSlice } from './signaling-slice';
 import { createStatsSlice, type StatsSlice } from './stats-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type AppState = SignalingSlice & PeerSlice & StatsSlice & RttSlice & UiSlice;
+export type AppState = SignalingSlice & PeerSlice & StatsSlice & RttSlice & UiSlice & DiagnosisSlice & LinkSlice;
 
 export const createAppStore = () =>
   createStore<AppState>()((...a) => ({
@@ -17,6 +19,8 @@ export const createAppStore = () =>
     ...createStatsSlice(...a),
     ...createRttSlice(...a),
     ...createUiSlice(...a),
+    ...createDiagnosisSlice(...a),
+    ...createLinkSlice(...a),
   }));
 
 export type AppStore = ReturnType<typeof createAppStore>;
