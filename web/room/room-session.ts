@@ -4,6 +4,7 @@ import type { IceServersResponse, ServerMessage } from '../../common/messages';
 import { PeerDriver, type PeerRole } from '../peer/peer-driver';
 import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
 import type { AppStore } from '../store/app-store';
+import { startRoomDiagnosis } from '../diagnosis/room-diagnosis-session';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -82,6 +83,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       send: (m) => client.send(m),
     });
     client.send({ type: 'peer-info', info: { relayOnly } });
+    diagnosis.onPeerArrived();
   }
 
   async function handle(msg: ServerMessage): Promise<void> {
@@ -146,6 +148,8 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       });
     },
   });
+  // "Check my network" for this side, shared with the other side as peer-info (issue 5).
+  const diagnosis = startRoomDiagnosis(store, (info) => client.send({ type: 'peer-info', info }));
   // Warm the ICE server cache while waiting for the other peer.
   void iceServers();
 
