@@ -93,7 +93,8 @@ export const createPeerSlice: StateCreator<AppState, [], [], PeerSlice> = (set, 
     setPeerState: (peerState) => patch({ peerState }),
     markTiming: (name, at) => {
       // Milestones keep their first time, except the settled path, which follows the latest settled pair.
-      if (get().peer.timings[name] !== null && name !== 'pathSettled') return;
+      const current = get().peer.timings[name];
+      if (current === at || (current !== null && name !== 'pathSettled')) return;
       set((s) => ({ peer: { ...s.peer, timings: { ...s.peer.timings, [name]: at } } }));
     },
     addLocalCandidate: (c) => set((s) => ({ peer: { ...s.peer, gatheredLocal: [...s.peer.gatheredLocal, c].slice(0, MAX_CANDIDATES) } })),
