@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import type { DiagnosisResult } from '../common/nat/diagnosis-result';
-import { expect, test } from './fixtures';
+import { expect, readReport, test } from './fixtures';
 
 async function runCheck(page: Page, timeoutMs = 15_000): Promise<DiagnosisResult> {
   await page.getByTestId('check-network').click();
@@ -79,4 +79,22 @@ test('custom ICE servers: server-only tests are skipped with the reason; a wrong
   await expect(page.getByTestId('nat-ice-errors')).toContainText('401');
   await expect(page.getByTestId('nat-ice-errors')).toContainText('HMAC-SHA1');
   await page.context().close();
+});
+
+test('a room: both sides\u2019 verdicts in each report, and the predicted path agrees with the settled one', async ({ room }) => {
+  const id = room.newRoomId();
+  const a = await room.open(id);
+  const b = await room.open(id);
+  for (const page of [a, b]) {
+    await expect
+      .poll(async () => (await readReport(page)).diagnosis?.prediction?.check ?? null, { timeout: 30_000, intervals: [500] })
+      .toBe('agree');
+    const r = await readReport(page);
+    expect(r.diagnosis?.local?.verdict?.label).toBe('No NAT (public address)');
+    expect(r.diagnosis?.remote?.verdict?.label).toBe('No NAT (public address)');
+    expect(r.diagnosis?.prediction?.prediction.path).toBe('direct');
+    await expect(page.getByTestId('nat-type')).toHaveText('No NAT (public address)');
+    await expect(page.getByTestId('peer-nat-type')).toHaveText('No NAT (public address)');
+    await expect(page.getByTestId('prediction')).toHaveAttribute('data-check', 'agree');
+  }
 });
