@@ -13,9 +13,9 @@ import { LAB, labPairs } from './lab-topology';
 
 const skipReason = labPreflight();
 const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 3);
-/** Optional substring filter on pair ids ("symmetric"), for working on one corner of the matrix. */
+/** Optional comma-separated substrings of pair ids ("symmetric,lan-"), for working on one corner. */
 const ONLY = process.env.P2L_PAIRS || '';
-const pairs = labPairs().filter((p) => p.id.includes(ONLY));
+const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id.includes(s.trim())));
 
 // Default mode, not serial: a failing normal matrix must not stop the forced-relay one (Playwright then
 // restarts the worker, and beforeAll rebuilds the lab). Sections of the doc go to files for that reason.
@@ -72,10 +72,10 @@ test.afterAll(async () => {
 async function attachCells(testInfo: TestInfo, cells: MatrixCell[]): Promise<void> {
   for (const cell of cells.filter((c) => c.status !== 'pass')) {
     for (const [i, run] of cell.runs.entries()) {
-      await testInfo.attach(`${cell.status} ${cell.pair.id}${cell.relayOnly ? ' relay=1' : ''} run ${i + 1}.json`, {
-        body: JSON.stringify({ roomUrl: run.roomUrl, problems: run.verdict.problems, reportA: run.reports.a, reportB: run.reports.b }, null, 2),
-        contentType: 'application/json',
-      });
+      const name = `${cell.status}-${cell.pair.a.name}-${cell.pair.b.name}${cell.relayOnly ? '-relay' : ''}-run${i + 1}.json`;
+      const path = testInfo.outputPath(name);
+      writeFileSync(path, JSON.stringify({ roomUrl: run.roomUrl, problems: run.verdict.problems, reportA: run.reports.a, reportB: run.reports.b }, null, 2));
+      await testInfo.attach(name, { path, contentType: 'application/json' });
     }
   }
 }
