@@ -32,7 +32,7 @@ export function handleAllocate(core: TurnCore, req: DecodedStunMessage, client: 
   if (existing) {
     // A retransmitted Allocate gets the same answer; any other is a mismatch (§7.2 step 2).
     if (existing.allocateTid.equals(req.transactionId)) {
-      return existing.allocateResponse ? [{ type: 'send', to: client, data: existing.allocateResponse }] : [];
+      return existing.relay ? [{ type: 'send', to: client, data: allocateSuccess(core, existing) }] : [];
     }
     return reply(437);
   }
@@ -73,14 +73,18 @@ export function completeAllocate(
   allocation.localRelay = result.localRelay;
   core.registerRelay(allocation);
   allocation.expiresAt = now + allocation.pendingLifetimeS * 1000;
-  const data = core.success(req, [
-    xorAddressAttribute(Attr.xorRelayedAddress, result.relay, req.transactionId),
-    u32Attribute(Attr.lifetime, allocation.pendingLifetimeS),
-    xorAddressAttribute(Attr.xorMappedAddress, client, req.transactionId),
-  ], allocation.key);
-  allocation.allocateResponse = data;
   core.stats.allocationsCreated++;
-  return [{ type: 'send', to: client, data }, { type: 'allocation-created', allocation }];
+  return [{ type: 'send', to: client, data: allocateSuccess(core, allocation) }, { type: 'allocation-created', allocation }];
+}
+
+/** The Allocate success response; rebuilt (identically) for retransmissions instead of kept per allocation. */
+function allocateSuccess(core: TurnCore, allocation: Allocation): Buffer {
+  const req = { method: Method.allocate, cls: 0 as const, transactionId: allocation.allocateTid, attributes: [] };
+  return core.success(req, [
+    xorAddressAttribute(Attr.xorRelayedAddress, allocation.relay!, req.transactionId),
+    u32Attribute(Attr.lifetime, allocation.pendingLifetimeS),
+    xorAddressAttribute(Attr.xorMappedAddress, allocation.client, req.transactionId),
+  ], allocation.key);
 }
 
 export function handleRefresh(core: TurnCore, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {

@@ -27,9 +27,8 @@ export class Allocation {
   permissions = new Map<string, Permission>();
   channels: Map<number, Channel> | null = null;
   channelByPeer: Map<string, Channel> | null = null;
-  /** Last Allocate transaction and its success response, for retransmissions (RFC 8656 §7.2). */
+  /** The Allocate transaction, to answer its retransmissions (RFC 8656 §7.2). */
   allocateTid: Buffer;
-  allocateResponse: Buffer | null = null;
   pendingLifetimeS: number;
   tokens: number;
   tokensAt: number;

@@ -32,6 +32,8 @@ export interface RunningTurnServer {
 }
 
 type Listeners = Record<4 | 6, Partial<Record<Via, Socket>>>;
+const kAllocation = Symbol('allocation');
+type RelaySocket = Socket & { [kAllocation]?: Allocation };
 
 function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -127,6 +129,11 @@ async function wire(
     endpoints,
     relayFamilies: { 4: relayIp4 !== null, 6: relayIp6 !== null },
   });
+  // Where relays bind, what XOR-RELAYED-ADDRESS says, and how this host reaches them (computed once).
+  const relayIps: Partial<Record<4 | 6, { localIp: string; publicIp: string }>> = {};
+  for (const [family, ip] of [[4, relayIp4], [6, relayIp6]] as const) {
+    if (ip) relayIps[family] = { localIp: isWildcard(ip) ? advertisedIp(ip, family, null) : ip, publicIp: advertisedIp(ip, family, config.externalIp) };
+  }
   const pool = new RelayPortPool(config.relayMinPort, config.relayMaxPort);
   let closed = false;
   const pendingBinds = new Set<Promise<void>>();
@@ -174,9 +181,10 @@ async function wire(
         return;
       }
       case 'close-relay': {
-        const socket = a.allocation.handle as Socket | null;
+        const socket = a.allocation.handle as RelaySocket | null;
         a.allocation.handle = null;
         if (socket) {
+          socket[kAllocation] = undefined;
           pool.release(socket.address().port);
           socket.close();
         }
@@ -195,6 +203,17 @@ async function wire(
     }
   };
 
+  function onRelayMessage(this: RelaySocket, msg: Buffer, rinfo: RemoteInfo): void {
+    const allocation = this[kAllocation];
+    if (!allocation) return;
+    const act = core.handleRelayPacket(allocation, { family: allocation.family, address: rinfo.address, port: rinfo.port }, msg, Date.now());
+    if (act) runOne(act);
+  }
+  // Asynchronous socket errors (ICMP-reported, …): count them, keep the allocation.
+  function onRelayError(err: NodeJS.ErrnoException): void {
+    core.notePeerSendError(err.code ?? 'unknown');
+  }
+
   const bindRelay = async (allocation: Allocation, family: 4 | 6, evenPort: boolean) => {
     const ip = family === 4 ? relayIp4 : relayIp6;
     const bound = ip ? await pool.bind(ip, family, evenPort) : null;
@@ -205,14 +224,12 @@ async function wire(
     }
     const { socket } = bound;
     allocation.handle = socket;
-    const localIp = isWildcard(ip!) ? advertisedIp(ip!, family, null) : ip!;
-    const relay: TransportAddress = { family, address: advertisedIp(ip!, family, config.externalIp), port: bound.port };
-    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-      const act = core.handleRelayPacket(allocation, { family, address: rinfo.address, port: rinfo.port }, msg, Date.now());
-      if (act) runOne(act);
-    });
-    // Asynchronous socket errors (ICMP-reported, …): count them, keep the allocation.
-    socket.on('error', (err: NodeJS.ErrnoException) => core.notePeerSendError(err.code ?? 'unknown'));
+    (socket as RelaySocket)[kAllocation] = allocation;
+    const { localIp, publicIp } = relayIps[family]!;
+    const relay: TransportAddress = { family, address: publicIp, port: bound.port };
+    // Shared listeners (no closure per allocation: memory per idle allocation matters at 10,000s).
+    socket.on('message', onRelayMessage);
+    socket.on('error', onRelayError);
     run(core.relayBound(allocation, { relay, localRelay: { family, address: localIp, port: bound.port } }, Date.now()));
   };
 

@@ -1,0 +1,90 @@
+// Starts the two servers under test on loopback with equivalent settings: p2pcheck's TURN server (its standalone
+// entry, own process) and coturn's turnserver (Debian package). Both: REST secret, realm p2pcheck, no TLS/DTLS,
+// loopback peers allowed (bench only), no quotas or bandwidth caps, separate relay port ranges.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { bindingRequest } from '../turn/testing/client-messages';
+
+export const BENCH_SECRET = 'bench-secret';
+
+export interface ServerUnderTest {
+  name: 'p2pcheck' | 'coturn';
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function answersBinding(port: number, timeoutMs: number): Promise<boolean> {
+  const s = createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      s.send(bindingRequest(), port, '127.0.0.1');
+      const got = await Promise.race([once(s, 'message').then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]);
+      if (got) return true;
+    }
+    return false;
+  } finally {
+    s.close();
+  }
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+export async function startP2pcheck(port: number, relay: [number, number]): Promise<ServerUnderTest> {
+  // Same command line as `npm run turn` (a small young generation keeps idle allocations small in RSS).
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', 'turn/main.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env, TURN_SECRET: BENCH_SECRET, TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: String(port),
+      TURN_ALT_PORT: 'off', TURN_RELAY_MIN_PORT: String(relay[0]), TURN_RELAY_MAX_PORT: String(relay[1]),
+      TURN_ALLOW_PEERS: '127.0.0.0/8', TURN_USER_QUOTA: '0', TURN_TOTAL_QUOTA: '0', TURN_MAX_BPS: '0', TURN_UNAUTH_RATE: '0',
+      TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'warn',
+    },
+  });
+  if (!(await answersBinding(port, 30_000))) {
+    await stopper(child)();
+    throw new Error('p2pcheck TURN server did not answer Binding within 30 s');
+  }
+  return { name: 'p2pcheck', port, pid: child.pid!, stop: stopper(child) };
+}
+
+export const COTURN = '/usr/bin/turnserver';
+
+export async function startCoturn(port: number, relay: [number, number]): Promise<ServerUnderTest> {
+  if (!existsSync(COTURN)) throw new Error(`${COTURN} not found: apt install coturn`);
+  const child = spawn(COTURN, [
+    '-n', '--listening-ip=127.0.0.1', `--listening-port=${port}`, '--relay-ip=127.0.0.1', `--min-port=${relay[0]}`, `--max-port=${relay[1]}`,
+    '--use-auth-secret', `--static-auth-secret=${BENCH_SECRET}`, '--realm=p2pcheck', '--no-tls', '--no-dtls', '--allow-loopback-peers',
+    '--no-cli', '--no-rfc5780', '--log-file=/dev/null', '--simple-log', '--no-stdout-log', '--total-quota=0', '--user-quota=0',
+    `--pidfile=/tmp/p2pcheck-bench-coturn-${port}.pid`,
+  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!(await answersBinding(port, 15_000))) {
+    await stopper(child)();
+    throw new Error('coturn did not answer Binding within 15 s');
+  }
+  return { name: 'coturn', port, pid: child.pid!, stop: stopper(child) };
+}
+
+/** Resident memory of a process in bytes (Linux /proc). */
+export async function rssBytes(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
