@@ -2,6 +2,7 @@ import { LandingPage } from './landing/landing-page';
 import { parseRoute } from './routing/app-route';
 import { useLocation } from './routing/use-location';
 import { RoomPage } from './room/room-page';
+import { SavedReportPage } from './share/saved-report-page';
 
 export function App() {
   const { pathname, search } = useLocation();
@@ -11,6 +12,8 @@ export function App() {
       return <LandingPage />;
     case 'room':
       return <RoomPage key={route.roomId} roomId={route.roomId} relayOnly={route.relayOnly} />;
+    case 'saved-report':
+      return <SavedReportPage key={route.id} id={route.id} />;
     case 'bad-room':
       return (
         <main className="landing">

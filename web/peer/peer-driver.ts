@@ -9,6 +9,8 @@ import { mergeCandidates } from '../stats/stats-mapping';
 import { parseCandidateLine } from './candidate-line';
 import { selectedPairInfo } from './peer-info';
 import { startRttPinger } from './rtt-pinger';
+import { closeLinkChannels, createLinkChannels, type LinkChannels } from '../quality/link-channels';
+import { startLinkTest, type LinkTest } from '../quality/link-test-driver';
 
 export type PeerRole = 'offerer' | 'answerer';
 
@@ -27,6 +29,8 @@ export interface PeerDriverOptions {
 type CandidateExtras = { relayProtocol?: string | null; url?: string | null };
 
 let nextLocalId = 0;
+/** The leader measures after the path settles, or this long after the data channel opened. */
+const LINK_START_MAX_WAIT_MS = 6000;
 
 export class PeerDriver {
   readonly pc: RTCPeerConnection;
@@ -38,6 +42,11 @@ export class PeerDriver {
   private closed = false;
   private readonly now: () => number;
   private readonly monotonic: () => number;
+  // Link-quality test (issue 6): its own negotiated channels, created before the offer on both sides.
+  private readonly links: LinkChannels;
+  private linkTest: LinkTest | null = null;
+  private linkStartTimer: ReturnType<typeof setInterval> | null = null;
+  private lastDtlsState: string | null = null;
 
   constructor(private readonly opts: PeerDriverOptions) {
     this.now = opts.now ?? Date.now;
@@ -45,6 +54,8 @@ export class PeerDriver {
     this.pc = new RTCPeerConnection(opts.config);
     // Negotiated on both sides (same id), so neither waits for an in-band DCEP open.
     this.channel = this.pc.createDataChannel('p2pcheck', { negotiated: true, id: 0 });
+    this.links = createLinkChannels(this.pc);
+    this.s.resetLink();
     this.wire();
     this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot)));
     if (opts.role === 'offerer') void this.makeOffer();
@@ -80,8 +91,11 @@ export class PeerDriver {
       const where = e.address ? ` (from ${e.address}:${e.port ?? '?'})` : '';
       this.s.addError({ at: this.at(), source: 'ice', code: e.errorCode, message: `${e.url}: ${e.errorText || 'no answer'}${where}` });
     });
+    pc.addEventListener('iceconnectionstatechange', () => !this.closed && this.s.recordIceEvent({ at: this.at(), kind: 'ice', state: pc.iceConnectionState }));
+    pc.addEventListener('icegatheringstatechange', () => !this.closed && this.s.recordIceEvent({ at: this.at(), kind: 'gathering', state: pc.iceGatheringState }));
     pc.addEventListener('connectionstatechange', () => {
       if (this.closed) return;
+      this.s.recordIceEvent({ at: this.at(), kind: 'connection', state: pc.connectionState });
       switch (pc.connectionState) {
         case 'connected':
           this.s.markTiming('connected', this.at());
@@ -104,6 +118,10 @@ export class PeerDriver {
     });
     this.channel.addEventListener('open', () => {
       if (this.closed) return;
+      this.s.recordIceEvent({ at: this.at(), kind: 'channel-open', label: this.channel.label });
+      // Closed by the other side (its tab closed, or it restarted the test): the peer is gone.
+      this.channel.addEventListener('close', () => !this.closed && this.s.setPeerState('peer-left'));
+      this.startLinkTest();
       this.stops.push(startRttPinger(this.channel, { now: this.monotonic, onSample: (rtt) => this.s.addRttSample(this.at(), rtt) }));
     });
   }
@@ -195,6 +213,11 @@ export class PeerDriver {
     if (this.closed) return;
     const before = this.s.stats.selection.selectedPairId;
     this.s.applyStats(snapshot, this.at());
+    this.s.recordPairStates(snapshot.pairs, this.at(), mergeCandidates(this.s.peer.gatheredLocal, snapshot.localCandidates), mergeCandidates(this.s.peer.receivedRemote, snapshot.remoteCandidates));
+    if (snapshot.dtlsState && snapshot.dtlsState !== this.lastDtlsState) {
+      this.lastDtlsState = snapshot.dtlsState;
+      this.s.recordIceEvent({ at: this.at(), kind: 'dtls', state: snapshot.dtlsState });
+    }
     const after = this.s.stats.selection.selectedPairId;
     if (after && after !== before) this.shareSelectedPair(snapshot);
   }
@@ -211,14 +234,48 @@ export class PeerDriver {
     this.opts.send({ type: 'peer-info', info: info as unknown as Record<string, unknown> });
   }
 
+  /**
+   * The follower listens from the start (it only reacts); the leader (offerer) starts once the selected path
+   * has settled — measuring a relay pair the browser is about to leave would describe the wrong path — or
+   * after LINK_START_MAX_WAIT_MS at the latest.
+   */
+  private startLinkTest(): void {
+    const testNumber = this.s.peer.testNumber;
+    const begin = () => {
+      if (this.closed || this.linkTest) return;
+      this.linkTest = startLinkTest({
+        role: this.opts.role === 'offerer' ? 'leader' : 'follower',
+        channels: this.links,
+        now: this.monotonic,
+        sinceStart: () => this.at(),
+        onProgress: (p) => this.s.peer.testNumber === testNumber && this.s.setLinkProgress(p),
+      });
+      void this.linkTest.done.then((q) => {
+        if (this.s.peer.testNumber === testNumber) this.s.setLinkQuality(q);
+      });
+    };
+    if (this.opts.role === 'answerer') return begin();
+    const openedAt = this.monotonic();
+    this.linkStartTimer = setInterval(() => {
+      if (this.closed || this.s.stats.selection.settled || this.monotonic() - openedAt >= LINK_START_MAX_WAIT_MS) {
+        if (this.linkStartTimer !== null) clearInterval(this.linkStartTimer);
+        this.linkStartTimer = null;
+        begin();
+      }
+    }, 200);
+  }
+
   private fail(step: string, err: unknown): void {
     this.s.addError({ at: this.at(), source: `webrtc-${step}`, code: null, message: errorText(err) });
   }
 
   /** Ends this test's connection; the store keeps what was measured. Idempotent. */
-  close(): void {
+  close(reason = 'the test was stopped before the link measurement finished'): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.linkStartTimer !== null) clearInterval(this.linkStartTimer);
+    this.linkTest?.stop(reason);
+    closeLinkChannels(this.links);
     for (const stop of this.stops.splice(0)) stop();
     this.channel.close();
     this.pc.close();

@@ -7,6 +7,8 @@ import { appStore, useAppStore } from '../store/app-store';
 import { startRoomSession, type RoomSession } from './room-session';
 import { RoomLink } from './room-link';
 import { useLiveReport } from './use-report';
+import { SharePanel } from '../share/share-panel';
+import { startReportSaver } from '../share/report-saver';
 
 export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boolean }) {
   const session = useRef<RoomSession | null>(null);
@@ -14,7 +16,10 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
   useEffect(() => {
     const s = startRoomSession({ roomId, relayOnly: initialRelay.current, store: appStore });
     session.current = s;
+    // Saves the report when the test completes (issue 6).
+    const stopSaver = startReportSaver(appStore);
     return () => {
+      stopSaver();
       s.stop();
       session.current = null;
     };
@@ -27,6 +32,8 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
   const roomFull = useAppStore((s) => s.signaling.roomFull);
   const fatal = useAppStore((s) => s.ui.fatal);
   const report = useLiveReport();
+  const progress = useAppStore((s) => s.link.progress);
+  const reconnecting = useAppStore((s) => s.signaling.status === 'connecting' && s.signaling.peerId !== null);
   const link = `${location.origin}${roomPath(roomId, relayOnly)}`;
 
   return (
@@ -47,6 +54,11 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
           <RawReport report={report} />
         </>
       )}
+      {reconnecting && (
+        <div className="notice" role="status" data-testid="signaling-reconnecting">
+          The signaling connection dropped: reconnecting and rejoining the room… A connection already made keeps running.
+        </div>
+      )}
       {fatal && (
         <div className="notice error" role="alert" data-testid="fatal">
           {fatal}
@@ -55,7 +67,8 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
       {!roomFull && (
         <>
           <RoomLink link={link} relayOnly={relayOnly} onRelayOnly={(v) => navigate(roomPath(roomId, v), { replace: true })} />
-          <ReportView report={report} />
+          <SharePanel roomLink={link} />
+          <ReportView report={report} progress={progress} />
         </>
       )}
     </main>

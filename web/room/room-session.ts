@@ -34,6 +34,11 @@ const defaultFetchJson = async (path: string) => {
   return res.json();
 };
 
+/** Waits between signaling reconnect attempts (about a minute in all), then gives up with a clear message. */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
+/** How long a peer whose signaling dropped may take to come back while the connection is still up. */
+const PEER_RETURN_GRACE_MS = 5000;
+
 export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   const { store, roomId } = opts;
   const now = opts.now ?? Date.now;
@@ -45,6 +50,24 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   let stopped = false;
   // Messages are handled one at a time, in order, even when a handler awaits (ICE servers, SDP).
   let queue: Promise<void> = Promise.resolve();
+  // Signaling blips (issue 6): the socket reconnects and rejoins the room; a peer-to-peer connection that is
+  // up keeps running, since it does not need signaling any more.
+  let reconnectAttempt = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let rejoining = false;
+  let rejoinFullRetries = 0;
+  let peerGoneTimer: ReturnType<typeof setTimeout> | null = null;
+  const p2pUp = () => driver !== null && driver.pc.connectionState === 'connected';
+
+  /** The other peer is gone for good: end this test, keeping what was measured. */
+  function endTest(reason: string): void {
+    if (peerGoneTimer !== null) clearTimeout(peerGoneTimer);
+    peerGoneTimer = null;
+    driver?.close(reason);
+    driver = null;
+    s().setSignaling({ remotePeerId: null });
+    if (s().peer.startedAt !== null) s().setPeerState('peer-left');
+  }
 
   s().openRoom(roomId, relayOnly, now());
 
@@ -90,11 +113,23 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
     switch (msg.type) {
       case 'joined':
         s().setSignaling({ peerId: msg.peerId, remotePeerId: msg.peers[0] ?? null, roomFull: false });
+        if (rejoining) {
+          rejoining = false;
+          rejoinFullRetries = 0;
+          // Back in the room after a blip with the connection still up: carry on with the same test.
+          if (p2pUp()) return;
+        }
         // The newcomer makes the offer.
         if (msg.peers.length > 0) await startTest('offerer');
         return;
       case 'peer-joined':
         s().setSignaling({ remotePeerId: msg.peerId });
+        if (peerGoneTimer !== null && p2pUp()) {
+          // The other peer's signaling came back; the connection never went away.
+          clearTimeout(peerGoneTimer);
+          peerGoneTimer = null;
+          return;
+        }
         await startTest('answerer');
         return;
       case 'description':
@@ -108,14 +143,26 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
         s().mergeRemoteInfo(msg.info);
         return;
       case 'peer-left':
-        driver?.close();
-        driver = null;
-        s().setSignaling({ remotePeerId: null });
-        if (s().peer.startedAt !== null) s().setPeerState('peer-left');
+        if (p2pUp()) {
+          // Maybe only its signaling socket dropped: give it time to come back before ending the test.
+          s().setSignaling({ remotePeerId: null });
+          if (peerGoneTimer !== null) clearTimeout(peerGoneTimer);
+          peerGoneTimer = setTimeout(() => {
+            queue = queue.then(() => endTest('the other peer left'));
+          }, PEER_RETURN_GRACE_MS);
+          return;
+        }
+        endTest('the other peer left');
         return;
       case 'pong':
         return;
       case 'error':
+        if (msg.code === 'room-full' && rejoining && rejoinFullRetries < 15) {
+          // Our old socket may still hold our seat until the server's heartbeat drops it: try again shortly.
+          rejoinFullRetries++;
+          setTimeout(() => !stopped && client.send({ type: 'join', roomId }), 1000);
+          return;
+        }
         if (msg.code === 'room-full') s().setSignaling({ roomFull: true });
         else s().addError({ at: s().sinceStart(now()), source: 'signaling', code: msg.code, message: msg.message });
         return;
@@ -127,9 +174,11 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   }
 
   s().setSignaling({ status: 'connecting' });
-  const client: SignalingClient = connectSignaling(opts.wsUrl ?? signalingUrl(location), {
+  const connect = (): SignalingClient => connectSignaling(opts.wsUrl ?? signalingUrl(location), {
     onOpen: () => {
+      reconnectAttempt = 0;
       s().setSignaling({ status: 'open' });
+      s().setUi({ fatal: null });
       client.send({ type: 'join', roomId });
     },
     onMessage: (msg) => {
@@ -140,14 +189,25 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
     onMalformed: (error) => s().addError({ at: s().sinceStart(now()), source: 'signaling', code: 'malformed', message: error }),
     onClose: ({ code, wasOpen }) => {
       if (stopped) return;
+      if ((wasOpen || reconnectAttempt > 0) && reconnectAttempt < RECONNECT_DELAYS_MS.length) {
+        // A blip: reconnect with backoff and rejoin the same room.
+        s().setSignaling({ status: 'connecting' });
+        rejoining = true;
+        reconnectTimer = setTimeout(() => {
+          reconnectTimer = null;
+          if (!stopped) client = connect();
+        }, RECONNECT_DELAYS_MS[reconnectAttempt++]);
+        return;
+      }
       s().setSignaling({ status: 'closed' });
       s().setUi({
-        fatal: wasOpen
-          ? `The signaling connection closed (code ${code}). A connection already made keeps running; reload the page to start a new test.`
+        fatal: wasOpen || reconnectAttempt > 0
+          ? `The signaling connection closed (code ${code}) and did not come back. A connection already made keeps running; reload the page to start a new test.`
           : 'Could not reach the signaling server (/ws). Check that p2pcheck is running and that nothing blocks WebSockets, then reload.',
       });
     },
   });
+  let client: SignalingClient = connect();
   // "Check my network" for this side, shared with the other side as peer-info (issue 5).
   const diagnosis = startRoomDiagnosis(store, (info) => client.send({ type: 'peer-info', info }));
   // Warm the ICE server cache while waiting for the other peer.
@@ -169,7 +229,9 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
     stop() {
       if (stopped) return;
       stopped = true;
-      driver?.close();
+      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+      if (peerGoneTimer !== null) clearTimeout(peerGoneTimer);
+      driver?.close('this page left the room');
       client.send({ type: 'leave' });
       client.close();
     },

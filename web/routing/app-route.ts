@@ -5,6 +5,7 @@ export type AppRoute =
   | { kind: 'landing' }
   | { kind: 'room'; roomId: string; relayOnly: boolean }
   | { kind: 'bad-room'; roomId: string }
+  | { kind: 'saved-report'; id: string }
   | { kind: 'not-found'; path: string };
 
 export function parseRoute(pathname: string, search: string): AppRoute {
@@ -16,6 +17,8 @@ export function parseRoute(pathname: string, search: string): AppRoute {
     const relay = new URLSearchParams(search).get('relay');
     return { kind: 'room', roomId, relayOnly: relay === '1' || relay === 'true' };
   }
+  const saved = /^\/report\/([A-Za-z0-9_-]{16,64})\/?$/.exec(pathname);
+  if (saved) return { kind: 'saved-report', id: saved[1]! };
   return { kind: 'not-found', path: pathname };
 }
 

@@ -1,0 +1,58 @@
+// Saves the report on the server when the test completes (link measurement finished, or the test ended
+// without one), and again when the redaction choice changes; writes the permalink into the store. Outside
+// React: subscribes to the store, POSTs /api/reports.
+import type { ConnectivityReport } from '../../common/report';
+import { buildReport } from '../report/build-report';
+import type { AppState, AppStore } from '../store/app-store';
+
+export interface SaveResponse {
+  id: string;
+  url: string;
+  redacted: boolean;
+}
+
+export type PostReport = (body: { report: ConnectivityReport; redact: boolean }) => Promise<SaveResponse>;
+
+export const postReport: PostReport = async (body) => {
+  const res = await fetch('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json().catch(() => null)) as (SaveResponse & { error?: string }) | null;
+  if (!res.ok || !json?.id) throw new Error(json?.error ?? `the server answered HTTP ${res.status}`);
+  return json;
+};
+
+/** True once this test has nothing more to add to its report. */
+export function testComplete(s: Pick<AppState, 'peer' | 'link'>): boolean {
+  if (s.link.quality) return true;
+  return s.peer.startedAt !== null && (s.peer.peerState === 'peer-left' || s.peer.peerState === 'failed');
+}
+
+export function startReportSaver(store: AppStore, post: PostReport = postReport): () => void {
+  let saving = false;
+  const check = (s: AppState) => {
+    const share = s.link.share;
+    if (saving || !testComplete(s)) return;
+    if (share.status === 'saved' && share.savedRedacted === share.redact) return;
+    if (share.status === 'failed' && share.savedRedacted === share.redact) return;
+    saving = true;
+    const redact = share.redact;
+    const testNumber = s.peer.testNumber;
+    s.setShare({ status: 'saving', error: null });
+    post({ report: buildReport(s), redact })
+      .then(
+        (r) => {
+          if (store.getState().peer.testNumber === testNumber) store.getState().setShare({ status: 'saved', id: r.id, url: r.url, savedRedacted: redact });
+        },
+        (err: unknown) => {
+          if (store.getState().peer.testNumber === testNumber)
+            store.getState().setShare({ status: 'failed', savedRedacted: redact, error: `The report could not be saved: ${err instanceof Error ? err.message : String(err)}. "Download JSON" still works.` });
+        },
+      )
+      .finally(() => {
+        saving = false;
+        check(store.getState());
+      });
+  };
+  const unsubscribe = store.subscribe(check);
+  check(store.getState());
+  return unsubscribe;
+}

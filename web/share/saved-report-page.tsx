@@ -1,0 +1,48 @@
+// /report/<id>: a saved report, read-only, with the same components as the live page.
+import { useEffect, useState } from 'react';
+import type { ConnectivityReport } from '../../common/report';
+import { ReportView } from '../report/report-view';
+import '../report/link-quality.css';
+
+type Load = { state: 'loading' } | { state: 'ok'; report: ConnectivityReport } | { state: 'error'; message: string };
+
+export function SavedReportPage({ id }: { id: string }) {
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  useEffect(() => {
+    let live = true;
+    fetch(`/api/reports/${encodeURIComponent(id)}`, { cache: 'no-store' })
+      .then(async (res) => {
+        const body = (await res.json().catch(() => null)) as (ConnectivityReport & { error?: string }) | null;
+        if (!res.ok || !body || body.version !== 1) throw new Error(body?.error ?? `the server answered HTTP ${res.status}`);
+        if (live) setLoad({ state: 'ok', report: body });
+      })
+      .catch((err: unknown) => live && setLoad({ state: 'error', message: err instanceof Error ? err.message : String(err) }));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return (
+    <main className="room saved-report">
+      <header className="room-header">
+        <a href="/" className="brand">
+          p2pcheck
+        </a>
+      </header>
+      {load.state === 'loading' && <p className="hint">Loading the saved report…</p>}
+      {load.state === 'error' && (
+        <p className="notice error" data-testid="saved-report-error" role="alert">
+          This report cannot be shown: {load.message}. <a href="/">Run a new test</a>.
+        </p>
+      )}
+      {load.state === 'ok' && (
+        <>
+          <p className="notice saved-banner" data-testid="saved-report">
+            A saved p2pcheck report (read-only), from {new Date(load.report.startedAt ?? load.report.createdAt).toLocaleString()}.
+            {load.report.redacted ? ' Private addresses are masked.' : ''} <a href="/">Run your own test</a>.
+          </p>
+          <ReportView report={load.report} />
+        </>
+      )}
+    </main>
+  );
+}
