@@ -1,6 +1,7 @@
 // Binds one UDP relay socket per allocation inside the configured port range (RFC 8656 §7.2: a fresh relayed
 // transport address per allocation; EVEN-PORT §18.7).
 import { createSocket, type Socket } from 'node:dgram';
+import { literalLookup } from './literal-lookup';
 
 export class RelayPortPool {
   private readonly inUse = new Set<number>();
@@ -32,7 +33,7 @@ export class RelayPortPool {
 
   private tryBind(ip: string, family: 4 | 6, port: number): Promise<{ socket: Socket; port: number } | null> {
     return new Promise((resolve) => {
-      const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6 });
+      const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, lookup: literalLookup });
       const onError = () => {
         socket.close();
         resolve(null);

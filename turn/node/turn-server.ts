@@ -14,6 +14,7 @@ import type { TransportAddress } from '../stun/ip-address';
 import type { TurnServerConfig } from '../turn-config';
 import { advertisedIp, isWildcard } from './local-addresses';
 import { isProbeTraffic, type Endpoint, type ProbeHooks, type ProbeInterceptor } from './probe-hooks';
+import { literalLookup } from './literal-lookup';
 import { RelayPortPool } from './relay-sockets';
 import { StreamConnections } from './stream-connections';
 import { createTurnMetrics } from './turn-metrics';
@@ -37,7 +38,7 @@ type RelaySocket = Socket & { [kAllocation]?: Allocation };
 
 function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
     socket.once('error', reject);
     socket.bind({ address, port, exclusive: true }, () => {
       socket.off('error', reject);
