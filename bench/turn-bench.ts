@@ -70,12 +70,16 @@ async function allocationStorm(server: ServerUnderTest): Promise<{ perS: number;
   return { perS: done / seconds, bytesEach: done ? (after - before) / done : NaN, done };
 }
 
+const started: ServerUnderTest[] = [];
+
 async function main(): Promise<void> {
   const deadline = setTimeout(() => {
-    console.error('bench:turn: 3-minute budget exceeded, aborting');
-    process.exit(3);
+    console.error('bench:turn: 3-minute budget exceeded, stopping the servers and aborting');
+    void Promise.all(started.map((s) => s.stop())).finally(() => process.exit(3));
   }, 180_000);
-  const servers = [await startP2pcheck(34900, [10000, 21999]), await startCoturn(34910, [22000, 33999])];
+  started.push(await startP2pcheck(34900, [10000, 21999]));
+  started.push(await startCoturn(34910, [22000, 33999]));
+  const servers = [...started];
   const load = loadavg()[0]!;
   try {
     const figures = new Map<ServerUnderTest, Figures>();
@@ -147,7 +151,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
+main().then(() => process.exit(0), async (err) => {
   console.error(err);
+  await Promise.all(started.map((s) => s.stop()));
   process.exit(1);
 });

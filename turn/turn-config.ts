@@ -39,6 +39,8 @@ export interface TurnServerConfig {
   maxChannels: number;
   /** Unauthenticated replies per second per source IP (0 = unlimited); bursts of twice this. */
   unauthRate: number;
+  /** Concurrent TCP/TLS client connections per source IP. */
+  maxTcpPerIp: number;
   metricsPort: number;
   logLevel: string;
 }
@@ -111,6 +113,7 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv): TurnServerConfig {
     maxPermissions: int('TURN_MAX_PERMISSIONS', 100, 1, 10000),
     maxChannels: int('TURN_MAX_CHANNELS', 100, 1, 4096),
     unauthRate: int('TURN_UNAUTH_RATE', 100, 0, 1_000_000),
+    maxTcpPerIp: int('TURN_MAX_TCP_PER_IP', 64, 1, 100_000),
     metricsPort: int('TURN_METRICS_PORT', 9641, 0, 65535),
     logLevel,
   };

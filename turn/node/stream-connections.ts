@@ -17,11 +17,15 @@ export interface StreamHandlers {
 
 export class StreamConnections {
   private readonly sockets = new Map<string, Socket>();
+  private readonly perIp = new Map<string, number>();
   private nextId = 1;
+  refused = 0;
 
+  /** `maxPerIp`: concurrent TCP/TLS connections per source IP (each may hold an allocation); more are closed. */
   constructor(
     private readonly handlers: StreamHandlers,
     private readonly logger: Logger,
+    private readonly maxPerIp: number,
   ) {}
 
   get size(): number {
@@ -36,6 +40,14 @@ export class StreamConnections {
   private accept(socket: Socket, transport: ClientTransport): void {
     const key = `${transport}${this.nextId++}`;
     const address = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+    const open = this.perIp.get(address) ?? 0;
+    if (open >= this.maxPerIp) {
+      this.refused++;
+      socket.on('error', () => {});
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(address, open + 1);
     const client: ClientRef = { key, transport, address, port: socket.remotePort ?? 0, family: address.includes(':') ? 6 : 4, via: 'primary' };
     const framer = new StreamFramer();
     this.sockets.set(key, socket);
@@ -56,6 +68,9 @@ export class StreamConnections {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.sockets.delete(key);
+      const n = (this.perIp.get(address) ?? 1) - 1;
+      if (n <= 0) this.perIp.delete(address);
+      else this.perIp.set(address, n);
       this.handlers.onClose(key);
     });
   }

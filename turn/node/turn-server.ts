@@ -25,7 +25,7 @@ export interface RunningTurnServer {
   altPort: number | null;
   tlsPort: number | null;
   registry: Registry;
-  counters(): ReturnType<TurnCore['counters']> & { tcpConnections: number };
+  counters(): ReturnType<TurnCore['counters']> & { tcpConnections: number; tcpRefused: number };
   probe: ProbeHooks;
   /** The protocol core (tests read its stats). */
   core: TurnCore;
@@ -147,6 +147,7 @@ async function wire(
       onBadStream: () => core.stats.dropped.malformed++,
     },
     logger,
+    config.maxTcpPerIp,
   );
 
   const sendToClient = (to: ClientRef, data: Buffer, via?: Via) => {
@@ -285,7 +286,7 @@ async function wire(
     tlsPort,
     registry,
     core,
-    counters: () => ({ ...core.counters(), tcpConnections: streams.size }),
+    counters: () => ({ ...core.counters(), tcpConnections: streams.size, tcpRefused: streams.refused }),
     probe: {
       sendFrom(via: Via, to: Endpoint, packet: Buffer) {
         const family = to.address.includes(':') ? 6 : 4;

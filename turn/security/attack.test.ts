@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
 import { Attr, Method, StunClass } from '../stun/constants';
-import { allocateRequest, createPermissionRequest, parseMessage, sendIndication } from '../testing/client-messages';
-import { UdpTestClient } from '../testing/socket-clients';
+import { allocateRequest, bindingRequest, createPermissionRequest, parseMessage, sendIndication } from '../testing/client-messages';
+import { StreamTestClient, UdpTestClient } from '../testing/socket-clients';
 import { allocateVia, isResponseTo, startServerForTest, TEST_SECRET, udpTransport } from '../testing/test-server';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -122,17 +122,41 @@ describe('attack: credentials and nonces', () => {
   });
 });
 
+describe('attack: connection flood over TCP', () => {
+  it('closes TCP connections beyond TURN_MAX_TCP_PER_IP from one address; a slot freed is usable again', async () => {
+    const server = await startServerForTest(cleanups, { TURN_MAX_TCP_PER_IP: '3' });
+    const conns = [];
+    for (let i = 0; i < 3; i++) conns.push(await StreamTestClient.open(server.tcpPort!));
+    for (const c of conns) cleanups.push(() => c.close());
+    await expect.poll(() => server.counters().tcpConnections).toBe(3);
+    const extra = await StreamTestClient.open(server.tcpPort!);
+    cleanups.push(() => extra.close());
+    await expect.poll(() => server.counters().tcpRefused).toBe(1);
+    expect(server.counters().tcpConnections).toBe(3);
+    await conns[0]!.close();
+    await expect.poll(() => server.counters().tcpConnections).toBe(2);
+    const again = await StreamTestClient.open(server.tcpPort!);
+    cleanups.push(() => again.close());
+    again.send(bindingRequest());
+    expect(parseMessage(await again.next()).cls).toBe(StunClass.success);
+  });
+});
+
 describe('attack: amplification', () => {
   it('rate-limits replies to unauthenticated requests per source IP, and never answers non-STUN', async () => {
     const server = await startServerForTest(cleanups, { TURN_UNAUTH_RATE: '5' });
     const client = await openClient();
     for (let i = 0; i < 100; i++) client.send(allocateRequest(), server.udpPort);
     client.send(Buffer.from('\xff\xffnot stun at all'), server.udpPort);
-    await new Promise((r) => setTimeout(r, 300));
+    const stats = server.core.stats;
+    // Wait until the server has seen all 101 datagrams (slow machines), then count what came back.
+    await expect.poll(() => stats.dropped['rate-limited'] + (stats.errorResponses.get(401) ?? 0) + stats.dropped.malformed, { timeout: 10_000 }).toBe(101);
+    await new Promise((r) => setTimeout(r, 200));
     const answered = client.froms.length;
+    expect(answered).toBe(stats.errorResponses.get(401));
     expect(answered).toBeGreaterThanOrEqual(10);
-    expect(answered).toBeLessThanOrEqual(12); // burst of 2 × 5, plus what refilled meanwhile
-    expect(server.core.stats.dropped['rate-limited']).toBeGreaterThanOrEqual(88);
+    expect(answered).toBeLessThanOrEqual(15); // burst of 2 × 5, plus what refilled meanwhile
+    expect(stats.dropped.malformed).toBe(1);
   });
 });
 
