@@ -21,7 +21,10 @@ if (generated) {
   logger.warn({ event: 'secret-generated' }, 'TURN_SECRET not set; generated one for this run (set TURN_SECRET to keep credentials valid across restarts)');
   console.error(`TURN_SECRET=${secret}`);
 }
-const turn = await startTurnServer(config, { logger });
+const turn = await startTurnServer(config, { logger }).catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
 const metrics = createServer((req, res) => {
   if (req.url === '/metrics') {
     turn.registry.metrics().then((body) => {

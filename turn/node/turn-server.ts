@@ -39,9 +39,13 @@ type RelaySocket = Socket & { [kAllocation]?: Allocation };
 function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
-    socket.once('error', reject);
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      socket.close();
+      const hint = err.code === 'EADDRINUSE' ? ' (another STUN/TURN server running? set TURN_PORT / TURN_ALT_PORT)' : err.code === 'EADDRNOTAVAIL' ? ' (not an address of this host: check TURN_LISTEN / TURN_ALT_IP)' : '';
+      reject(Object.assign(new Error(`TURN: cannot bind UDP ${address}:${port}: ${err.code ?? err.message}${hint}`), { code: err.code }));
+    });
     socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', reject);
+      socket.removeAllListeners('error');
       resolve(socket);
     });
   });
@@ -49,7 +53,12 @@ function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> 
 
 async function listenStream(server: NetServer, host: string, port: number): Promise<number> {
   server.listen({ host, port, ipv6Only: host.includes(':') });
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw Object.assign(new Error(`TURN: cannot listen on TCP ${host}:${port}: ${code ?? (err as Error).message}${code === 'EADDRINUSE' ? ' (port in use: set TURN_PORT / TURN_TLS_PORT, or TURN_TCP=off)' : ''}`), { code });
+  }
   const addr = server.address();
   return typeof addr === 'object' && addr ? addr.port : port;
 }
