@@ -83,7 +83,7 @@ export function startLinkTest(opts: LinkTestOptions): LinkTest {
     report();
   };
   const report = () => opts.onProgress?.({ phase, fraction: phase === 'starting' ? 0 : phase === 'done' ? 1 : planProgress(plan, phase, now() - phaseStart) });
-  const progressTimer = setInterval(report, 100);
+  const progressTimer = setInterval(report, 250);
   cleanups.push(() => clearInterval(progressTimer));
 
   // --- control messages: waiters by type, a one-slot mailbox for what arrives before it is awaited --------

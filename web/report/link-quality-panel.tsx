@@ -2,7 +2,7 @@
 // saved); the live page also passes the measurement's progress.
 import { lazy, Suspense } from 'react';
 import { LINK_PHASE_LABELS, type LinkQuality, type RttSummary, type StreamResult } from '../../common/link-quality';
-import type { LinkTestProgress } from '../quality/link-test-driver';
+import { useAppStore } from '../store/app-store';
 import './link-quality.css';
 
 const LinkCharts = lazy(() => import('./link-quality-charts').then((m) => ({ default: m.LinkQualityCharts })));
@@ -24,7 +24,10 @@ function Figure({ label, value, testId, hint }: { label: string; value: string; 
 const streamHint = (s: StreamResult | null) => (s ? `${s.received}/${s.sent} packets${s.reordered ? `, ${s.reordered} reordered` : ''}` : undefined);
 const rttHint = (r: RttSummary | null) => (r ? `${r.count} probes${r.lost ? `, ${r.lost} lost` : ''}` : undefined);
 
-export function LinkQualityPanel({ quality, progress, peerState }: { quality: LinkQuality | null | undefined; progress?: LinkTestProgress | null; peerState: string }) {
+/** `live`: show the running measurement's progress from the store (the room page). */
+export function LinkQualityPanel({ quality, live, peerState }: { quality: LinkQuality | null | undefined; live: boolean; peerState: string }) {
+  const liveProgress = useAppStore((s) => s.link.progress);
+  const progress = live ? liveProgress : null;
   const running = !quality && progress && progress.phase !== 'starting' && progress.phase !== 'done';
   return (
     <section className="link-quality" data-testid="link-quality">

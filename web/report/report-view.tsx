@@ -2,7 +2,6 @@
 // can later show a saved report read-only.
 import type { ConnectivityReport } from '../../common/report';
 import { RoomDiagnosisView } from '../diagnosis/room-diagnosis-view';
-import type { LinkTestProgress } from '../quality/link-test-driver';
 import { IceTimelineView } from '../timeline/ice-timeline-view';
 import { CandidateTable } from './candidate-table';
 import { LinkQualityPanel } from './link-quality-panel';
@@ -15,15 +14,15 @@ import { RttPanel } from './rtt-panel';
 import { StatusLine } from './status-line';
 import { TimingsPanel } from './timings-panel';
 
-/** `progress`: the live link measurement (the room page); absent for a saved report. */
-export function ReportView({ report, progress }: { report: ConnectivityReport; progress?: LinkTestProgress | null }) {
+/** `readOnly`: a saved report (no live measurement progress). */
+export function ReportView({ report, readOnly = false }: { report: ConnectivityReport; readOnly?: boolean }) {
   return (
     <div className="report">
-      <TestPhasesView report={report} progress={progress} />
+      <TestPhasesView report={report} live={!readOnly} />
       <StatusLine report={report} />
       <RoomDiagnosisView diagnosis={report.diagnosis} />
       <TimingsPanel report={report} />
-      <LinkQualityPanel quality={report.quality} progress={progress} peerState={report.peerState} />
+      <LinkQualityPanel quality={report.quality} live={!readOnly} peerState={report.peerState} />
       <RttPanel rtt={report.rtt} />
       <IceTimelineView report={report} />
       <PairHistory report={report} />

@@ -1,10 +1,12 @@
 import type { ConnectivityReport } from '../../common/report';
-import type { LinkTestProgress } from '../quality/link-test-driver';
+import { useAppStore } from '../store/app-store';
 import { PHASE_STEPS, testPhase } from './test-phases';
 import './link-quality.css';
 
-export function TestPhasesView({ report, progress }: { report: ConnectivityReport; progress?: LinkTestProgress | null }) {
-  const view = testPhase(report, progress ?? null);
+/** `live`: follow the running measurement's progress from the store (the room page). */
+export function TestPhasesView({ report, live }: { report: ConnectivityReport; live: boolean }) {
+  const progress = useAppStore((s) => s.link.progress);
+  const view = testPhase(report, live ? progress : null);
   return (
     <section className={`phases phase-${view.phase}`} aria-label="Test progress">
       <ol className="phase-steps" data-testid="test-phase" data-phase={view.phase}>

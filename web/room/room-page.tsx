@@ -32,7 +32,6 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
   const roomFull = useAppStore((s) => s.signaling.roomFull);
   const fatal = useAppStore((s) => s.ui.fatal);
   const report = useLiveReport();
-  const progress = useAppStore((s) => s.link.progress);
   const reconnecting = useAppStore((s) => s.signaling.status === 'connecting' && s.signaling.peerId !== null);
   const link = `${location.origin}${roomPath(roomId, relayOnly)}`;
 
@@ -68,7 +67,7 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
         <>
           <RoomLink link={link} relayOnly={relayOnly} onRelayOnly={(v) => navigate(roomPath(roomId, v), { replace: true })} />
           <SharePanel roomLink={link} />
-          <ReportView report={report} progress={progress} />
+          <ReportView report={report} />
         </>
       )}
     </main>

@@ -40,7 +40,7 @@ export function SavedReportPage({ id }: { id: string }) {
             A saved p2pcheck report (read-only), from {new Date(load.report.startedAt ?? load.report.createdAt).toLocaleString()}.
             {load.report.redacted ? ' Private addresses are masked.' : ''} <a href="/">Run your own test</a>.
           </p>
-          <ReportView report={load.report} />
+          <ReportView report={load.report} readOnly />
         </>
       )}
     </main>
