@@ -65,7 +65,7 @@ async function waitForBoth(pages: [Page, Page], timeoutMs: number): Promise<[Con
   return last;
 }
 
-export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: boolean, timeoutMs = 45_000): Promise<PairRun> {
+export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: boolean, timeoutMs = 30_000): Promise<PairRun> {
   const started = Date.now();
   // The restricted-cone filter remembers addresses; start every pair from a clean list.
   clearRestrictedLists([pair.a, pair.b]);

@@ -118,7 +118,7 @@ for (const relayOnly of [false, true]) {
     expect(serverProblem, 'p2pcheck server in the lab').toBeNull();
     const cells = await runMatrix(browsers, pairs, relayOnly, {
       concurrency: CONCURRENCY,
-      onCell: (c) => console.log(`[lab] ${c.status.padEnd(5)} ${c.pair.id}${relayOnly ? ' relay=1' : ''}: ${c.runs.map((r) => `${r.verdict.observed} ${r.verdict.connectMs ?? '-'} ms`).join(' | ')}`),
+      onCell: (c) => console.log(`[lab] ${c.status.padEnd(5)} ${c.pair.id}${relayOnly ? ' relay=1' : ''}: ${c.runs.map((r) => `${r.verdict.observed} ${r.verdict.connectMs ?? '-'} ms (run ${Math.round(r.elapsedMs / 1000)} s)`).join(' | ')}`),
     });
     const table = renderMatrix(cells, relayOnly ? 'Forced relay (`?relay=1`)' : 'Normal (ICE chooses)');
     saveSection(relayOnly ? 'relay' : 'normal', table);
