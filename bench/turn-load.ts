@@ -106,7 +106,8 @@ export async function flood(pairs: Array<[BenchClient, BenchClient]>, serverPort
     const tick = () => {
       const elapsed = performance.now() - start;
       if (elapsed >= ms) return resolve();
-      const due = Math.min(Math.floor((elapsed / 1000) * pps) - sent, 2000);
+      // Small bursts: loopback socket buffers (net.core.rmem_max) hold only a few hundred small datagrams.
+      const due = Math.min(Math.floor((elapsed / 1000) * pps) - sent, 64);
       for (let i = 0; i < due; i++) {
         pairs[sent % pairs.length]![0].socket.send(packet, serverPort, '127.0.0.1');
         sent++;
