@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { composeLinkQuality } from '../quality/link-result';
+import { appStore } from '../store/app-store';
+import { startReportSaver, type PostReport } from './report-saver';
+
+const initial = appStore.getInitialState();
+beforeEach(() => appStore.setState(initial, true));
+
+const quality = () =>
+  composeLinkQuality({
+    status: 'done', reason: null, startedAt: 0, finishedAt: 1,
+    upload: { bps: 1e6, bytes: 1, durationMs: 1, series: [] }, download: { bps: 2e6, bytes: 1, durationMs: 1, series: [] },
+    streamIn: null, streamOut: null, rttIdle: null, rttLoadedUp: null, rttLoadedDown: null,
+  });
+
+describe('report saver', () => {
+  it('saves once when the test completes, with private addresses masked by default, and re-saves when the choice changes', async () => {
+    const post = vi.fn<PostReport>(async ({ redact }) => ({ id: redact ? 'masked-id' : 'plain-id', url: `/report/${redact ? 'masked-id' : 'plain-id'}`, redacted: redact }));
+    const s = appStore.getState();
+    s.openRoom('AAAAAAAAAAAAAAAAAAAAAA', false, 1000);
+    s.beginTest(2000);
+    const stop = startReportSaver(appStore, post);
+    s.addLocalCandidate({ id: 'l1', type: 'host', protocol: 'udp', address: '10.0.0.2', port: 1, priority: 1, relayProtocol: null, url: null, at: 5 });
+    expect(post).not.toHaveBeenCalled();
+    appStore.getState().setLinkQuality(quality());
+    await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('saved'));
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post.mock.calls[0]![0].redact).toBe(true);
+    expect(post.mock.calls[0]![0].report.quality?.upload?.bps).toBe(1e6);
+    expect(appStore.getState().link.share).toMatchObject({ url: '/report/masked-id', savedRedacted: true });
+    // More store updates do not save again…
+    appStore.getState().addRttSample(3000, 1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(post).toHaveBeenCalledTimes(1);
+    // …but unmasking does.
+    appStore.getState().setShare({ redact: false });
+    await vi.waitFor(() => expect(appStore.getState().link.share.url).toBe('/report/plain-id'));
+    expect(post).toHaveBeenCalledTimes(2);
+    stop();
+  });
+
+  it('saves a test that ended without a measurement, and reports a failed save without retrying in a loop', async () => {
+    const post = vi.fn<PostReport>(async () => {
+      throw new Error('the server answered HTTP 503');
+    });
+    const stop = startReportSaver(appStore, post);
+    appStore.getState().openRoom('AAAAAAAAAAAAAAAAAAAAAA', false, 1000);
+    appStore.getState().beginTest(2000);
+    appStore.getState().setPeerState('peer-left');
+    await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('failed'));
+    expect(appStore.getState().link.share.error).toMatch(/HTTP 503.*Download JSON/);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(post).toHaveBeenCalledTimes(1);
+    stop();
+  });
+});
