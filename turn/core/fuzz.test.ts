@@ -1,5 +1,5 @@
 // Fuzzing the pure core in-process: ≥ 1,000,000 mutated STUN/TURN/ChannelData messages (from RFC 5769 vectors,
-// coturn client captures and valid messages of every method), plus mutated peer traffic. The core must never
+// Chromium and coturn client captures and valid messages of every method), plus mutated peer traffic. The core must never
 // throw, its maps must stay bounded and consistent, and afterwards it still answers a Binding request.
 import { describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
@@ -7,6 +7,7 @@ import { encodeChannelData } from '../stun/channel-data';
 import { Attr, StunClass } from '../stun/constants';
 import { decodeStunMessage, encodeStunMessage, textAttribute, type StunAttribute } from '../stun/message';
 import { appendMessageIntegrity } from '../stun/integrity';
+import { CHROMIUM_CAPTURES } from '../stun/testdata/chromium-captures';
 import { UCLIENT_CAPTURES } from '../stun/testdata/uclient-captures';
 import * as v from '../stun/testdata/rfc5769-vectors';
 import {
@@ -67,12 +68,12 @@ describe('fuzz: TurnCore', () => {
         allocateRequest(c), refreshRequest(c, 600), refreshRequest(c, 0), createPermissionRequest(c, peers),
         channelBindRequest(c, 0x4000 + (i % 4), peers[i % 3]!), sendIndication(peers[0]!, Buffer.from('data')),
         encodeChannelData(0x4000 + (i % 4), Buffer.alloc(32, i), c === creds[0]), bindingRequest([{ type: Attr.changeRequest, value: Buffer.from([0, 0, 0, 6]) }]),
-        ...Object.values(UCLIENT_CAPTURES).map((hex) => resign(hex, c)),
+        ...[...Object.values(UCLIENT_CAPTURES), ...Object.values(CHROMIUM_CAPTURES)].map((hex) => resign(hex, c)),
       ];
     };
     const corpora = clients.map((_, i) => corpusFor(i));
     const keys = creds.map(credentialKey);
-    const raw = [v.sampleRequest, v.sampleIPv4Response, v.sampleIPv6Response, v.sampleLongTermRequest, ...Object.values(UCLIENT_CAPTURES).map((h) => Buffer.from(h, 'hex'))];
+    const raw = [v.sampleRequest, v.sampleIPv4Response, v.sampleIPv6Response, v.sampleLongTermRequest, ...[...Object.values(UCLIENT_CAPTURES), ...Object.values(CHROMIUM_CAPTURES)].map((h) => Buffer.from(h, 'hex'))];
     const everything = [...raw, ...corpora.flat()];
     const rng = new Rng(SEED);
 

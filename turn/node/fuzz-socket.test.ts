@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StunClass } from '../stun/constants';
 import { encodeChannelData } from '../stun/channel-data';
+import { CHROMIUM_CAPTURES } from '../stun/testdata/chromium-captures';
 import { UCLIENT_CAPTURES } from '../stun/testdata/uclient-captures';
 import * as v from '../stun/testdata/rfc5769-vectors';
 import { allocateRequest, bindingRequest, parseMessage } from '../testing/client-messages';
@@ -22,7 +23,7 @@ describe('fuzz over sockets', () => {
   it(`${DATAGRAMS} mutated datagrams and ${STREAM_CONNECTIONS} mutated TCP streams: no crash, no allocation, still answering`, async () => {
     const server = await startServerForTest(cleanups, { TURN_ALT_PORT: '0' });
     const corpus = [v.sampleRequest, v.sampleLongTermRequest, v.sampleIPv4Response, bindingRequest(), allocateRequest(),
-      encodeChannelData(0x4000, Buffer.alloc(20)), ...Object.values(UCLIENT_CAPTURES).map((h) => Buffer.from(h, 'hex'))];
+      encodeChannelData(0x4000, Buffer.alloc(20)), ...[...Object.values(UCLIENT_CAPTURES), ...Object.values(CHROMIUM_CAPTURES)].map((h) => Buffer.from(h, 'hex'))];
     const rng = new Rng(0xf00d);
     const attacker = await UdpTestClient.open();
     cleanups.push(() => attacker.close());
