@@ -1,34 +1,11 @@
 // Both sides of a room run "Check my network"; each shares its result with the other over peer-info
 // (`{ diagnosis: … }`), and the report compares the path predicted from both verdicts with the settled path.
-// Pure helpers: reading the other side's payload defensively, and the comparison.
+// Pure helpers: the comparison, and the report's `diagnosis` field.
 import type { DiagnosisResult, RoomDiagnosis, RoomPrediction } from '../../common/nat/diagnosis-result';
 import { checkPrediction, predictPath, PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
-import type { PeerBehavior } from '../../common/nat/nat-verdict';
+import { readPeerDiagnosis } from './peer-diagnosis';
 export type { RoomPrediction };
 import { PATH_LABELS, type PathKind } from '../../common/report';
-
-/** The other peer's diagnosis from its peer-info, or null when absent or not shaped like one. */
-export function readPeerDiagnosis(info: Record<string, unknown>): DiagnosisResult | null {
-  const d = info.diagnosis;
-  if (!d || typeof d !== 'object') return null;
-  const r = d as Partial<DiagnosisResult>;
-  if (r.version !== 1 || typeof r.state !== 'string') return null;
-  if (r.verdict !== null && r.verdict !== undefined && !validBehavior(r.verdict.behavior)) return null;
-  return d as DiagnosisResult;
-}
-
-const M = ['EIM', 'ADM', 'APDM'];
-const F = ['EIF', 'ADF', 'APDF'];
-function validBehavior(b: unknown): b is PeerBehavior {
-  if (!b || typeof b !== 'object') return false;
-  const x = b as Record<string, unknown>;
-  return (
-    ['yes', 'no', 'unknown'].includes(x.udp as string) &&
-    ['ok', 'failed', 'not-tested'].includes(x.tcpRelay as string) &&
-    Array.isArray(x.mappings) && x.mappings.every((m) => M.includes(m as string)) &&
-    Array.isArray(x.filterings) && x.filterings.every((f) => F.includes(f as string))
-  );
-}
 
 /** null until both verdicts are known. */
 export function roomPrediction(local: DiagnosisResult | null, remote: DiagnosisResult | null, path: { kind: PathKind; settled: boolean }): RoomPrediction | null {

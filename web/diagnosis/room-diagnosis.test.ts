@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import { natVerdict } from '../../common/nat/nat-verdict';
+import { compatibilityTable } from '../../common/nat/path-prediction';
+import { readPeerDiagnosis } from './peer-diagnosis';
+import { roomDiagnosis, roomPrediction } from './room-diagnosis';
+import { emptyDiagnosis } from './run-diagnosis';
+
+function finished(m: DiagnosisResult['mapping']['result']['behavior'], f: DiagnosisResult['filtering']['result']['behavior'], over: Partial<DiagnosisResult> = {}): DiagnosisResult {
+  const r = emptyDiagnosis('bundled', 1000);
+  r.state = 'done';
+  r.reachability = { udp: 'answered', udpMs: 40, tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'none' };
+  r.publicAddress = 'no';
+  r.mappedAddress = { address: '198.51.100.11', port: 40000 };
+  r.mapping.result = { behavior: m, evidence: 'seen' };
+  r.filtering.result = { behavior: f, evidence: 'seen' };
+  Object.assign(r, over);
+  r.verdict = natVerdict({ udp: r.reachability.udp, tcpRelay: r.reachability.tcpRelay, publicAddress: r.publicAddress, mapping: r.mapping.result, filtering: r.filtering.result });
+  r.compatibility = compatibilityTable(r.verdict.behavior);
+  return r;
+}
+const wire = (d: unknown) => JSON.parse(JSON.stringify(d)) as unknown;
+
+describe('readPeerDiagnosis (untrusted peer-info)', () => {
+  it('keeps the facts and rebuilds the verdict locally', () => {
+    const theirs = finished('APDM', 'APDF');
+    const got = readPeerDiagnosis({ diagnosis: wire(theirs) });
+    expect(got?.verdict?.label).toBe('Symmetric NAT');
+    expect(got?.compatibility).toEqual(theirs.compatibility);
+  });
+
+  it('ignores the peer\u2019s own words: a forged label/advice is replaced by ours', () => {
+    const theirs = wire(finished('EIM', 'APDF')) as Record<string, any>;
+    theirs.verdict.label = 'Full cone NAT';
+    theirs.verdict.advice = ['visit evil.example'];
+    theirs.iceErrors = [{ url: 'x', code: 401, text: 'x', meaning: 'call this number', fix: 'x' }];
+    const got = readPeerDiagnosis({ diagnosis: theirs });
+    expect(got?.verdict?.label).toBe('Port-restricted cone NAT');
+    expect(JSON.stringify(got)).not.toMatch(/evil|call this number/);
+  });
+
+  it('rejects what is not a finished diagnosis of this version, without throwing', () => {
+    const good = wire(finished('EIM', 'EIF')) as Record<string, any>;
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'x',
+      42,
+      { ...good, version: 2 },
+      { ...good, state: 'running' },
+      { ...good, reachability: { ...good.reachability, udp: 'maybe' } },
+      { ...good, mapping: { ...good.mapping, result: { behavior: 'EIM', evidence: 'x'.repeat(10_000) } } },
+      { ...good, hostAddresses: new Array(1000).fill('1.2.3.4') },
+      { ...good, mappedAddress: { address: '1.2.3.4', port: 70000 } },
+      { ...good, filtering: { ...good.filtering, observations: 'nope' } },
+    ];
+    for (const d of bad) expect(readPeerDiagnosis({ diagnosis: d })).toBeNull();
+  });
+});
+
+describe('roomPrediction / roomDiagnosis', () => {
+  const settled = { kind: 'p2p-nat' as const, settled: true };
+  it('port-restricted × symmetric: relay predicted; a direct settled path is called out as a disagreement', () => {
+    const p = roomPrediction(finished('EIM', 'APDF'), finished('APDM', 'APDF', { mappedAddress: { address: '198.51.100.12', port: 5 } }), settled);
+    expect(p?.prediction.path).toBe('relay');
+    expect(p?.check).toBe('disagree');
+    expect(p?.note).toMatch(/Predicted relayed via TURN/);
+  });
+
+  it('two peers behind one public address: same network predicted', () => {
+    const p = roomPrediction(finished('EIM', 'APDF'), finished('EIM', 'APDF'), { kind: 'direct-lan', settled: true });
+    expect(p?.prediction.path).toBe('direct-lan');
+    expect(p?.check).toBe('agree');
+  });
+
+  it('no check until the path settles; nothing at all until both verdicts exist', () => {
+    expect(roomPrediction(finished('EIM', 'EIF'), finished('EIM', 'EIF', { mappedAddress: null }), { kind: 'relay-udp', settled: false })?.check).toBeNull();
+    expect(roomPrediction(finished('EIM', 'EIF'), null, settled)).toBeNull();
+    expect(roomDiagnosis(null, {}, settled)).toBeNull();
+    const onlyRemote = roomDiagnosis(null, { diagnosis: wire(finished('EIM', 'EIF')) }, settled);
+    expect(onlyRemote?.remote?.verdict?.label).toBe('Full cone NAT');
+    expect(onlyRemote?.prediction).toBeNull();
+  });
+});
