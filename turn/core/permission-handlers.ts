@@ -61,7 +61,7 @@ export function handleChannelBind(core: TurnCore, req: DecodedStunMessage, clien
     if (attr.type === Attr.channelNumber && attr.value.length === 4) number = attr.value.readUInt16BE(0);
     if (attr.type === Attr.xorPeerAddress && !peer) peer = decodeXorAddress(attr, req.transactionId);
   }
-  if (!isChannelNumber(number) || !peer) return core.authReply(client, req, 400, key);
+  if (!isChannelNumber(number) || !peer || peer.port === 0) return core.authReply(client, req, 400, key);
   const check = checkPeer(core, allocation, peer);
   if (!check.ok) return core.authReply(client, req, check.code, key);
   const pk = peerKey(peer.address, peer.port);

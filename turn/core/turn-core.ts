@@ -117,6 +117,7 @@ export class TurnCore {
   }
 
   private toPeer(allocation: Allocation, peer: TransportAddress, payload: Buffer, now: number): TurnAction[] {
+    if (peer.port === 0) return this.drop(DropReason.badIndication); // nothing listens on port 0 (and dgram throws)
     const perm = allocation.permissions.get(peer.address);
     if (!perm || perm.expiresAt < now) return this.drop(DropReason.noPermission);
     if (perm.restricted && !this.isOwnRelay(peer)) return this.drop(DropReason.deniedPeer);

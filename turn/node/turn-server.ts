@@ -162,7 +162,7 @@ async function wire(
   const sendToClient = (to: ClientRef, data: Buffer, via?: Via) => {
     if (to.transport === 'udp') {
       const socket = udp[to.family][via ?? to.via];
-      socket?.send(data, to.port, to.address);
+      if (socket) safeSend(socket, data, to.port, to.address);
     } else {
       streams.write(to.key, data);
     }
@@ -177,6 +177,15 @@ async function wire(
     for (const a of actions) runOne(a);
   };
 
+  /** dgram throws synchronously on some destinations (bad port, …): never let that escape a socket loop. */
+  const safeSend = (socket: Socket, data: Buffer, port: number, address: string, cb?: (err: Error | null) => void): void => {
+    try {
+      socket.send(data, port, address, cb);
+    } catch (err) {
+      core.notePeerSendError((err as NodeJS.ErrnoException).code ?? 'EINVAL');
+    }
+  };
+
   const runOne = (a: TurnAction): void => {
     if (closed && a.type !== 'close-relay' && a.type !== 'allocation-closed') return;
     switch (a.type) {
@@ -184,7 +193,7 @@ async function wire(
         sendToClient(a.to, a.data, a.via);
         return;
       case 'relay-send':
-        (a.allocation.handle as Socket | null)?.send(a.data, a.peer.port, a.peer.address, onPeerSend);
+        if (a.allocation.handle) safeSend(a.allocation.handle as Socket, a.data, a.peer.port, a.peer.address, onPeerSend);
         return;
       case 'bind-relay': {
         const p = bindRelay(a.allocation, a.family, a.evenPort).finally(() => pendingBinds.delete(p));

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
 import { Attr, Method, StunClass } from '../stun/constants';
-import { allocateRequest, bindingRequest, createPermissionRequest, parseMessage, sendIndication } from '../testing/client-messages';
+import { allocateRequest, bindingRequest, channelBindRequest, createPermissionRequest, parseMessage, sendIndication } from '../testing/client-messages';
 import { StreamTestClient, UdpTestClient } from '../testing/socket-clients';
 import { allocateVia, isResponseTo, startServerForTest, TEST_SECRET, udpTransport } from '../testing/test-server';
 
@@ -76,6 +76,24 @@ describe('attack: relaying into the server\'s own networks', () => {
     const other = await openClient();
     ta.send(sendIndication({ ...B.relay, port: other.address.port }, Buffer.from('sneak')));
     expect(await other.silentFor(300)).toBe(true);
+  });
+});
+
+describe('attack: hostile peer addresses', () => {
+  it('a Send indication or ChannelBind to port 0 changes nothing and the server keeps relaying', async () => {
+    const server = await startServerForTest(cleanups, { TURN_ALLOW_PEERS: '127.0.0.0/8' });
+    const client = await openClient();
+    const peer = await openClient();
+    const t = udpTransport(client, server.udpPort);
+    const { creds } = await allocateVia(t);
+    t.send(createPermissionRequest(creds, [{ family: 4, address: '127.0.0.1', port: 0 }]));
+    expect(parseMessage(await t.next(isResponseTo(Method.createPermission))).cls).toBe(StunClass.success);
+    t.send(sendIndication({ family: 4, address: '127.0.0.1', port: 0 }, Buffer.from('port zero')));
+    t.send(channelBindRequest(creds, 0x4001, { family: 4, address: '127.0.0.1', port: 0 }));
+    expect(parseMessage(await t.next(isResponseTo(Method.channelBind))).error).toBe(400);
+    t.send(sendIndication(peer.address, Buffer.from('still here')));
+    expect((await peer.next()).toString()).toBe('still here');
+    expect(server.counters().allocations).toBe(1);
   });
 });
 
