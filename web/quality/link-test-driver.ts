@@ -53,7 +53,7 @@ export function startLinkTest(opts: LinkTestOptions): LinkTest {
   const { role, channels } = opts;
   const now = opts.now ?? (() => performance.now());
   const sinceStart = opts.sinceStart ?? (() => 0);
-  const answerMs = opts.answerTimeoutMs ?? 10_000;
+  const answerMs = opts.answerTimeoutMs ?? 20_000;
   let plan: LinkPlan = opts.plan ?? DEFAULT_PLAN;
   const signal = { aborted: false };
   const figures: LinkFigures = {
@@ -128,7 +128,7 @@ export function startLinkTest(opts: LinkTestOptions): LinkTest {
       const seq = probeSeq++;
       const at = now();
       outstanding.set(seq, { at, bucket });
-      for (const [s, o] of outstanding) if (at - o.at > 5000) outstanding.delete(s);
+      for (const [s, o] of outstanding) if (at - o.at > 30_000) outstanding.delete(s);
       bucket.sent++;
       channels.probe.send(encodeProbe({ kind: 'probe', seq, sentAt: at }));
     };

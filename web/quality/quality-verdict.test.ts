@@ -34,6 +34,9 @@ describe('quality verdict', () => {
     expect(v.limits.at(-1)).toMatch(/^not measured: download, loss, jitter/);
     expect(v.mos).toBeNull();
     expect(qualityVerdict({ uploadBps: null, downloadBps: null, lossRatio: null, jitterMs: null, rttMs: null })).toBeNull();
+    // One throughput figure without any RTT is not enough for a verdict.
+    expect(qualityVerdict({ uploadBps: null, downloadBps: 11e6, lossRatio: null, jitterMs: null, rttMs: null })).toBeNull();
+    expect(qualityVerdict({ uploadBps: 5e6, downloadBps: 5e6, lossRatio: 0, jitterMs: 1, rttMs: null })).toBeNull();
   });
 });
 

@@ -55,10 +55,12 @@ function failures(input: VerdictInput, l: LevelLimits): string[] {
   return out;
 }
 
-/** Null when nothing at all was measured. */
+/**
+ * Null when too little was measured to say anything honest: a verdict needs the round-trip time and the
+ * throughput of at least one direction (a partial test that only got one figure gives none).
+ */
 export function qualityVerdict(input: VerdictInput): Verdict | null {
-  const measured = Object.values(input).filter((v) => v !== null).length;
-  if (measured === 0) return null;
+  if (input.rttMs === null || (input.uploadBps === null && input.downloadBps === null)) return null;
   let level: QualityLevel = 'unusable';
   let limits: string[] = [];
   let previous: string[] = [];

@@ -17,8 +17,10 @@ export function LinkQualityCharts({ quality }: { quality: LinkQuality }) {
     { name: 'upload load', ms: quality.rttLoadedUp?.medianMs ?? 0 },
     { name: 'download load', ms: quality.rttLoadedDown?.medianMs ?? 0 },
   ];
+  const hasRtt = rtt.some((r) => r.ms > 0);
   return (
     <div className="link-charts" data-testid="link-charts">
+      {n > 1 && (
       <div className="chart">
         <ResponsiveContainer width="100%" height={200}>
           <LineChart data={data} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
@@ -32,6 +34,8 @@ export function LinkQualityCharts({ quality }: { quality: LinkQuality }) {
           </LineChart>
         </ResponsiveContainer>
       </div>
+      )}
+      {hasRtt && (
       <div className="chart">
         <ResponsiveContainer width="100%" height={200}>
           <BarChart data={rtt} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
@@ -43,6 +47,7 @@ export function LinkQualityCharts({ quality }: { quality: LinkQuality }) {
           </BarChart>
         </ResponsiveContainer>
       </div>
+      )}
     </div>
   );
 }
