@@ -2,7 +2,7 @@
 // Idempotent: `labUp()` first removes every leftover object with the lab prefix (a crashed run), `labDown()`
 // removes them all. Needs root, iproute2 and iptables; `labPreflight()` says why not, in one line.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { LAB, LAB_PREFIX, type LabHost } from './lab-topology';
@@ -52,6 +52,7 @@ export function labNamespaces(): string[] {
 
 /** Kills what still runs inside our namespaces (by pid), deletes them and our temp files. */
 export function labDown(): void {
+  assertLabNotInUseByOthers('down');
   for (const ns of labNamespaces()) {
     const pids = run('ip', ['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean);
     for (const pid of pids) {
@@ -114,6 +115,7 @@ function attachToInternet(ns: string, ifName: string, portName: string, address:
 export function labUp(): void {
   const reason = labPreflight();
   if (reason) throw new LabCommandError(reason);
+  assertLabNotInUseByOthers('up');
   labDown();
   buildInternet();
   let port = 0;
@@ -208,23 +210,38 @@ function alive(pid: number): boolean {
 }
 
 /** One lab per machine: two runs (say `npm test` and `npm run lab`) would tear down each other's namespaces.
- * Waits for a live holder up to `waitMs`; takes over a lock whose process is gone (crashed run). */
+ * Waits for a live holder up to `waitMs`; takes over a lock whose process is gone (crashed run). The pid is
+ * written to a temp file first and hard-linked into place, so nobody ever reads an empty lock. */
 export async function acquireLabLock(waitMs: number): Promise<() => void> {
   const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      writeFileSync(LOCK_PATH, String(process.pid), { flag: 'wx' });
-      return () => rmSync(LOCK_PATH, { force: true });
-    } catch {
-      const holder = Number(readFileSyncSafe(LOCK_PATH));
-      if (!holder || !alive(holder)) {
-        rmSync(LOCK_PATH, { force: true });
-        continue;
+  const tmp = `${LOCK_PATH}.${process.pid}`;
+  writeFileSync(tmp, String(process.pid));
+  try {
+    for (;;) {
+      try {
+        linkSync(tmp, LOCK_PATH);
+        return () => {
+          if (readFileSyncSafe(LOCK_PATH) === String(process.pid)) rmSync(LOCK_PATH, { force: true });
+        };
+      } catch {
+        const holder = labLockHolder();
+        if (holder === null) {
+          rmSync(LOCK_PATH, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) throw new LabCommandError(`the NAT lab is in use by process ${holder} (${LOCK_PATH}); waited ${Math.round(waitMs / 1000)} s`);
+        await new Promise((r) => setTimeout(r, 1000));
       }
-      if (Date.now() > deadline) throw new LabCommandError(`the NAT lab is in use by process ${holder} (${LOCK_PATH}); waited ${Math.round(waitMs / 1000)} s`);
-      await new Promise((r) => setTimeout(r, 1000));
     }
+  } finally {
+    rmSync(tmp, { force: true });
   }
+}
+
+/** labUp/labDown from a process that does not hold the lab while another does would destroy its run. */
+function assertLabNotInUseByOthers(action: string): void {
+  const holder = labLockHolder();
+  if (holder !== null && holder !== process.pid) throw new LabCommandError(`not running lab ${action}: the lab is in use by process ${holder} (${LOCK_PATH})`);
 }
 
 function readFileSyncSafe(path: string): string {

@@ -50,6 +50,11 @@ async function readReport(page: Page): Promise<ConnectivityReport | null> {
   }
 }
 
+async function pageText(page: Page): Promise<string> {
+  const text = await page.locator('body').innerText({ timeout: 2000 }).catch((e: Error) => `(unreadable: ${e.message.split('\n')[0]})`);
+  return JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300));
+}
+
 const FINAL_STATES: ReadonlySet<ConnectivityReport['peerState']> = new Set(['failed', 'peer-left', 'disconnected']);
 
 /** Polls both pages until both reports say settled (or a side failed) or the deadline passes. */
@@ -82,7 +87,12 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: b
     await pa.goto(roomUrl, { timeout: 15_000 });
     await pb.goto(roomUrl, { timeout: 15_000 });
     const [a, b] = await waitForBoth([pa, pb], timeoutMs);
-    return { verdict: judgePair(pair, { a, b }, relayOnly), reports: { a, b }, roomUrl, elapsedMs: Date.now() - started };
+    const verdict = judgePair(pair, { a, b }, relayOnly);
+    // Without a report, what the person would see is the best clue.
+    for (const [host, page, r] of [[pair.a, pa, a], [pair.b, pb, b]] as const) {
+      if (!r) verdict.problems.push(`${host.name} page shows: ${await pageText(page)}`);
+    }
+    return { verdict, reports: { a, b }, roomUrl, elapsedMs: Date.now() - started };
   } catch (err) {
     const verdict = judgePair(pair, { a: null, b: null }, relayOnly);
     verdict.problems.unshift(`run error: ${(err as Error).message.split('\n')[0]}`);

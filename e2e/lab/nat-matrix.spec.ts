@@ -2,6 +2,8 @@
 // p2pcheck's own report read from both pages of every pair. Root + iproute2 + iptables only; skipped with
 // a one-line reason otherwise. `npm run lab` runs this file and writes docs/lab-matrix.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect, type TestInfo } from '@playwright/test';
 import type { AppProcess } from '../support/app-process';
 import { acquireLabLock, labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
@@ -22,7 +24,9 @@ const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id
 test.describe.configure({ mode: 'default' });
 test.skip(skipReason !== null, skipReason ?? '');
 
-const SECTION_DIR = 'test-results/lab-sections';
+// Per Playwright run (the runner is our parent; a failed test restarts the worker, not the runner). Not in
+// test-results/: a concurrent Playwright run elsewhere in the tree would wipe it.
+const SECTION_DIR = join(tmpdir(), `p2pcheck-lab-sections-${process.ppid}`);
 type Section = 'classification' | 'normal' | 'relay';
 function saveSection(name: Section, text: string): void {
   mkdirSync(SECTION_DIR, { recursive: true });
