@@ -1,7 +1,7 @@
 // `npm run lab`: build the page if needed, then run the NAT lab spec (builds the lab, classifies every NAT
 // with turnutils_natdiscovery, runs the pair matrix normal and with ?relay=1, removes the lab) and write the
 // matrix to docs/lab-matrix.md. Extra arguments go to Playwright; env P2L_PAIRS=<substring> runs a subset,
-// P2L_CONCURRENCY=<n> sets how many pairs run at once (default 3).
+// P2L_CONCURRENCY=<n> sets how many pairs run at once (default 2).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

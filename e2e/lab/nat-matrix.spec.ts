@@ -14,7 +14,7 @@ import { pageBuildProblem, startLabServer } from './lab-server';
 import { LAB, labPairs } from './lab-topology';
 
 const skipReason = labPreflight();
-const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 3);
+const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 2); // 2 cores: two pairs = four Chromiums
 /** Optional comma-separated substrings of pair ids ("symmetric,lan-"), for working on one corner. */
 const ONLY = process.env.P2L_PAIRS || '';
 const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id.includes(s.trim())));
