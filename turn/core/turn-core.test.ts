@@ -222,7 +222,7 @@ describe('TurnCore: permissions, Send/Data and channels', () => {
     expect(core.handleRelayPacket(allocation, peer, Buffer.from('late'), T0 + 301_000)).toBeNull();
   });
 
-  it('ChannelBind: ChannelData both ways; the channel expires after 600 s', () => {
+  it('ChannelBind: ChannelData both ways; the channel expires after 600 s and stays reserved 5 more minutes', () => {
     const core = makeCore();
     const { c, allocation } = allocate(core, T0);
     expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4001, peer), T0)).cls).toBe(StunClass.success);
@@ -235,10 +235,17 @@ describe('TurnCore: permissions, Send/Data and channels', () => {
     for (const t of [250_000, 500_000]) core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0 + t);
     core.handleClientPacket(client, refreshRequest(c, 600), T0 + 500_000);
     core.sweep(T0 + 601_000);
-    expect(core.counters()).toMatchObject({ channels: 0, permissions: 1 });
     expect(core.handleClientPacket(client, encodeChannelData(0x4001, Buffer.from('abc')), T0 + 601_000)).toEqual([]);
     // The peer now arrives as a Data indication instead.
     expect(parseMessage((core.handleRelayPacket(allocation, peer, Buffer.from('x'), T0 + 601_000) as { data: Buffer }).data).method).toBe(Method.data);
+    // For 5 minutes after expiry the number and the peer stay reserved: no rebinding to someone else (§12).
+    c.nonce = core.nonces.issue(client.address, T0 + 700_000);
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4001, { ...peer, port: 7 }), T0 + 700_000)).error).toBe(400);
+    core.handleClientPacket(client, refreshRequest(c, 600), T0 + 800_000);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0 + 800_000);
+    core.sweep(T0 + 901_001);
+    expect(core.counters()).toMatchObject({ channels: 0, permissions: 1 });
+    expect(sent(core.handleClientPacket(client, channelBindRequest(c, 0x4001, { ...peer, port: 7 }), T0 + 901_001)).cls).toBe(StunClass.success);
   });
 
   it('ChannelBind errors: bad number 400, rebinding a channel to another peer 400, too many → 508', () => {

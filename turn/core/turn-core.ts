@@ -26,6 +26,8 @@ const KNOWN_REQUIRED = new Set<number>([
   Attr.xorMappedAddress, Attr.priority, Attr.useCandidate, Attr.reservationToken,
 ]);
 
+const CHANNEL_QUARANTINE_MS = 300_000;
+
 export class TurnCore {
   /** Allocations by client 5-tuple key (RFC 8656 §2.2: one allocation per 5-tuple). */
   readonly allocations = new Map<string, Allocation>();
@@ -196,7 +198,8 @@ export class TurnCore {
       }
       if (allocation.channels) {
         for (const [n, ch] of allocation.channels) {
-          if (ch.expiresAt < now) {
+          // An expired binding stays reserved 5 more minutes: its number and peer cannot be rebound to others (§12).
+          if (ch.expiresAt + CHANNEL_QUARANTINE_MS < now) {
             allocation.channels.delete(n);
             allocation.channelByPeer!.delete(peerKey(ch.peer.address, ch.peer.port));
             this.channelCount--;
