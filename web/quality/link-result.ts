@@ -52,7 +52,8 @@ export function composeLinkQuality(f: LinkFigures): LinkQuality {
     downloadBps: f.download?.bps ?? null,
     lossRatio: worse(f.streamOut?.lossRatio, f.streamIn?.lossRatio),
     jitterMs: worse(f.streamOut?.jitterMs, f.streamIn?.jitterMs),
-    rttMs: worse(rttLoadedUp?.medianMs, rttLoadedDown?.medianMs) ?? rttIdle?.medianMs ?? null,
+    rttMs: rttIdle?.medianMs ?? worse(rttLoadedUp?.medianMs, rttLoadedDown?.medianMs),
+    bufferbloatMs: bloat?.addedMs ?? null,
   });
   const notMeasured: LinkTestPhase[] = [];
   if (!rttIdle || rttIdle.count === 0) notMeasured.push('idle-rtt');

@@ -41,8 +41,8 @@ export const DEFAULT_PLAN: LinkPlan = {
 };
 
 /** Sender keeps at most this much queued in the bulk channel (back-pressure, not flooding). */
-export const BULK_HIGH_WATER = 1024 * 1024;
-export const BULK_LOW_WATER = 256 * 1024;
+export const BULK_HIGH_WATER = 256 * 1024;
+export const BULK_LOW_WATER = 64 * 1024;
 
 const series = z.array(z.object({ at: z.number(), bps: z.number() })).max(1000);
 const streamResult = z.object({

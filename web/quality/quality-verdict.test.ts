@@ -19,6 +19,13 @@ describe('quality verdict', () => {
     expect(v.limits).toEqual(['upload 1.0 Mbit/s is below 2.5 Mbit/s']);
     expect(qualityVerdict({ ...good, lossRatio: 0.05 })!.level).toBe('audio');
     expect(qualityVerdict({ ...good, rttMs: 700 })!.level).toBe('audio');
+  });
+
+  it('warns about bufferbloat without lowering the level', () => {
+    const v = qualityVerdict({ ...good, bufferbloatMs: 900 })!;
+    expect(v.level).toBe('hd-video');
+    expect(v.limits).toEqual(['the round-trip time grows by 900 ms while the link is full (bufferbloat): calls will stutter when something else saturates it']);
+    expect(qualityVerdict({ ...good, bufferbloatMs: 150 })!.limits).toEqual([]);
     expect(qualityVerdict({ ...good, jitterMs: 40 })!.level).toBe('sd-video');
   });
 

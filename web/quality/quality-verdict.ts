@@ -1,7 +1,9 @@
 // The verdict people read: what this path can carry. A level is reached when every measured figure meets its
 // limit; the first level from the top that passes wins. Limits (also in docs/link-quality.md):
 //   HD video call (720p): ≥ 2.5 Mbit/s each way (WebRTC sends 720p30 at ~1.5–2.5 Mbit/s), loss ≤ 1 %,
-//     jitter ≤ 30 ms, RTT under load ≤ 300 ms (ITU-T G.114: ≤ 150 ms one way feels natural).
+//     jitter ≤ 30 ms, RTT ≤ 300 ms (ITU-T G.114: ≤ 150 ms one way feels natural).
+//   RTT is the idle one: a call's congestion control keeps its own queue short, so the delay a saturating
+//   transfer adds (bufferbloat) is reported as a warning, not counted against the level.
 //   SD video call: ≥ 0.6 Mbit/s each way, loss ≤ 3 %, jitter ≤ 50 ms, RTT ≤ 400 ms.
 //   Audio only: ≥ 0.1 Mbit/s each way (Opus voice plus overhead), loss ≤ 10 % (Opus FEC/PLC copes),
 //     jitter ≤ 100 ms, RTT ≤ 800 ms (G.114's 400 ms one-way limit for planning).
@@ -31,9 +33,13 @@ export interface VerdictInput {
   /** Worse direction. */
   lossRatio: number | null;
   jitterMs: number | null;
-  /** RTT under load when measured, else idle RTT. */
+  /** Idle RTT when measured, else RTT under load. */
   rttMs: number | null;
+  /** Extra RTT while the link is saturated (bufferbloat); a warning from BLOAT_WARN_MS on. */
+  bufferbloatMs?: number | null;
 }
+
+export const BLOAT_WARN_MS = 200;
 
 export interface Verdict {
   level: QualityLevel;
@@ -81,6 +87,9 @@ export function qualityVerdict(input: VerdictInput): Verdict | null {
   if (input.jitterMs === null) missing.push('jitter');
   if (input.rttMs === null) missing.push('round-trip time');
   if (missing.length) limits = [...limits, `not measured: ${missing.join(', ')} (the verdict rests on the rest)`];
+  if (input.bufferbloatMs != null && input.bufferbloatMs >= BLOAT_WARN_MS) {
+    limits = [...limits, `the round-trip time grows by ${input.bufferbloatMs.toFixed(0)} ms while the link is full (bufferbloat): calls will stutter when something else saturates it`];
+  }
   const mos = input.rttMs !== null && input.lossRatio !== null ? estimateMos(input.rttMs, input.jitterMs ?? 0, input.lossRatio) : null;
   return { level, label: QUALITY_LABELS[level], limits, mos };
 }
