@@ -21,6 +21,7 @@ if (!existsSync(built) || statSync(built).mtimeMs < sourcesTime) {
   const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'signal', 'main.ts')], { cwd: root, stdio: 'inherit' });
+// A small young generation keeps idle TURN allocations near 3 KB each (see docs/turn-server.md).
+const child = spawn(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', join(root, 'signal', 'main.ts')], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
