@@ -1,6 +1,6 @@
 // HTTP API of the probe peer, mounted through startApp's extra routes:
 //   POST   /api/probe/offer      {sdp}                → {id, answer: {type, sdp}, sources, expiresInMs}
-//   POST   /api/probe/<id>/run   {srflx?: {address, port}} → ProbeRunResult (after ≤ ~5 s)
+//   POST   /api/probe/<id>/run   {srflx?: {address, port}, waitMs?} → ProbeRunResult (after ≤ ~5 s)
 //   DELETE /api/probe/<id>
 //   GET    /api/probe/status     → {ready, sources, sessions, handled, ignored, sent, runs}
 // Errors are {code, error} with 4xx/503 statuses; bad input never reaches the registry.
@@ -16,6 +16,8 @@ const MAX_BODY = 64 * 1024;
 const offerBody = z.object({ sdp: z.string().min(1).max(MAX_BODY) });
 const runBody = z.object({
   srflx: z.object({ address: z.string().max(64).refine((a) => isIP(a) !== 0, 'not an IP address'), port: z.number().int().min(1).max(65535) }).nullish(),
+  /** How long to wait for the browser's first check before giving up (default 2500 ms). */
+  waitMs: z.number().int().min(0).max(5000).optional(),
 });
 
 export interface ProbeRouteOptions {
@@ -57,7 +59,7 @@ export function probeRoutes(opts: ProbeRouteOptions): Route {
       if (req.method !== 'POST') return reply(res, 405, { code: 'method', error: 'use POST' });
       const body = await readJson(req, runBody);
       if (!body.ok) return reply(res, 400, { code: 'bad-request', error: body.error });
-      const result = await opts.service.run(id, body.value.srflx ?? null);
+      const result = await opts.service.run(id, body.value.srflx ?? null, { waitForCheckMs: body.value.waitMs });
       if ('code' in result) {
         const status = result.code === 'no-such-probe' ? 404 : result.code === 'already-running' ? 409 : result.code === 'no-check-received' ? 422 : 400;
         return reply(res, status, result);

@@ -142,7 +142,8 @@ export async function runRelayTest(server: RTCIceServer, expectProtocol: 'tcp' |
 
 export interface ProbeApi {
   offer(sdp: string): Promise<{ id: string; answer: RTCSessionDescriptionInit; sources: string[] }>;
-  run(id: string, srflx: HostPort | null): Promise<ProbeRunResponse>;
+  /** `waitMs`: how long the probe waits for the browser's first check (server default 2.5 s). */
+  run(id: string, srflx: HostPort | null, waitMs?: number): Promise<ProbeRunResponse>;
   close(id: string): Promise<void>;
 }
 
@@ -195,7 +196,14 @@ export async function runFilteringTest(api: ProbeApi, connectTimeoutMs: number, 
     const srflx = srflxOf();
     const hint = srflx ? { address: srflx.address, port: srflx.port } : null;
     if (!ok) {
-      return { udpAt, srflx: hint, host: g.candidates.filter(isUsableHost), probe: null, errors: [...g.errors], problem: 'the browser\u2019s ICE never connected to the probe peer' };
+      // A busy machine can be slow to finish ICE even though UDP works: if the probe has seen a check from this
+      // browser, UDP gets through and the filtering test can still run. Only "no check at all" means blocked.
+      try {
+        const late = await api.run(offer.id, hint, 300);
+        return { udpAt: Math.round(performance.now() - start), srflx: hint, host: g.candidates.filter(isUsableHost), probe: late, errors: [...g.errors], problem: null };
+      } catch {
+        return { udpAt, srflx: hint, host: g.candidates.filter(isUsableHost), probe: null, errors: [...g.errors], problem: 'no connectivity check from this browser reached the probe peer' };
+      }
     }
     const probe = await api.run(offer.id, hint);
     return { udpAt, srflx: hint, host: g.candidates.filter(isUsableHost), probe, errors: [...g.errors], problem: null };
@@ -226,7 +234,7 @@ export function httpProbeApi(base = ''): ProbeApi {
   };
   return {
     offer: (sdp) => post('/api/probe/offer', { sdp }) as Promise<Awaited<ReturnType<ProbeApi['offer']>>>,
-    run: (id, srflx) => post(`/api/probe/${id}/run`, { srflx }) as Promise<ProbeRunResponse>,
+    run: (id, srflx, waitMs) => post(`/api/probe/${id}/run`, { srflx, waitMs }) as Promise<ProbeRunResponse>,
     close: async (id) => void (await fetch(`${base}/api/probe/${id}`, { method: 'DELETE' })),
   };
 }

@@ -26,7 +26,8 @@ import {
 
 export const UDP_DEADLINE_MS = 3000;
 export const RELAY_DEADLINE_MS = 4000;
-export const MAPPING_DEADLINE_MS = 2500;
+/** Only reached when an endpoint does not answer (gathering normally completes in well under a second). */
+export const MAPPING_DEADLINE_MS = 5000;
 
 export interface DiagnosisOptions {
   /** The user's own iceServers: the tests that need p2pcheck's server are skipped. */
