@@ -82,12 +82,13 @@ test('custom ICE servers: server-only tests are skipped with the reason; a wrong
 });
 
 test('a room: both sides\u2019 verdicts in each report, and the predicted path agrees with the settled one', async ({ room }) => {
+  test.setTimeout(150_000);
   const id = room.newRoomId();
   const a = await room.open(id);
   const b = await room.open(id);
   for (const page of [a, b]) {
     await expect
-      .poll(async () => (await readReport(page)).diagnosis?.prediction?.check ?? null, { timeout: 30_000, intervals: [500] })
+      .poll(async () => (await readReport(page)).diagnosis?.prediction?.check ?? null, { timeout: 60_000, intervals: [500] })
       .toBe('agree');
     const r = await readReport(page);
     expect(r.diagnosis?.local?.verdict?.label).toBe('No NAT (public address)');
