@@ -4,7 +4,7 @@ import type { WebSocketRoute } from '@playwright/test';
 import { expect, readReport, test } from './fixtures';
 
 test('after the signaling socket drops, the page reconnects to the same room and the test carries on', async ({ browser, app, room }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   const roomId = room.newRoomId();
   const context = await browser.newContext();
   try {

@@ -269,6 +269,11 @@ export class PeerDriver {
     this.s.addError({ at: this.at(), source: `webrtc-${step}`, code: null, message: errorText(err) });
   }
 
+  /** False once p2pcheck's data channel closed (the other side closed its connection or we did). */
+  get channelOpen(): boolean {
+    return this.channel.readyState === 'open';
+  }
+
   /** Ends this test's connection; the store keeps what was measured. Idempotent. */
   close(reason = 'the test was stopped before the link measurement finished'): void {
     if (this.closed) return;

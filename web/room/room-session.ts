@@ -57,7 +57,9 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   let rejoining = false;
   let rejoinFullRetries = 0;
   let peerGoneTimer: ReturnType<typeof setTimeout> | null = null;
-  const p2pUp = () => driver !== null && driver.pc.connectionState === 'connected';
+  // Up = the data channel is still open (a peer that restarted its test closed it) and ICE is connected or
+  // only 'disconnected', which it may still recover (consent checks can lag on a busy machine).
+  const p2pUp = () => driver !== null && driver.channelOpen && (driver.pc.connectionState === 'connected' || driver.pc.connectionState === 'disconnected');
 
   /** The other peer is gone for good: end this test, keeping what was measured. */
   function endTest(reason: string): void {
