@@ -10,8 +10,9 @@ async function waitForQuality(page: Page, timeoutMs = 120_000): Promise<Connecti
   let report: ConnectivityReport | null = null;
   await expect
     .poll(async () => {
-      report = await readReport(page);
-      return report.quality?.status ?? null;
+      // A page busy measuring can miss readReport's 5 s; just ask again.
+      report = (await readReport(page).catch(() => null)) ?? report;
+      return report?.quality?.status ?? null;
     }, { timeout: timeoutMs, intervals: [500] })
     .not.toBeNull();
   return report!;
