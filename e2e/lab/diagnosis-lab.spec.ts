@@ -6,13 +6,13 @@ import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { ConnectivityReport } from '../../common/report';
 import type { AppProcess } from '../support/app-process';
-import { acquireLabLock, clearRestrictedLists, labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
+import { acquireLabLock, labOptIn, clearRestrictedLists, labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
 import { classifyHost, describeDiscovery, startCoturn, type CoturnHandle, type HostClassification } from './lab-nat-discovery';
 import { LabBrowsers, newRoomId, openLabPage } from './lab-pair-runner';
 import { pageBuildProblem, startLabServer } from './lab-server';
 import { LAB, labPairs, labServerUrl, type LabHost, type LabPair, type NatDiscoveryResult } from './lab-topology';
 
-const skipReason = labPreflight();
+const skipReason = labOptIn() ?? labPreflight();
 test.describe.configure({ mode: 'serial' });
 test.skip(skipReason !== null, skipReason ?? '');
 

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, type TestInfo } from '@playwright/test';
 import type { AppProcess } from '../support/app-process';
-import { acquireLabLock, labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
+import { acquireLabLock, labOptIn, labDown, labPreflight, labSmokeCheck, labUp } from './lab-builder';
 import { renderClassification, renderExpectations, renderMatrix, runMatrix, type MatrixCell } from './lab-matrix';
 import { classifyLab, describeDiscovery, startCoturn, type HostClassification } from './lab-nat-discovery';
 import { LabBrowsers } from './lab-pair-runner';
 import { pageBuildProblem, startLabServer } from './lab-server';
 import { LAB, labPairs } from './lab-topology';
 
-const skipReason = labPreflight();
+const skipReason = labOptIn() ?? labPreflight();
 const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 2); // 2 cores: two pairs = four Chromiums
 /** Optional comma-separated substrings of pair ids ("symmetric,lan-"), for working on one corner. */
 const ONLY = process.env.P2L_PAIRS || '';
