@@ -2,6 +2,9 @@
 // and stops it again. Readiness = the "p2pcheck is running" line the server prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,8 +16,11 @@ export interface AppProcess {
 }
 
 export async function startAppProcess(opts: { ns?: string; host: string; env?: Record<string, string> }): Promise<AppProcess> {
+  // Saved reports go to a throw-away folder, never into the checkout's ./data.
+  const dataDir = mkdtempSync(join(tmpdir(), 'p2pcheck-e2e-data-'));
   const env = {
     ...process.env,
+    DATA_DIR: dataDir,
     HOST: opts.ns ? '0.0.0.0' : '127.0.0.1',
     PORT: opts.ns ? '8080' : '0',
     TURN_LISTEN: opts.ns ? '0.0.0.0' : '127.0.0.1',
@@ -49,12 +55,16 @@ export async function startAppProcess(opts: { ns?: string; host: string; env?: R
     baseURL: `http://${opts.host}:${port}`,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        rmSync(dataDir, { recursive: true, force: true });
+        return;
+      }
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
