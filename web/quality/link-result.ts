@@ -1,6 +1,6 @@
 // Turns the raw figures of one link test into the LinkQuality the report carries, and mirrors a result for
 // the other peer (the leader's upload is the follower's download). Pure.
-import type { LinkQuality, LinkTestPhase, RttSummary, StreamResult, ThroughputResult } from '../../common/link-quality';
+import type { LinkQuality, LinkTestPhase, RttSummary } from '../../common/link-quality';
 import { bufferbloat } from './bufferbloat';
 import { qualityVerdict } from './quality-verdict';
 import { median, percentile, round } from './sample-stats';
@@ -19,15 +19,9 @@ export function summarizeRtt(r: RttSamples | null): RttSummary | null {
   return { count: r.samples.length, lost: Math.max(0, r.sent - r.samples.length), medianMs: m === null ? null : round(m), p90Ms: p === null ? null : round(p) };
 }
 
-export interface LinkFigures {
-  status: LinkQuality['status'];
-  reason: string | null;
-  startedAt: number | null;
-  finishedAt: number | null;
-  upload: ThroughputResult | null;
-  download: ThroughputResult | null;
-  streamOut: StreamResult | null;
-  streamIn: StreamResult | null;
+/** The measured figures: LinkQuality's own fields, with RTTs still as raw samples. */
+export interface LinkFigures
+  extends Pick<LinkQuality, 'status' | 'reason' | 'startedAt' | 'finishedAt' | 'upload' | 'download' | 'streamOut' | 'streamIn'> {
   rttIdle: RttSamples | null;
   rttLoadedUp: RttSamples | null;
   rttLoadedDown: RttSamples | null;
