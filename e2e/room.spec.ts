@@ -53,10 +53,15 @@ test('with ?relay=1 both sides relay through the bundled TURN server, which coun
     const report = await waitForSettledReport(page);
     expect(report.relayOnly).toBe(true);
     expect(report.selectedPair?.local.type).toBe('relay');
-    expect(report.selectedPair?.local.relayProtocol).toBe('udp');
+    // The ICE servers offer our TURN server over UDP and TCP, so Chromium gathers a relay candidate of each and
+    // sometimes settles on the TCP one first (seen in CI and in the NAT lab with coturn too). Either one is
+    // "relayed through the bundled server"; the earlier expectation of UDP only was Chromium-order luck.
+    const relayProtocol = report.selectedPair?.local.relayProtocol;
+    expect(['udp', 'tcp']).toContain(relayProtocol);
     expect(report.localCandidates.every((c) => c.type === 'relay')).toBe(true);
-    expect(report.path.kind).toBe('relay-udp');
-    await expect(page.getByTestId('selected-path')).toHaveText(PATH_LABELS['relay-udp']);
+    const kind = relayProtocol === 'tcp' ? 'relay-tcp' : 'relay-udp';
+    expect(report.path.kind).toBe(kind);
+    await expect(page.getByTestId('selected-path')).toHaveText(PATH_LABELS[kind]);
   }
   const status = await serverStatus(a);
   expect(status.turn?.allocations).toBeGreaterThanOrEqual(2);
