@@ -1,158 +1,145 @@
-// `npm run bench:turn`: the same load generator against p2pcheck's TURN server and coturn, both running on
-// loopback, in one run. Phases alternate between the two servers so both see the same machine conditions.
-// Reports relayed packets/s at 0 % loss, added latency p50/p99 at a fixed rate, memory per idle allocation and
-// allocations/s, with the ratio p2pcheck/coturn. Bounded to 3 minutes. Results: bench/results/turn-latest.json.
+// `npm run bench:turn`: the same load generator against p2pcheck's TURN server and coturn on loopback, in one
+// run. The server under test is pinned to one CPU and the generator to another (taskset), both servers get the
+// same CPU; each server is measured in BENCH_ROUNDS rounds (fresh process each, order alternating) and the
+// report gives the median with the spread, and marks figures the generator (not the server) limited.
+// Bounded to 5 minutes. Results: bench/results/turn-latest.json. Methodology: docs/turn-server.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { BenchClient, flood, latency, openPair, percentile, type FloodResult } from './turn-load';
-import { rssBytes, startCoturn, startP2pcheck, type ServerUnderTest } from './turn-servers';
+import { execFileSync } from 'node:child_process';
+import { median, pinProcess, pinningPlan } from './proc-stats';
+import { directLatency, measureRound, type RoundResult, type Setup } from './turn-measure';
+import { startCoturn, startP2pcheck, type ServerUnderTest } from './turn-servers';
+import { buildUdpFlood } from './udp-flood';
 
-const ALLOCATIONS = Number(process.env.BENCH_ALLOCATIONS ?? 10_000);
-const RATES = [5_000, 10_000, 20_000, 30_000, 40_000, 60_000, 80_000, 100_000, 130_000, 160_000, 200_000];
-const STEP_MS = 1500;
-const PAIRS = 4;
-const LATENCY_PPS = 500;
-const LATENCY_COUNT = 600;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MAX_PPS = Number(process.env.BENCH_MAX_PPS ?? 400_000);
+const BUDGET_MS = 295_000;
+const RELAY: Record<ServerUnderTest['name'], [number, number]> = { p2pcheck: [10000, 21099], coturn: [21100, 32199] };
+const PORT: Record<ServerUnderTest['name'], number> = { p2pcheck: 34900, coturn: 34910 };
+const only = process.env.BENCH_ONLY as ServerUnderTest['name'] | undefined;
 
-interface Figures {
-  maxPpsZeroLoss: number;
-  generatorBound: boolean;
-  steps: FloodResult[];
-  latencyP50Us: number;
-  latencyP99Us: number;
-  allocationsPerS: number;
-  bytesPerIdleAllocation: number;
-  allocationsDone: number;
-}
+const started = new Set<ServerUnderTest>();
 
-const log = (who: string, msg: string) => console.error(`[${who}] ${msg}`);
-
-async function latencyOf(server: ServerUnderTest, pair: [BenchClient, BenchClient]): Promise<number[]> {
-  const [a, b] = pair;
-  // ChannelData 0x4000 with the probe payload; it arrives as ChannelData, payload at byte 4.
-  return latency((p) => a.socket.send(Buffer.concat([Buffer.from([0x40, 0, 0, p.length]), p]), server.port, '127.0.0.1'), b, LATENCY_PPS, LATENCY_COUNT, 4);
-}
-
-async function directLatency(): Promise<number[]> {
-  const a = await BenchClient.open(1);
-  const b = await BenchClient.open(1);
-  const port = b.socket.address().port;
-  const s = await latency((p) => a.socket.send(p, port, '127.0.0.1'), b, LATENCY_PPS, LATENCY_COUNT, 0);
-  a.close();
-  b.close();
+async function start(name: ServerUnderTest['name'], cpu: number | null): Promise<ServerUnderTest> {
+  const s = name === 'p2pcheck' ? await startP2pcheck(PORT[name], RELAY[name], cpu) : await startCoturn(PORT[name], RELAY[name], cpu);
+  started.add(s);
   return s;
 }
 
-async function allocationStorm(server: ServerUnderTest): Promise<{ perS: number; bytesEach: number; done: number }> {
-  await new Promise((r) => setTimeout(r, 500));
-  const before = await rssBytes(server.pid);
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < ALLOCATIONS; i++) clients.push(await BenchClient.open(server.port));
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: 200 }, async () => {
-    while (next < clients.length) {
-      const c = clients[next++]!;
-      try {
-        await c.allocate(`idle${next}`);
-        done++;
-      } catch {
-        /* not done */
-      }
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  await new Promise((r) => setTimeout(r, 2000));
-  const after = await rssBytes(server.pid);
-  log(server.name, `${done}/${ALLOCATIONS} allocations in ${seconds.toFixed(1)} s; RSS ${(before / 1e6).toFixed(1)} → ${(after / 1e6).toFixed(1)} MB`);
-  for (const c of clients) c.close();
-  return { perS: done / seconds, bytesEach: done ? (after - before) / done : NaN, done };
+async function stop(s: ServerUnderTest): Promise<void> {
+  await s.stop();
+  started.delete(s);
 }
 
-const started: ServerUnderTest[] = [];
+interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+function summarize(xs: number[]): Summary {
+  const ok = xs.filter(Number.isFinite);
+  return { median: median(ok), min: Math.min(...ok), max: Math.max(...ok), n: ok.length };
+}
+
+const fmt = (s: Summary, digits = 0) => (s.n === 0 ? 'n/a' : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`);
+const ratio = (a: Summary, b: Summary) => (b.median > 0 && Number.isFinite(a.median) ? (a.median / b.median).toFixed(2) : 'n/a');
+
+function version(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 async function main(): Promise<void> {
   const deadline = setTimeout(() => {
-    console.error('bench:turn: 3-minute budget exceeded, stopping the servers and aborting');
-    void Promise.all(started.map((s) => s.stop())).finally(() => process.exit(3));
-  }, 180_000);
-  started.push(await startP2pcheck(34900, [10000, 21999]));
-  started.push(await startCoturn(34910, [22000, 33999]));
-  const servers = [...started];
+    console.error('bench:turn: 5-minute budget exceeded, stopping the servers and aborting');
+    void Promise.all([...started].map((s) => s.stop())).finally(() => process.exit(3));
+  }, BUDGET_MS);
+  const plan = pinningPlan(cpus().length);
+  if (plan) pinProcess(process.pid, plan.generator);
+  else console.error('bench:turn: not pinned (one CPU or no taskset): server and generator share the CPU, figures are indicative only');
+  const floodBin = buildUdpFlood();
+  if (!floodBin) console.error('bench:turn: no C compiler, using the Node generator (tops out near 50k packets/s: expect generator-bound figures)');
+  const setup: Setup = {
+    floodBin,
+    generatorCpu: plan?.generator ?? null,
+    allocations: Number(process.env.BENCH_ALLOCATIONS ?? 10_000),
+    pairs: 4,
+    payloadBytes: 100,
+    stepMs: 1000,
+    latencyPps: 500,
+    latencyCount: 1000,
+  };
   const load = loadavg()[0]!;
-  try {
-    const figures = new Map<ServerUnderTest, Figures>();
-    const pairs = new Map<ServerUnderTest, Array<[BenchClient, BenchClient]>>();
-    for (const s of servers) {
-      const list: Array<[BenchClient, BenchClient]> = [];
-      for (let i = 0; i < PAIRS; i++) list.push(await openPair(s.port, `pps${i}`));
-      pairs.set(s, list);
-      figures.set(s, { maxPpsZeroLoss: 0, generatorBound: false, steps: [], latencyP50Us: NaN, latencyP99Us: NaN, allocationsPerS: NaN, bytesPerIdleAllocation: NaN, allocationsDone: 0 });
-    }
-    // 1. Throughput: ramp each server until its first loss, alternating servers at every step.
-    const active = new Set(servers);
-    for (const pps of RATES) {
-      for (const s of servers) {
-        if (!active.has(s)) continue;
-        const f = figures.get(s)!;
-        const r = await flood(pairs.get(s)!, s.port, pps, STEP_MS);
-        f.steps.push(r);
-        log(s.name, `target ${pps} pps: sent ${r.sentPps}/s, loss ${r.lossPct.toFixed(3)} %`);
-        if (r.lossPct > 0) active.delete(s);
-        else f.maxPpsZeroLoss = r.sentPps;
-        if (r.sentPps < pps * 0.9) {
-          f.generatorBound = true;
-          active.delete(s);
-        }
-      }
-      if (active.size === 0) break;
-    }
-    // 2. Latency at a fixed rate, with the direct loopback path as the baseline.
-    const direct = await directLatency();
-    log('direct', `one-way p50 ${percentile(direct, 50).toFixed(0)} µs, p99 ${percentile(direct, 99).toFixed(0)} µs`);
-    for (const s of servers) {
-      const samples = await latencyOf(s, pairs.get(s)![0]!);
-      const f = figures.get(s)!;
-      f.latencyP50Us = percentile(samples, 50);
-      f.latencyP99Us = percentile(samples, 99);
-      log(s.name, `one-way p50 ${f.latencyP50Us.toFixed(0)} µs, p99 ${f.latencyP99Us.toFixed(0)} µs (${samples.length}/${LATENCY_COUNT} samples)`);
-      for (const [x, y] of pairs.get(s)!) {
-        x.close();
-        y.close();
+  const names: Array<ServerUnderTest['name']> = only ? [only] : ['p2pcheck', 'coturn'];
+  const rounds: RoundResult[] = [];
+  const direct: Array<{ p50: number; p99: number }> = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    direct.push(await directLatency(setup));
+    const order = r % 2 === 1 ? names : [...names].reverse();
+    for (const name of order) {
+      const server = await start(name, plan?.server ?? null);
+      try {
+        rounds.push(await measureRound(server, setup, r, RELAY[name], MAX_PPS));
+      } finally {
+        await stop(server);
       }
     }
-    // 3. Allocation storm and memory per idle allocation.
-    for (const s of servers) {
-      const r = await allocationStorm(s);
-      Object.assign(figures.get(s)!, { allocationsPerS: r.perS, bytesPerIdleAllocation: r.bytesEach, allocationsDone: r.done });
-    }
-    clearTimeout(deadline);
-    const p = figures.get(servers[0]!)!;
-    const c = figures.get(servers[1]!)!;
-    const base = { p50: percentile(direct, 50), p99: percentile(direct, 99) };
-    const ratio = (x: number, y: number) => (y > 0 ? (x / y).toFixed(2) : 'n/a');
-    const added = (f: Figures, k: 'p50' | 'p99') => (k === 'p50' ? f.latencyP50Us - base.p50 : f.latencyP99Us - base.p99);
-    const rows: Array<[string, string, string, string]> = [
-      [`relayed packets/s at 0 % loss (100-byte ChannelData, ${PAIRS} pairs)`, String(p.maxPpsZeroLoss), String(c.maxPpsZeroLoss), ratio(p.maxPpsZeroLoss, c.maxPpsZeroLoss)],
-      [`added latency p50, µs (${LATENCY_PPS} pps; direct loopback ${base.p50.toFixed(0)} µs)`, added(p, 'p50').toFixed(0), added(c, 'p50').toFixed(0), ratio(added(p, 'p50'), added(c, 'p50'))],
-      [`added latency p99, µs (direct loopback ${base.p99.toFixed(0)} µs)`, added(p, 'p99').toFixed(0), added(c, 'p99').toFixed(0), ratio(added(p, 'p99'), added(c, 'p99'))],
-      [`memory per idle allocation, bytes (${ALLOCATIONS} allocations)`, p.bytesPerIdleAllocation.toFixed(0), c.bytesPerIdleAllocation.toFixed(0), ratio(p.bytesPerIdleAllocation, c.bytesPerIdleAllocation)],
-      ['allocations/s (200 in flight)', p.allocationsPerS.toFixed(0), c.allocationsPerS.toFixed(0), ratio(p.allocationsPerS, c.allocationsPerS)],
-    ];
-    console.log(['| metric | p2pcheck | coturn | ratio p2pcheck/coturn |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n'));
-    console.log(`\n${cpus().length} CPUs (${cpus()[0]?.model}), load average at start ${load.toFixed(1)}; load generator in this process.`);
-    if (p.generatorBound || c.generatorBound) console.log('Generator-bound: the load generator could not send the next rate, so the 0 %-loss figure is a lower bound.');
-    const outDir = new URL('./results/', import.meta.url).pathname;
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(`${outDir}turn-latest.json`, JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, loadAverage: load, direct: base, rows, p2pcheck: p, coturn: c }, null, 2));
-  } finally {
-    for (const s of servers) await s.stop();
   }
+  clearTimeout(deadline);
+
+  const base = { p50: summarize(direct.map((d) => d.p50)), p99: summarize(direct.map((d) => d.p99)) };
+  const of = (name: string) => rounds.filter((x) => x.server === name);
+  const stat = (name: string, pick: (x: RoundResult) => number) => summarize(of(name).map(pick));
+  const limits = (name: string, pick: (x: RoundResult) => string) => {
+    const l = of(name).map(pick);
+    const g = l.filter((x) => x === 'generator').length;
+    return g === 0 ? '' : ` [generator-bound in ${g}/${l.length}]`;
+  };
+  const metrics: Array<{ name: string; pick: (x: RoundResult) => number; limit?: (x: RoundResult) => string }> = [
+    { name: `relayed packets/s at 0 % loss (${setup.payloadBytes}-byte ChannelData, ${setup.pairs} pairs)`, pick: (x) => x.maxPpsZeroLoss, limit: (x) => x.throughputLimit },
+    { name: 'server CPU per relayed packet at that rate, µs (lower is better)', pick: (x) => lastClean(x)?.serverUsPerPacket ?? NaN },
+    { name: `added latency p50, µs (${setup.latencyPps} pps; direct loopback ${base.p50.median.toFixed(0)} µs)`, pick: (x) => x.latencyP50Us - direct[x.round - 1]!.p50 },
+    { name: `added latency p99, µs (direct loopback ${base.p99.median.toFixed(0)} µs)`, pick: (x) => x.latencyP99Us - direct[x.round - 1]!.p99 },
+    { name: `memory per idle allocation, bytes (${setup.allocations} allocations)`, pick: (x) => x.bytesPerIdleAllocation },
+    { name: 'allocations/s (200 in flight)', pick: (x) => x.allocationsPerS, limit: (x) => x.allocationLimit },
+  ];
+  const [p, c] = ['p2pcheck', 'coturn'];
+  const rows = metrics.map((m) => {
+    const a = stat(p, m.pick);
+    const b = stat(c, m.pick);
+    return {
+      metric: m.name,
+      p2pcheck: fmt(a, m.name.startsWith('server CPU') ? 1 : 0) + (m.limit ? limits(p, m.limit) : ''),
+      coturn: fmt(b, m.name.startsWith('server CPU') ? 1 : 0) + (m.limit ? limits(c, m.limit) : ''),
+      ratio: ratio(a, b),
+      summary: { p2pcheck: a, coturn: b },
+    };
+  });
+  console.log('| metric | p2pcheck median (min–max) | coturn median (min–max) | ratio of medians |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.metric} | ${r.p2pcheck} | ${r.coturn} | ${r.ratio} |`);
+  const machine = `${cpus().length} CPUs (${cpus()[0]?.model}), load average at start ${load.toFixed(1)}, ${version(process.execPath, ['--version'])}, ${version('/usr/bin/turnserver', ['--version']).replace(/^Coturn-/, 'coturn ')}`;
+  const pinning = plan ? `server under test pinned to CPU ${plan.server}, generator to CPU ${plan.generator}` : 'not pinned';
+  console.log(`\n${machine}; ${pinning}; ${ROUNDS} rounds; generator: ${floodBin ? 'bench/udp-flood.c (sendmmsg/recvmmsg)' : 'Node dgram'}.`);
+  const outDir = new URL('./results/', import.meta.url).pathname;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}turn-latest.json`, JSON.stringify({
+    date: new Date().toISOString(), machine, pinning, rounds: ROUNDS, generator: floodBin ? 'udp-flood.c' : 'node', loadAverage: load,
+    setup: { ...setup, floodBin: undefined }, direct, rows, perRound: rounds,
+  }, null, 2));
+}
+
+function lastClean(x: RoundResult) {
+  return [...x.steps].reverse().find((s) => s.limit === 'none' && s.sentPps === x.maxPpsZeroLoss);
 }
 
 main().then(() => process.exit(0), async (err) => {
   console.error(err);
-  await Promise.all(started.map((s) => s.stop()));
+  await Promise.all([...started].map((s) => s.stop()));
   process.exit(1);
 });

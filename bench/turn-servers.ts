@@ -1,6 +1,7 @@
 // Starts the two servers under test on loopback with equivalent settings: p2pcheck's TURN server (its standalone
 // entry, own process) and coturn's turnserver (Debian package). Both: REST secret, realm p2pcheck, no TLS/DTLS,
-// loopback peers allowed (bench only), no quotas or bandwidth caps, separate relay port ranges.
+// loopback peers allowed (bench only), no quotas or bandwidth caps, separate relay port ranges. With `cpu` set,
+// the server runs under `taskset -c <cpu>` (all its threads on that one CPU; coturn keeps its default threads).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
@@ -33,6 +34,11 @@ async function answersBinding(port: number, timeoutMs: number): Promise<boolean>
   }
 }
 
+/** `[cmd, args]` prefixed with `taskset -c <cpu>` when pinned (taskset execs: the pid stays the server's). */
+function pinned(cpu: number | null, cmd: string, args: string[]): [string, string[]] {
+  return cpu === null ? [cmd, args] : ['taskset', ['-c', String(cpu), cmd, ...args]];
+}
+
 function stopper(child: ChildProcess): () => Promise<void> {
   return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -44,9 +50,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-export async function startP2pcheck(port: number, relay: [number, number]): Promise<ServerUnderTest> {
+export async function startP2pcheck(port: number, relay: [number, number], cpu: number | null, nodeFlags: string[] = []): Promise<ServerUnderTest> {
   // Same command line as `npm run turn` (a small young generation keeps idle allocations small in RSS).
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', 'turn/main.ts'], {
+  const child = spawn(...pinned(cpu, process.execPath, ['--max-semi-space-size=1', ...nodeFlags, '--import', 'tsx', 'turn/main.ts']), {
     cwd: new URL('..', import.meta.url).pathname,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -65,26 +71,17 @@ export async function startP2pcheck(port: number, relay: [number, number]): Prom
 
 export const COTURN = '/usr/bin/turnserver';
 
-export async function startCoturn(port: number, relay: [number, number]): Promise<ServerUnderTest> {
+export async function startCoturn(port: number, relay: [number, number], cpu: number | null): Promise<ServerUnderTest> {
   if (!existsSync(COTURN)) throw new Error(`${COTURN} not found: apt install coturn`);
-  const child = spawn(COTURN, [
+  const child = spawn(...pinned(cpu, COTURN, [
     '-n', '--listening-ip=127.0.0.1', `--listening-port=${port}`, '--relay-ip=127.0.0.1', `--min-port=${relay[0]}`, `--max-port=${relay[1]}`,
     '--use-auth-secret', `--static-auth-secret=${BENCH_SECRET}`, '--realm=p2pcheck', '--no-tls', '--no-dtls', '--allow-loopback-peers',
     '--no-cli', '--no-rfc5780', '--log-file=/dev/null', '--simple-log', '--no-stdout-log', '--total-quota=0', '--user-quota=0',
     `--pidfile=/tmp/p2pcheck-bench-coturn-${port}.pid`,
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  ]), { stdio: ['ignore', 'ignore', 'inherit'] });
   if (!(await answersBinding(port, 15_000))) {
     await stopper(child)();
     throw new Error('coturn did not answer Binding within 15 s');
   }
   return { name: 'coturn', port, pid: child.pid!, stop: stopper(child) };
-}
-
-/** Resident memory of a process in bytes (Linux /proc). */
-export async function rssBytes(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(m[1]) * 1024;
 }
