@@ -32,7 +32,7 @@ export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = 
     <section className="diagnosis" data-testid={id('diagnosis')} data-state={result.state}>
       <h2>{title}</h2>
       {v ? (
-        <div className={`verdict verdict-${v.kind}`}>
+        <div className={`nat-verdict nat-verdict-${v.kind}`}>
           <p className="verdict-label">
             <strong data-testid={id('nat-type')}>{v.label}</strong>
             {!v.certain && v.kind !== 'undetermined' && <span className="uncertain"> (not certain)</span>}
