@@ -9,6 +9,7 @@ import { RoomLink } from './room-link';
 import { useLiveReport } from './use-report';
 import { SharePanel } from '../share/share-panel';
 import { startReportSaver } from '../share/report-saver';
+import { PageHeader } from '../layout/page-header';
 
 export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boolean }) {
   const session = useRef<RoomSession | null>(null);
@@ -37,11 +38,7 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
 
   return (
     <main className="room">
-      <header className="room-header">
-        <a href="/" className="brand">
-          p2pcheck
-        </a>
-      </header>
+      <PageHeader />
       {roomFull && (
         <>
           <div className="notice error" data-testid="room-full" role="alert">

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ConnectivityReport } from '../../common/report';
 import { ReportView } from '../report/report-view';
+import { PageHeader } from '../layout/page-header';
 import '../report/link-quality.css';
 
 type Load = { state: 'loading' } | { state: 'ok'; report: ConnectivityReport } | { state: 'error'; message: string };
@@ -23,11 +24,7 @@ export function SavedReportPage({ id }: { id: string }) {
   }, [id]);
   return (
     <main className="room saved-report">
-      <header className="room-header">
-        <a href="/" className="brand">
-          p2pcheck
-        </a>
-      </header>
+      <PageHeader />
       {load.state === 'loading' && <p className="hint">Loading the saved report…</p>}
       {load.state === 'error' && (
         <p className="notice error" data-testid="saved-report-error" role="alert">
