@@ -38,6 +38,18 @@ test('two browsers in one room connect and both report the same direct path with
     expect(report.pairs.some((p) => p.state === 'succeeded' && p.nominated)).toBe(true);
     expect(report.timings.peerJoined).not.toBeNull();
     expect(report.timings.connected!).toBeGreaterThanOrEqual(report.timings.firstCandidate!);
+    // Each side lists a relay candidate, or says it was not gathered because Chromium stopped gathering when the
+    // host pair connected first (libwebrtc's behavior, see web/report/relay-coverage.ts) — never a silent gap,
+    // and never a TURN failure on this healthy host.
+    const relayLocal = page.getByTestId('relay-local');
+    await expect(relayLocal).toHaveAttribute('data-state', /^(gathered|not-gathered)$/);
+    if ((await relayLocal.getAttribute('data-state')) === 'gathered') {
+      expect(report.localCandidates.some((c) => c.type === 'relay')).toBe(true);
+    } else {
+      await expect(relayLocal).toHaveAttribute('data-reason', 'stopped-on-connect');
+      await expect(relayLocal).toContainText('relay candidate not gathered (Chromium stopped gathering when the first candidate pair connected');
+    }
+    await expect(page.getByTestId('relay-fallback')).toContainText(/^(verified|not verified): /);
   }
   await expect.poll(async () => (await readReport(a)).rtt.samples.length, { timeout: 10000 }).toBeGreaterThan(2);
   const rtt = (await readReport(a)).rtt;

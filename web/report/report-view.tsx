@@ -10,6 +10,7 @@ import { ErrorsList } from './errors-list';
 import { PairHistory } from './pair-history';
 import { PairTable } from './pair-table';
 import { RawReport } from './raw-report';
+import { RelayCoverageView } from './relay-coverage-view';
 import { RttPanel } from './rtt-panel';
 import { StatusLine } from './status-line';
 import { TimingsPanel } from './timings-panel';
@@ -27,6 +28,7 @@ export function ReportView({ report, readOnly = false }: { report: ConnectivityR
       <IceTimelineView report={report} />
       <PairHistory report={report} />
       <PairTable report={report} />
+      <RelayCoverageView report={report} />
       <CandidateTable title="Local candidates" testId="local-candidates" candidates={report.localCandidates} selectedId={report.selectedPair?.local.id ?? null} />
       <CandidateTable title="Remote candidates" testId="remote-candidates" candidates={report.remoteCandidates} selectedId={report.selectedPair?.remote.id ?? null} />
       <ErrorsList errors={report.errors} />

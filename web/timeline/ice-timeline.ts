@@ -5,6 +5,7 @@
 import type { IceEvent } from '../../common/ice-events';
 import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
 import { PATH_LABELS } from '../../common/report';
+import { relayCoverage } from '../report/relay-coverage';
 
 export type Tone = 'neutral' | 'progress' | 'ok' | 'fail' | 'relay' | 'direct';
 
@@ -149,7 +150,8 @@ function tellStory(report: ConnectivityReport, pairEvents: Extract<IceEvent, { k
   const counts = TYPES.map((type) => [type, report.localCandidates.filter((c) => c.type === type).length] as const).filter(([, n]) => n > 0);
   if (counts.length) story.push(`This side gathered ${counts.map(([type, n]) => `${n} ${type}`).join(', ')} candidate${counts.reduce((s, [, n]) => s + n, 0) === 1 ? '' : 's'}.`);
   if (!report.localCandidates.some((c) => c.type === 'srflx') && !report.relayOnly && report.iceServers.length) story.push('No server-reflexive candidate: the STUN server did not answer (UDP blocked?) or the address equals a host address.');
-  if (!report.localCandidates.some((c) => c.type === 'relay') && report.iceServers.some((s) => s.urls.some((u) => u.startsWith('turn')))) story.push('No relay candidate: the TURN server did not give an allocation.');
+  const relay = relayCoverage(report).local;
+  if (relay.state === 'not-gathered') story.push(`No relay candidate: ${relay.text}.`);
   const finals = byPair ? [...new Map(pairEvents.map((e) => [e.pairId, e.state])).values()] : report.pairs.map((p) => p.state);
   const ok = finals.filter((s) => s === 'succeeded').length;
   const failed = finals.filter((s) => s === 'failed').length;

@@ -1,0 +1,46 @@
+// "TURN relay": whether each side has a relay candidate (and why not), and whether the relay fallback was
+// shown to work in this test. Stable hooks: relay-local (data-state), relay-remote (data-count), relay-fallback
+// (data-verified).
+import type { ConnectivityReport } from '../../common/report';
+import { relayCoverage, type LocalRelay } from './relay-coverage';
+
+function localText(l: LocalRelay): string {
+  switch (l.state) {
+    case 'gathered':
+      return `${l.count} relay candidate${l.count === 1 ? '' : 's'} (reaching the TURN server over ${l.via.join(' and ')})`;
+    case 'not-configured':
+      return 'no TURN server configured, so no relay candidate';
+    case 'pending':
+      return 'still gathering…';
+    case 'not-gathered':
+      return `relay candidate not gathered (${l.text})`;
+    default: {
+      const unreachable: never = l;
+      return unreachable;
+    }
+  }
+}
+
+export function RelayCoverageView({ report }: { report: ConnectivityReport }) {
+  if (report.peerState === 'waiting') return null;
+  const r = relayCoverage(report);
+  return (
+    <section className="relay-coverage" data-testid="relay-coverage">
+      <h2>TURN relay</h2>
+      <dl>
+        <dt>This side</dt>
+        <dd data-testid="relay-local" data-state={r.local.state} data-reason={r.local.state === 'not-gathered' ? r.local.reason : undefined}>
+          {localText(r.local)}
+        </dd>
+        <dt>The other side</dt>
+        <dd data-testid="relay-remote" data-count={r.remoteCount}>
+          {r.remoteCount > 0 ? `sent ${r.remoteCount} relay candidate${r.remoteCount === 1 ? '' : 's'}` : 'sent no relay candidate (its own report says why)'}
+        </dd>
+        <dt>Relay fallback</dt>
+        <dd data-testid="relay-fallback" data-verified={String(r.fallback.verified)} className={r.fallback.verified ? 'ok' : 'warn'}>
+          {r.fallback.text}
+        </dd>
+      </dl>
+    </section>
+  );
+}

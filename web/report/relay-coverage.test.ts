@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { sampleReport } from '../../common/testdata/sample-report';
+import { relayCoverage } from './relay-coverage';
+import { ANSWERER_WITH_RELAY, OFFERER_WITHOUT_RELAY } from './relay-coverage-fixtures';
+
+const report = (captured: object, extra: object = {}) => ({ ...sampleReport(), ...captured, ...extra });
+
+describe('relay coverage', () => {
+  it('says why a side has no relay candidate when Chromium stopped gathering on the first connected pair (real capture)', () => {
+    const r = relayCoverage(report(OFFERER_WITHOUT_RELAY));
+    expect(r.local).toMatchObject({ state: 'not-gathered', reason: 'stopped-on-connect' });
+    expect(r.local.state === 'not-gathered' && r.local.text).toContain('Chromium stopped gathering when the first candidate pair connected (594 ms; gathering ended at 667 ms)');
+    // The other side's relay candidates arrived, but no pair through them passed its checks.
+    expect(r.remoteCount).toBe(2);
+    expect(r.fallback.verified).toBe(false);
+    expect(r.fallback.text).toMatch(/^not verified: relay candidates were gathered/);
+  });
+
+  it('lists the relay candidates of a side that gathered them, with how it reaches the TURN server (real capture)', () => {
+    const r = relayCoverage(report(ANSWERER_WITH_RELAY));
+    expect(r.local).toEqual({ state: 'gathered', count: 2, via: ['udp', 'tcp'] });
+    expect(r.remoteCount).toBe(0);
+    // Its relay↔host pairs failed (the TURN server refuses private peer addresses by default).
+    expect(r.fallback.verified).toBe(false);
+  });
+
+  it('counts the relay fallback as verified once a pair with a relay end succeeded', () => {
+    const relay = ANSWERER_WITH_RELAY.localCandidates.find((c) => c.type === 'relay')!;
+    const pairs = ANSWERER_WITH_RELAY.pairs.map((p, i) => (i === 1 ? { ...p, localId: relay.id, state: 'succeeded' } : p));
+    expect(relayCoverage(report(ANSWERER_WITH_RELAY, { pairs })).fallback.verified).toBe(true);
+  });
+
+  it('names a TURN error as the reason, before any timing guess', () => {
+    const errors = [{ at: 300, source: 'ice', code: 401, message: 'turn:10.200.238.1:3478?transport=udp: Unauthorized' }];
+    const r = relayCoverage(report(OFFERER_WITHOUT_RELAY, { errors }));
+    expect(r.local).toMatchObject({ state: 'not-gathered', reason: 'turn-error' });
+    expect(r.local.state === 'not-gathered' && r.local.text).toContain('401');
+  });
+
+  it('does not blame Chromium when gathering ended before anything connected', () => {
+    const iceEvents = OFFERER_WITHOUT_RELAY.iceEvents!.map((e) => (e.kind === 'gathering' && e.state === 'complete' ? { ...e, at: 100 } : e));
+    expect(relayCoverage(report(OFFERER_WITHOUT_RELAY, { iceEvents })).local).toMatchObject({ state: 'not-gathered', reason: 'no-answer' });
+  });
+
+  it('is pending while gathering, and says when no TURN server was configured', () => {
+    const iceEvents = OFFERER_WITHOUT_RELAY.iceEvents!.filter((e) => e.kind !== 'gathering' || e.state !== 'complete');
+    expect(relayCoverage(report(OFFERER_WITHOUT_RELAY, { iceEvents })).local).toEqual({ state: 'pending' });
+    const iceServers = [{ urls: ['stun:10.200.238.1:3478'] }];
+    expect(relayCoverage(report(OFFERER_WITHOUT_RELAY, { iceServers })).local).toEqual({ state: 'not-configured' });
+  });
+});

@@ -1,0 +1,84 @@
+// Did each side get a TURN relay candidate, and was the relay path actually shown to work? A report that simply
+// lacks a relay row makes the relay fallback look tested when it was not. Pure: report in, verdict out.
+//
+// Chromium (libwebrtc P2PTransportChannel::OnConnectionStateChange → MaybeStopPortAllocatorSessions) stops
+// gathering as soon as one candidate pair is strongly connected; a TURN allocation still in flight then
+// completes on the server but its candidate is never surfaced (no icecandidate, no getStats entry, no error).
+// On a fast direct path that often beats the Allocate/401/Allocate exchange, so one side ends without a relay
+// candidate although its TURN server works.
+import type { IceEvent } from '../../common/ice-events';
+import type { ConnectivityReport } from '../../common/report';
+import { ms } from './report-format';
+
+export type LocalRelay =
+  | { state: 'gathered'; count: number; via: string[] }
+  | { state: 'not-configured' }
+  | { state: 'pending' }
+  | { state: 'not-gathered'; reason: 'turn-error' | 'stopped-on-connect' | 'no-answer' | 'unknown'; text: string };
+
+export interface RelayCoverage {
+  local: LocalRelay;
+  /** What the other side sent us; why it sent none is in its own report. */
+  remoteCount: number;
+  fallback: { verified: boolean; text: string };
+}
+
+type Report = ConnectivityReport & { iceEvents?: IceEvent[] };
+
+const isTurnUrl = (u: string) => /^turns?:/i.test(u);
+
+export function relayCoverage(report: Report): RelayCoverage {
+  const relays = report.localCandidates.filter((c) => c.type === 'relay');
+  const remoteCount = report.remoteCandidates.filter((c) => c.type === 'relay').length;
+  return { local: localRelay(report, relays.length, [...new Set(relays.map((c) => c.relayProtocol ?? c.protocol))]), remoteCount, fallback: fallback(report) };
+}
+
+function localRelay(report: Report, count: number, via: string[]): LocalRelay {
+  if (count > 0) return { state: 'gathered', count, via };
+  if (!report.iceServers.some((s) => s.urls.some(isTurnUrl))) return { state: 'not-configured' };
+  const turnErrors = report.errors.filter((e) => e.source === 'ice' && e.code !== 'failed' && isTurnUrl(e.message));
+  if (turnErrors.length > 0) {
+    const e = turnErrors[0]!;
+    return { state: 'not-gathered', reason: 'turn-error', text: `the TURN server answered with an error (${e.code ?? 'no code'}: ${e.message})` };
+  }
+  const events = report.iceEvents;
+  if (!events) return { state: 'not-gathered', reason: 'unknown', text: 'no relay candidate, and this report has no gathering events to tell why' };
+  const complete = events.find((e) => e.kind === 'gathering' && e.state === 'complete');
+  if (!complete) {
+    const ended = report.peerState === 'failed' || report.peerState === 'peer-left';
+    return ended ? { state: 'not-gathered', reason: 'unknown', text: 'the test ended before gathering finished' } : { state: 'pending' };
+  }
+  const connectedAt = firstConnectedAt(events);
+  if (connectedAt !== null && complete.at >= connectedAt) {
+    return {
+      state: 'not-gathered',
+      reason: 'stopped-on-connect',
+      text:
+        `Chromium stopped gathering when the first candidate pair connected (${ms(connectedAt)}; gathering ended at ${ms(complete.at)}), ` +
+        'before the TURN allocation answered. No TURN error was reported; the relay was simply not needed for this connection',
+    };
+  }
+  return { state: 'not-gathered', reason: 'no-answer', text: `gathering ended at ${ms(complete.at)} without a relay candidate or an error from the TURN server` };
+}
+
+function firstConnectedAt(events: readonly IceEvent[]): number | null {
+  const times = events
+    .filter((e) => (e.kind === 'ice' && (e.state === 'connected' || e.state === 'completed')) || (e.kind === 'pair' && e.state === 'succeeded'))
+    .map((e) => e.at);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Verified = a candidate pair with a relay candidate at either end passed its connectivity checks. */
+function fallback(report: Report): RelayCoverage['fallback'] {
+  const relayIds = new Set([...report.localCandidates, ...report.remoteCandidates].filter((c) => c.type === 'relay').map((c) => c.id));
+  const viaStats = report.pairs.some((p) => p.state === 'succeeded' && (relayIds.has(p.localId) || relayIds.has(p.remoteId)));
+  const viaEvents = (report.iceEvents ?? []).some((e) => e.kind === 'pair' && e.state === 'succeeded' && (e.local.startsWith('relay ') || e.remote.startsWith('relay ')));
+  if (viaStats || viaEvents) return { verified: true, text: 'verified: a candidate pair through the TURN relay passed its connectivity checks' };
+  const anyRelay = relayIds.size > 0;
+  return {
+    verified: false,
+    text: anyRelay
+      ? 'not verified: relay candidates were gathered, but no pair through the relay passed its checks in this test'
+      : 'not verified: neither side has a relay candidate in this test',
+  };
+}
