@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportCandidate, ReportPair } from '../../common/report';
-import { initialSelection, trackSelection, type SelectionState } from './selection-tracker';
+import { initialSelection, isProvisional, trackSelection, type SelectionState } from './selection-tracker';
 import type { StatsSnapshot } from './stats-mapping';
 
 const cand = (id: string, type: ReportCandidate['type'], address: string, port: number, relayProtocol: string | null = null): ReportCandidate => ({
@@ -50,5 +50,41 @@ describe('trackSelection', () => {
     const s = run([[0, 'hostPair'], [4000, 'hostPair'], [4500, null]]);
     expect(s).toMatchObject({ selectedPairId: null, settled: false });
     expect(s.history).toHaveLength(1);
+  });
+
+  // As captured in a real room (two Chromium pages in one e2e namespace): the first selected pair had a
+  // peer-reflexive remote with its address hidden, and 384 ms later the same 5-tuple came back as host↔host
+  // under a new pair id. The history used to read "p2p-nat, then switched to direct (same network)".
+  describe('a peer-reflexive remote revealed as the peer host candidate', () => {
+    const ours = cand('Ij8NQ9Oh/', 'host', '10.200.238.1', 36662);
+    const prflx = { ...cand('Iprflx', 'prflx', '10.200.238.1', 57317), address: null };
+    const host = cand('IT8DZmmIC', 'host', '10.200.238.1', 57317);
+    const relay = cand('Irelay', 'relay', '10.200.238.1', 61623, 'udp');
+    const revealPairs = [pair('CPa', ours.id, prflx.id), pair('CPb', ours.id, host.id), pair('CPc', ours.id, relay.id)];
+    const step = (prev: SelectionState, selectedPairId: string, at: number) =>
+      trackSelection(prev, {
+        snapshot: { localCandidates: [], remoteCandidates: [], pairs: revealPairs, selectedPairId, iceState: null, dtlsState: null },
+        local: [ours],
+        remote: [prflx, host, relay],
+        peerLocal: null,
+        at,
+      });
+
+    it('corrects the first entry in place instead of recording a switch that never happened', () => {
+      let s = step(initialSelection(), 'CPa', 650);
+      expect(s.history).toEqual([expect.objectContaining({ at: 650, remoteType: 'prflx', remote: '?:57317', path: 'p2p-nat' })]);
+      expect(isProvisional(s.history[0]!)).toBe(true);
+      s = step(s, 'CPb', 1034);
+      expect(s.history).toEqual([{ at: 650, localType: 'host', remoteType: 'host', local: '10.200.238.1:36662', remote: '10.200.238.1:57317', path: 'direct-lan' }]);
+      expect(isProvisional(s.history[0]!)).toBe(false);
+      expect(s.selectedPairId).toBe('CPb');
+      // Same path all along: the settle clock runs from the first selection.
+      expect(step(s, 'CPb', 3650).settled).toBe(true);
+    });
+
+    it('still records a real switch away from a peer-reflexive remote', () => {
+      const s = step(step(initialSelection(), 'CPa', 650), 'CPc', 1034);
+      expect(s.history.map((h) => [h.at, h.path])).toEqual([[650, 'p2p-nat'], [1034, 'relay-udp']]);
+    });
   });
 });

@@ -40,12 +40,26 @@ export function trackSelection(prev: SelectionState, { snapshot, local, remote, 
   const entry: SelectedPairChange = { at, localType: l.type, remoteType: r.type, local: endpointText(l), remote: endpointText(r), path };
   const last = prev.history.at(-1);
   let history = prev.history;
-  if (pair.id !== prev.selectedPairId || !last) {
+  const samePair = last !== undefined && (pair.id === prev.selectedPairId || revealsPeerReflexive(last, entry, r));
+  if (!samePair || !last) {
     history = [...prev.history, entry].slice(-MAX_HISTORY);
-  } else if (last.path !== path || last.remoteType !== r.type) {
+  } else if (last.path !== path || last.remoteType !== r.type || last.remote !== entry.remote) {
     // Same pair, better knowledge (the peer's view arrived, a prflx became known): correct the entry, keep its time.
     history = [...prev.history.slice(0, -1), { ...entry, at: last.at }];
   }
   const since = history.at(-1)!.at;
   return { selectedPairId: pair.id, history, settled: at - since >= settleMs };
 }
+
+/**
+ * A peer-reflexive remote (learned from the peer's check before its candidate was signaled, RFC 8445 §7.3.1.3)
+ * is replaced once the signaled candidate arrives; Chromium then reports the same 5-tuple under a new pair id, and
+ * until then hides the prflx address. Same local end and same remote port: not a switch, the same path known better.
+ */
+function revealsPeerReflexive(last: SelectedPairChange, entry: SelectedPairChange, remote: ReportCandidate): boolean {
+  if (last.remoteType !== 'prflx' || last.local !== entry.local) return false;
+  return last.remote === entry.remote || last.remote === `?:${remote.port ?? '?'}`;
+}
+
+/** An entry whose far end is still peer-reflexive may be corrected when the peer's candidate arrives. */
+export const isProvisional = (h: SelectedPairChange): boolean => h.remoteType === 'prflx';
