@@ -40,6 +40,14 @@ export function RelayCoverageView({ report }: { report: ConnectivityReport }) {
         <dd data-testid="relay-fallback" data-verified={String(r.fallback.verified)} className={r.fallback.verified ? 'ok' : 'warn'}>
           {r.fallback.text}
         </dd>
+        {r.networkCheck !== null && r.networkCheck !== 'not-tested' && (
+          <>
+            <dt>TURN allocation</dt>
+            <dd data-testid="relay-network-check" data-value={r.networkCheck}>
+              {r.networkCheck === 'ok' ? 'this side’s network check got a TURN relay over TCP' : 'this side’s network check could not get a TURN relay over TCP'}
+            </dd>
+          </>
+        )}
       </dl>
     </section>
   );

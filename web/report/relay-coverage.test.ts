@@ -14,6 +14,7 @@ describe('relay coverage', () => {
     expect(r.remoteCount).toBe(2);
     expect(r.fallback.verified).toBe(false);
     expect(r.fallback.text).toMatch(/^not verified: relay candidates were gathered/);
+    expect(r.networkCheck).toBeNull();
   });
 
   it('lists the relay candidates of a side that gathered them, with how it reaches the TURN server (real capture)', () => {
@@ -47,5 +48,10 @@ describe('relay coverage', () => {
     expect(relayCoverage(report(OFFERER_WITHOUT_RELAY, { iceEvents })).local).toEqual({ state: 'pending' });
     const iceServers = [{ urls: ['stun:10.200.238.1:3478'] }];
     expect(relayCoverage(report(OFFERER_WITHOUT_RELAY, { iceServers })).local).toEqual({ state: 'not-configured' });
+  });
+
+  it("carries this side's network-check TURN result, which shows the TURN server works when Chromium hid the candidate", () => {
+    const diagnosis = { local: { reachability: { tcpRelay: 'ok' } }, remote: null, prediction: null };
+    expect(relayCoverage(report(OFFERER_WITHOUT_RELAY, { diagnosis })).networkCheck).toBe('ok');
   });
 });

@@ -21,6 +21,8 @@ export interface RelayCoverage {
   /** What the other side sent us; why it sent none is in its own report. */
   remoteCount: number;
   fallback: { verified: boolean; text: string };
+  /** This side's "Check my network" TURN-over-TCP allocation (null before it ran): the TURN server works for us. */
+  networkCheck: 'ok' | 'failed' | 'not-tested' | null;
 }
 
 type Report = ConnectivityReport & { iceEvents?: IceEvent[] };
@@ -30,7 +32,12 @@ const isTurnUrl = (u: string) => /^turns?:/i.test(u);
 export function relayCoverage(report: Report): RelayCoverage {
   const relays = report.localCandidates.filter((c) => c.type === 'relay');
   const remoteCount = report.remoteCandidates.filter((c) => c.type === 'relay').length;
-  return { local: localRelay(report, relays.length, [...new Set(relays.map((c) => c.relayProtocol ?? c.protocol))]), remoteCount, fallback: fallback(report) };
+  return {
+    local: localRelay(report, relays.length, [...new Set(relays.map((c) => c.relayProtocol ?? c.protocol))]),
+    remoteCount,
+    fallback: fallback(report),
+    networkCheck: report.diagnosis?.local?.reachability.tcpRelay ?? null,
+  };
 }
 
 function localRelay(report: Report, count: number, via: string[]): LocalRelay {
