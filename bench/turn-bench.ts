@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { median, pinProcess, pinningPlan } from './proc-stats';
-import { directLatency, measureRound, type RoundResult, type Setup } from './turn-measure';
+import { directLatency, measureRound, type RoundResult, type Setup, type Step } from './turn-measure';
 import { startCoturn, startP2pcheck, type ServerUnderTest } from './turn-servers';
 import { buildUdpFlood } from './udp-flood';
 
@@ -101,8 +101,10 @@ async function main(): Promise<void> {
     return g === 0 ? '' : ` [generator-bound in ${g}/${l.length}]`;
   };
   const metrics: Array<{ name: string; pick: (x: RoundResult) => number; limit?: (x: RoundResult) => string }> = [
-    { name: `relayed packets/s at 0 % loss (${setup.payloadBytes}-byte ChannelData, ${setup.pairs} pairs)`, pick: (x) => x.maxPpsZeroLoss, limit: (x) => x.throughputLimit },
-    { name: 'server CPU per relayed packet at that rate, µs (lower is better)', pick: (x) => lastClean(x)?.serverUsPerPacket ?? NaN },
+    { name: `relayed packets/s at 0 % loss, allocation ↔ allocation (${setup.payloadBytes}-byte ChannelData, ${setup.pairs} pairs)`, pick: (x) => x.maxPpsZeroLoss, limit: (x) => x.throughputLimit },
+    { name: 'server CPU per relayed packet at that rate, µs (lower is better)', pick: (x) => lastClean(x.steps, x.maxPpsZeroLoss)?.serverUsPerPacket ?? NaN },
+    { name: `relayed packets/s at 0 % loss, client ↔ external peer (${setup.pairs} clients, half each way)`, pick: (x) => x.peerMaxPpsZeroLoss, limit: (x) => x.peerThroughputLimit },
+    { name: 'server CPU per relayed packet at that rate, µs', pick: (x) => lastClean(x.peerSteps, x.peerMaxPpsZeroLoss)?.serverUsPerPacket ?? NaN },
     { name: `added latency p50, µs (${setup.latencyPps} pps; direct loopback ${base.p50.median.toFixed(0)} µs)`, pick: (x) => x.latencyP50Us - direct[x.round - 1]!.p50 },
     { name: `added latency p99, µs (direct loopback ${base.p99.median.toFixed(0)} µs)`, pick: (x) => x.latencyP99Us - direct[x.round - 1]!.p99 },
     { name: `memory per idle allocation, bytes (${setup.allocations} allocations)`, pick: (x) => x.bytesPerIdleAllocation },
@@ -134,8 +136,8 @@ async function main(): Promise<void> {
   }, null, 2));
 }
 
-function lastClean(x: RoundResult) {
-  return [...x.steps].reverse().find((s) => s.limit === 'none' && s.sentPps === x.maxPpsZeroLoss);
+function lastClean(steps: Step[], pps: number) {
+  return [...steps].reverse().find((s) => s.limit === 'none' && s.sentPps === pps);
 }
 
 main().then(() => process.exit(0), async (err) => {

@@ -44,6 +44,10 @@ export interface RoundResult {
   /** What stopped the rate search: the server (a real figure) or the generator (a lower bound). */
   throughputLimit: Limit;
   steps: Step[];
+  /** Same search with an external peer (one allocation ↔ a plain UDP socket, both directions). */
+  peerMaxPpsZeroLoss: number;
+  peerThroughputLimit: Limit;
+  peerSteps: Step[];
   latencyP50Us: number;
   latencyP99Us: number;
   latencySamples: number;
@@ -94,32 +98,54 @@ export async function allocationStorm(server: ServerUnderTest, n: number): Promi
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 
-interface Pairs {
-  tx: number[];
+/** Traffic through the server: C generator ports (a tx entry may carry its own destination, `src:dst`). */
+interface Flow {
+  tx: string[];
   rx: number[];
-  /** Node sockets, kept open only for the Node generator. */
-  clients: Array<[BenchClient, BenchClient]>;
+  /** Node sockets: closed before the C generator binds their ports, or used by the Node generator. */
+  clients: BenchClient[];
+  nodePairs: Array<[BenchClient, BenchClient]>;
 }
 
-async function preparePairs(server: ServerUnderTest, setup: Setup, round: number): Promise<Pairs> {
-  const clients: Array<[BenchClient, BenchClient]> = [];
-  for (let i = 0; i < setup.pairs; i++) clients.push(await openPair(server.port, `r${round}pps${i}`));
-  const tx = clients.map(([a]) => a.socket.address().port);
-  const rx = clients.map(([, b]) => b.socket.address().port);
-  return { tx, rx, clients };
+/** Two allocations relaying to each other (channel 0x4000 both ways): A → server → B, both clients of the server. */
+async function allocationPairs(server: ServerUnderTest, setup: Setup, round: number): Promise<Flow> {
+  const nodePairs: Array<[BenchClient, BenchClient]> = [];
+  for (let i = 0; i < setup.pairs; i++) nodePairs.push(await openPair(server.port, `r${round}pps${i}`));
+  const tx = nodePairs.map(([a]) => String(a.socket.address().port));
+  const rx = nodePairs.map(([, b]) => b.socket.address().port);
+  return { tx, rx, clients: nodePairs.flat(), nodePairs };
+}
+
+/**
+ * One allocation per pair with a channel to a plain UDP peer outside the server; the client sends ChannelData to
+ * the peer and the peer sends plain datagrams to the relayed address, half the packets each way.
+ */
+async function externalPeers(server: ServerUnderTest, setup: Setup, round: number): Promise<Flow> {
+  const tx: string[] = [];
+  const rx: number[] = [];
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < setup.pairs; i++) {
+    const a = await BenchClient.open(server.port);
+    const peer = await BenchClient.open(server.port);
+    clients.push(a, peer);
+    await a.allocate(`r${round}peer${i}`);
+    const peerPort = peer.socket.address().port;
+    await a.bindChannel(0x4000, { family: 4, address: '127.0.0.1', port: peerPort });
+    const aPort = a.socket.address().port;
+    tx.push(String(aPort), `${peerPort}:${a.relay!.port}`);
+    rx.push(peerPort, aPort);
+  }
+  return { tx, rx, clients, nodePairs: [] };
 }
 
 /** The allocations live on (UDP has no connection); the C generator binds the same 5-tuples again. */
-function handOverToC(setup: Setup, pairs: Pairs): Pairs {
-  if (!setup.floodBin) return pairs;
-  for (const [a, b] of pairs.clients) {
-    a.close();
-    b.close();
-  }
-  return { ...pairs, clients: [] };
+function handOverToC(setup: Setup, flow: Flow): Flow {
+  if (!setup.floodBin) return flow;
+  for (const c of flow.clients) c.close();
+  return { ...flow, clients: [], nodePairs: [] };
 }
 
-async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Pairs, pps: number, isServerPort: (p: number) => boolean): Promise<Step> {
+async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Flow, pps: number, isServerPort: (p: number) => boolean): Promise<Step> {
   const drops0 = await udpDropsByPort();
   const srv0 = await cpuSeconds(server.pid);
   const wall0 = performance.now();
@@ -129,7 +155,7 @@ async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Pairs, pp
     ({ sent, received, seconds, generatorCpu } = r);
   } else {
     const cpu0 = process.cpuUsage();
-    const r = await flood(pairs.clients, server.port, pps, setup.stepMs, setup.payloadBytes);
+    const r = await flood(pairs.nodePairs, server.port, pps, setup.stepMs, setup.payloadBytes);
     const cpu = process.cpuUsage(cpu0);
     ({ sent, received } = r);
     seconds = setup.stepMs / 1000;
@@ -139,7 +165,7 @@ async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Pairs, pp
   const serverCpu = serverCpuS / ((performance.now() - wall0) / 1000);
   const serverUsPerPacket = received ? (serverCpuS * 1e6) / received : NaN;
   const drops1 = await udpDropsByPort();
-  const genPorts = new Set([...pairs.tx, ...pairs.rx]);
+  const genPorts = new Set([...pairs.tx.map((t) => Number(t.split(':')[0])), ...pairs.rx]);
   const serverDrops = dropsBetween(drops0, drops1, isServerPort);
   const generatorDrops = dropsBetween(drops0, drops1, (p) => genPorts.has(p));
   const sentPps = Math.round(sent / seconds);
@@ -156,7 +182,7 @@ async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Pairs, pp
 }
 
 /** Geometric ramp until the first lossy step, then two bisections between the last clean and the first lossy rate. */
-async function searchMaxPps(server: ServerUnderTest, setup: Setup, pairs: Pairs, isServerPort: (p: number) => boolean, maxPps: number) {
+async function searchMaxPps(server: ServerUnderTest, setup: Setup, pairs: Flow, isServerPort: (p: number) => boolean, maxPps: number) {
   const steps: Step[] = [];
   let good = 0;
   let goodTarget = 0;
@@ -217,29 +243,35 @@ export async function directLatency(setup: Setup): Promise<{ p50: number; p99: n
   return { p50: percentile(s, 50), p99: percentile(s, 99) };
 }
 
-async function relayLatency(server: ServerUnderTest, setup: Setup, pairs: Pairs): Promise<{ p50: number; p99: number; samples: number }> {
+async function relayLatency(server: ServerUnderTest, setup: Setup, pairs: Flow): Promise<{ p50: number; p99: number; samples: number }> {
   if (setup.floodBin) {
-    const r = await cLatency(setup.floodBin, setup.generatorCpu, server.port, setup.latencyPps, setup.latencyCount, setup.payloadBytes, pairs.tx[0]!, pairs.rx[0]!);
+    const r = await cLatency(setup.floodBin, setup.generatorCpu, server.port, setup.latencyPps, setup.latencyCount, setup.payloadBytes, Number(pairs.tx[0]), pairs.rx[0]!);
     return { p50: r.p50Us!, p99: r.p99Us!, samples: r.samples! };
   }
-  const [a, b] = pairs.clients[0]!;
+  const [a, b] = pairs.nodePairs[0]!;
   // The probe payload arrives as ChannelData: payload at byte 4.
   const s = await latency((p) => a.socket.send(Buffer.concat([Buffer.from([0x40, 0, 0, p.length]), p]), server.port, '127.0.0.1'), b, setup.latencyPps, setup.latencyCount, 4);
   return { p50: percentile(s, 50), p99: percentile(s, 99), samples: s.length };
 }
 
 export async function measureRound(server: ServerUnderTest, setup: Setup, round: number, relayRange: [number, number], maxPps: number): Promise<RoundResult> {
-  // Pairs first, their sockets held open through the storm: a storm client must not reuse a pair's 5-tuple.
-  const opened = await preparePairs(server, setup, round);
+  // Flows first, their sockets held open through the storm: a storm client must not reuse a flow's 5-tuple.
+  const openedPairs = await allocationPairs(server, setup, round);
+  const openedPeers = setup.floodBin ? await externalPeers(server, setup, round) : null;
   const storm = await allocationStorm(server, setup.allocations);
-  const pairs = handOverToC(setup, opened);
+  const pairs = handOverToC(setup, openedPairs);
+  const peers = openedPeers && handOverToC(setup, openedPeers);
   const isServerPort = (p: number) => p === server.port || (p >= relayRange[0] && p <= relayRange[1]);
   const search = await searchMaxPps(server, setup, pairs, isServerPort, maxPps);
+  log(server.name, `allocation ↔ allocation: max ${search.maxPpsZeroLoss} pps at 0 % loss (limit: ${search.throughputLimit})`);
+  const peer = peers ? await searchMaxPps(server, setup, peers, isServerPort, maxPps) : null;
+  if (peer) log(server.name, `client ↔ external peer: max ${peer.maxPpsZeroLoss} pps at 0 % loss (limit: ${peer.throughputLimit})`);
   const lat = await relayLatency(server, setup, pairs);
-  log(server.name, `max ${search.maxPpsZeroLoss} pps at 0 % loss (limit: ${search.throughputLimit}); one-way p50 ${lat.p50.toFixed(0)} µs, p99 ${lat.p99.toFixed(0)} µs (${lat.samples}/${setup.latencyCount})`);
-  for (const [a, b] of pairs.clients) {
-    a.close();
-    b.close();
-  }
-  return { server: server.name, round, ...search, latencyP50Us: lat.p50, latencyP99Us: lat.p99, latencySamples: lat.samples, ...storm };
+  log(server.name, `one-way p50 ${lat.p50.toFixed(0)} µs, p99 ${lat.p99.toFixed(0)} µs (${lat.samples}/${setup.latencyCount})`);
+  for (const c of pairs.clients) c.close();
+  return {
+    server: server.name, round, ...search,
+    peerMaxPpsZeroLoss: peer?.maxPpsZeroLoss ?? NaN, peerThroughputLimit: peer?.throughputLimit ?? 'unclear', peerSteps: peer?.steps ?? [],
+    latencyP50Us: lat.p50, latencyP99Us: lat.p99, latencySamples: lat.samples, ...storm,
+  };
 }

@@ -3,10 +3,12 @@
 // packets/s send+receive on this class of machine). The TURN setup (allocations, channel bindings) is done in
 // Node beforehand on the same source ports; this program binds those ports again and only moves datagrams.
 //
-//   udp-flood flood   <dst-port> <pps> <ms> <payload-bytes> <tx-ports,...> <rx-ports,...>
+//   udp-flood flood   <dst-port> <pps> <ms> <payload-bytes> <tx-port[:dst-port],...> <rx-ports,...>
 //   udp-flood latency <dst-port> <pps> <count> <payload-bytes> <tx-port> <rx-port>
 //
-// Each datagram is a ChannelData message on channel 0x4000 (RFC 8656 §12.4). Output: one JSON line on stdout.
+// Each datagram is a ChannelData message on channel 0x4000 (RFC 8656 §12.4); a tx port with its own destination
+// (`src:dst`, e.g. an external peer sending to a relayed address) sends the same bytes as plain UDP payload.
+// Output: one JSON line on stdout.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,10 +52,14 @@ static int open_bound(int port) {
   return fd;
 }
 
-static int parse_ports(const char *csv, int *fds) {
+static int parse_ports(const char *csv, int *fds, int *dsts) {
   int n = 0;
   char *copy = strdup(csv), *save = NULL;
-  for (char *t = strtok_r(copy, ",", &save); t && n < MAX_SOCKS; t = strtok_r(NULL, ",", &save)) fds[n++] = open_bound(atoi(t));
+  for (char *t = strtok_r(copy, ",", &save); t && n < MAX_SOCKS; t = strtok_r(NULL, ",", &save)) {
+    char *colon = strchr(t, ':');
+    if (dsts) dsts[n] = colon ? atoi(colon + 1) : 0;
+    fds[n++] = open_bound(atoi(t));
+  }
   free(copy);
   return n;
 }
@@ -115,11 +121,16 @@ int main(int argc, char **argv) {
   uint64_t limit = strtoull(argv[4], NULL, 10);
   int size = atoi(argv[5]);
   if (size < 16 || size > 1400 || pps <= 0) { fprintf(stderr, "bad size or rate\n"); return 2; }
-  int tx[MAX_SOCKS], rx[MAX_SOCKS];
-  int ntx = parse_ports(argv[6], tx), nrx = parse_ports(argv[7], rx);
+  int tx[MAX_SOCKS], rx[MAX_SOCKS], txdst[MAX_SOCKS];
+  int ntx = parse_ports(argv[6], tx, txdst), nrx = parse_ports(argv[7], rx, NULL);
   if (ntx == 0 || nrx == 0) { fprintf(stderr, "no ports\n"); return 2; }
 
-  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(dst), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  struct sockaddr_in to_server = { .sin_family = AF_INET, .sin_port = htons(dst), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  struct sockaddr_in to_each[MAX_SOCKS];
+  for (int i = 0; i < ntx; i++) {
+    to_each[i] = to_server;
+    if (txdst[i]) to_each[i].sin_port = htons(txdst[i]);
+  }
   static char pkts[BATCH][1500];
   struct iovec iov[BATCH];
   struct mmsghdr msgs[BATCH];
@@ -127,7 +138,7 @@ int main(int argc, char **argv) {
     memset(pkts[i], 7, sizeof pkts[i]);
     pkts[i][0] = 0x40; pkts[i][1] = 0x00; pkts[i][2] = (char)(size >> 8); pkts[i][3] = (char)(size & 0xff);
     iov[i] = (struct iovec){ pkts[i], (size_t)(4 + size) };
-    msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov[i], .msg_iovlen = 1 } };
+    msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_namelen = sizeof to_server, .msg_iov = &iov[i], .msg_iovlen = 1 } };
   }
 
   uint64_t cap = latency ? limit : 0;
@@ -149,7 +160,9 @@ int main(int argc, char **argv) {
         memcpy(pkts[i] + 4, &m, 4);
         memcpy(pkts[i] + 8, &ts, 8);
       }
-      int r = sendmmsg(tx[k++ % ntx], msgs, n, 0);
+      int s = (int)(k++ % ntx);
+      for (int i = 0; i < n; i++) msgs[i].msg_hdr.msg_name = &to_each[s];
+      int r = sendmmsg(tx[s], msgs, n, 0);
       if (r < n) short_sends++;
       if (r > 0) sent += r;
     }

@@ -48,8 +48,8 @@ function run(bin: string, cpu: number | null, args: string[], timeoutMs: number)
   });
 }
 
-/** ChannelData 0x4000 from every tx port to `dstPort` at `pps` in total for `ms`; counts arrivals on rx ports. */
-export function cFlood(bin: string, cpu: number | null, dstPort: number, pps: number, ms: number, size: number, tx: number[], rx: number[]): Promise<CFloodResult> {
+/** ChannelData 0x4000 from every tx port (`src` or `src:dst`) to `dstPort` (or its own dst) at `pps` in total for `ms`; counts arrivals on rx ports. */
+export function cFlood(bin: string, cpu: number | null, dstPort: number, pps: number, ms: number, size: number, tx: Array<number | string>, rx: number[]): Promise<CFloodResult> {
   return run(bin, cpu, ['flood', String(dstPort), String(pps), String(ms), String(size), tx.join(','), rx.join(',')], ms + 10_000);
 }
 

@@ -15,19 +15,27 @@ export function restPassword(secret: string, username: string): string {
   return createHmac('sha1', secret).update(username, 'utf8').digest('base64');
 }
 
-export type RestUsernameCheck =
-  | { ok: true; password: string; expiresAt: number; userId: string }
+export type RestUsernameParse =
+  | { ok: true; expiresAt: number; userId: string }
   | { ok: false; reason: 'malformed-username' | 'expired' };
 
+export type RestUsernameCheck = (RestUsernameParse & { ok: false }) | { ok: true; password: string; expiresAt: number; userId: string };
+
 /**
- * Checks the expiry encoded in a REST username and derives its password. The expiry is the part before the first
+ * Checks the expiry encoded in a REST username without deriving anything. The expiry is the part before the first
  * ':' (coturn also accepts a bare timestamp). The user id (after the ':') is what per-user quotas count.
  */
-export function checkRestUsername(secret: string, username: string, nowMs: number): RestUsernameCheck {
+export function parseRestUsername(username: string, nowMs: number): RestUsernameParse {
   const colon = username.indexOf(':');
   const stamp = colon < 0 ? username : username.slice(0, colon);
   if (!/^\d{1,12}$/.test(stamp)) return { ok: false, reason: 'malformed-username' };
   const expiresAt = Number(stamp);
   if (expiresAt * 1000 < nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, password: restPassword(secret, username), expiresAt, userId: colon < 0 ? '' : username.slice(colon + 1) };
+  return { ok: true, expiresAt, userId: colon < 0 ? '' : username.slice(colon + 1) };
+}
+
+/** `parseRestUsername` plus the password derived from the shared secret. */
+export function checkRestUsername(secret: string, username: string, nowMs: number): RestUsernameCheck {
+  const parsed = parseRestUsername(username, nowMs);
+  return parsed.ok ? { ...parsed, password: restPassword(secret, username) } : parsed;
 }

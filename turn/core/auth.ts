@@ -1,6 +1,6 @@
 // Long-term credential check (RFC 8489 §9.2) with REST usernames; 401 challenge with REALM and NONCE, 438 on a
 // stale or foreign nonce. Replies to unauthenticated requests go through the per-IP rate limiter.
-import { checkRestUsername } from '../auth/rest-credentials';
+import { parseRestUsername, restPassword } from '../auth/rest-credentials';
 import { Attr } from '../stun/constants';
 import { checkMessageIntegrity, longTermKey } from '../stun/integrity';
 import { getAttribute, textAttribute, type DecodedStunMessage } from '../stun/message';
@@ -27,13 +27,16 @@ export function authenticate(core: TurnCore, req: DecodedStunMessage, client: Cl
   const realmText = realm.value.toString('utf8');
   if (realmText !== core.config.realm) return fail(core, req, client, now, AuthFailure.wrongRealm, 401, true);
   const user = username.value.toString('utf8');
-  const rest = checkRestUsername(core.config.secret, user, now);
+  // Expiry first, on every request: a cached key never outlives its credential.
+  const rest = parseRestUsername(user, now);
   if (!rest.ok) {
     const reason = rest.reason === 'expired' ? AuthFailure.expired : AuthFailure.malformedUsername;
     return fail(core, req, client, now, reason, 401, true);
   }
-  const key = longTermKey(user, realmText, rest.password);
+  const cached = core.keyCache.get(user);
+  const key = cached ?? longTermKey(user, realmText, restPassword(core.config.secret, user));
   if (checkMessageIntegrity(req, key) !== 'ok') return fail(core, req, client, now, AuthFailure.badIntegrity, 401, true);
+  if (!cached) core.keyCache.set(user, key); // only keys that verified a request: forged usernames never get in
   return { ok: true, username: user, userId: rest.userId, key };
 }
 

@@ -114,6 +114,20 @@ describe('TurnCore: Allocate and long-term credentials', () => {
     expect(core.counters().allocations).toBe(0);
   });
 
+  it('a cached key (user verified before) does not let a wrong password or an expired credential through', () => {
+    const core = makeCore({ nonceTtlMs: 10 * 3600_000 });
+    const { c } = allocate(core, T0, creds(core, T0, { ttl: 60 }));
+    expect(core.keyCache.get(c.username)).toBeDefined();
+    const other = { ...client, key: 'u:198.51.100.12:1', address: '198.51.100.12', port: 1 };
+    const nonce = sent(core.handleClientPacket(other, allocateRequest(), T0)).nonce!;
+    expect(sent(core.handleClientPacket(other, allocateRequest({ ...c, nonce, password: 'guess' }), T0)).error).toBe(401);
+    expect(core.stats.authFailures['bad-integrity']).toBe(1);
+    const later = sent(core.handleClientPacket(other, allocateRequest(), T0 + 61_000)).nonce!;
+    expect(sent(core.handleClientPacket(other, allocateRequest({ ...c, nonce: later }), T0 + 61_000)).error).toBe(401);
+    expect(core.stats.authFailures.expired).toBe(1);
+    expect(core.counters().allocations).toBe(1);
+  });
+
   it('stale nonce → 438 with a fresh nonce that then works', () => {
     const core = makeCore({ nonceTtlMs: 30_000 });
     const c = creds(core, T0);
@@ -280,7 +294,16 @@ describe('TurnCore: permissions, Send/Data and channels', () => {
     const b = allocate(core, T0, creds(core, T0, { id: 'bob', who: otherClient }), otherClient);
     expect(a.relay.address).toBe('192.0.2.1'); // documentation range: denied for other ports
     expect(sent(core.handleClientPacket(client, createPermissionRequest(a.c, [b.relay]), T0)).cls).toBe(StunClass.success);
-    expect(core.handleClientPacket(client, sendIndication(b.relay, Buffer.from('hi')), T0)).toHaveLength(1);
+    // B has no permission for A's relay yet: the packet leaves A and is dropped at B (RFC 8656 §9).
+    expect(core.handleClientPacket(client, sendIndication(b.relay, Buffer.from('hi')), T0)).toEqual([]);
+    expect(core.stats.dropped['no-permission']).toBe(1);
+    expect(sent(core.handleClientPacket(otherClient, createPermissionRequest(b.c, [a.relay]), T0)).cls).toBe(StunClass.success);
+    // Delivered in-process to B's client as a Data indication from A's relayed address.
+    const out = core.handleClientPacket(client, sendIndication(b.relay, Buffer.from('hi')), T0);
+    expect(out.map((x) => (x.type === 'send' ? x.to : x.type))).toEqual([otherClient]);
+    expect(sent(out)).toMatchObject({ method: Method.data, peer: a.relay });
+    expect(sent(out).data?.toString()).toBe('hi');
+    expect(core.stats).toMatchObject({ packetsToPeer: 2, packetsToClient: 1 });
     // Same IP, a port that is not one of our relays: not relayed.
     expect(core.handleClientPacket(client, sendIndication({ ...b.relay, port: 22 }, Buffer.from('hi')), T0)).toEqual([]);
     expect(core.stats.dropped['denied-peer']).toBe(1);

@@ -1,6 +1,7 @@
 // The Sans-IO TURN server core (RFC 8656 over RFC 8489): packets and the time in, actions out. Adapters under
 // turn/node/ own the sockets and timers. Per-method handlers live beside this file.
 import { randomBytes } from 'node:crypto';
+import { KeyCache } from '../auth/key-cache';
 import { NonceIssuer } from '../auth/nonce';
 import { decodeXorAddress, xorAddressAttribute } from '../stun/address';
 import { encodeChannelData } from '../stun/channel-data';
@@ -32,12 +33,14 @@ export class TurnCore {
   /** Allocations by client 5-tuple key (RFC 8656 §2.2: one allocation per 5-tuple). */
   readonly allocations = new Map<string, Allocation>();
   readonly perUser = new Map<string, number>();
-  /** Own relayed addresses (advertised and local), for self-relaying on denied ranges. */
-  private readonly relays = new Map<string, Allocation>();
-  private translateOwnRelays = false;
+  /** Own relayed addresses (advertised and local) by port, for self-relaying; a number key keeps the per-packet
+   *  lookup free of string building. */
+  private readonly relays = new Map<number, Allocation[]>();
   permissionCount = 0;
   channelCount = 0;
   readonly nonces: NonceIssuer;
+  /** Long-term keys of users whose requests verified recently (bounded). */
+  readonly keyCache = new KeyCache(1024);
   readonly policy: PeerPolicy;
   readonly unauthLimiter: RateLimiter;
   readonly stats: CoreStats = {
@@ -127,10 +130,12 @@ export class TurnCore {
     this.stats.packetsToPeer++;
     this.stats.bytesToPeer += payload.length;
     allocation.bytesToPeer += payload.length;
-    if (this.translateOwnRelays) {
-      // Behind a 1:1 NAT the advertised relay address may not hairpin: deliver to our own allocation directly.
-      const target = this.relays.get(peerKey(peer.address, peer.port));
-      if (target && allocation.relay) {
+    if (allocation.relay) {
+      // The peer is another allocation of this server: deliver in-process, as if from our relayed address. Saves
+      // a sendmsg + recvmsg per packet (two peers relayed by one server is the forced-relay case) and, behind a
+      // 1:1 NAT, a hairpin the NAT may not do. The target's permission and bandwidth checks still apply.
+      const target = this.ownRelayAt(peer);
+      if (target) {
         const action = this.handleRelayPacket(target, allocation.relay, payload, now);
         return action ? [action] : [];
       }
@@ -230,9 +235,12 @@ export class TurnCore {
 
   registerRelay(allocation: Allocation): void {
     const { relay, localRelay } = allocation;
-    if (relay) this.relays.set(peerKey(relay.address, relay.port), allocation);
-    if (localRelay) this.relays.set(peerKey(localRelay.address, localRelay.port), allocation);
-    if (relay && localRelay && (relay.address !== localRelay.address || relay.port !== localRelay.port)) this.translateOwnRelays = true;
+    for (const a of [relay, localRelay]) {
+      if (!a) continue;
+      const list = this.relays.get(a.port);
+      if (!list) this.relays.set(a.port, [allocation]);
+      else if (!list.includes(allocation)) list.push(allocation);
+    }
   }
 
   /** Forget an allocation without events (a relay socket that never bound). */
@@ -244,7 +252,11 @@ export class TurnCore {
     if (n <= 0) this.perUser.delete(allocation.userId);
     else this.perUser.set(allocation.userId, n);
     for (const a of [allocation.relay, allocation.localRelay]) {
-      if (a && this.relays.get(peerKey(a.address, a.port)) === allocation) this.relays.delete(peerKey(a.address, a.port));
+      const list = a && this.relays.get(a.port);
+      if (!list) continue;
+      const rest = list.filter((x) => x !== allocation);
+      if (rest.length) this.relays.set(a.port, rest);
+      else this.relays.delete(a.port);
     }
     this.permissionCount -= allocation.permissions.size;
     this.channelCount -= allocation.channels?.size ?? 0;
@@ -275,7 +287,16 @@ export class TurnCore {
   }
 
   isOwnRelay(peer: TransportAddress): boolean {
-    return this.relays.has(peerKey(peer.address, peer.port));
+    return this.ownRelayAt(peer) !== undefined;
+  }
+
+  private ownRelayAt(peer: TransportAddress): Allocation | undefined {
+    const list = this.relays.get(peer.port);
+    if (!list) return undefined;
+    for (const a of list) {
+      if ((a.relay?.address === peer.address && a.relay.port === peer.port) || (a.localRelay?.address === peer.address && a.localRelay.port === peer.port)) return a;
+    }
+    return undefined;
   }
 
   success(req: StunMessage, attrs: StunAttribute[], key: Buffer): Buffer {

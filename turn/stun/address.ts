@@ -33,16 +33,21 @@ export function decodeXorAddress(attr: StunAttribute, transactionId: Buffer): Tr
   if (v.length < 4) return null;
   const family = v[1];
   if (!((family === 0x01 && v.length === 8) || (family === 0x02 && v.length === 20))) return null;
+  const port = v.readUInt16BE(2) ^ (MAGIC_COOKIE >>> 16);
+  if (family === 0x01) {
+    // IPv4 (the data path's common case): XOR with the cookie bytes 21 12 A4 42, no copy.
+    return { family: 4, port, address: `${v[4]! ^ 0x21}.${v[5]! ^ 0x12}.${v[6]! ^ 0xa4}.${v[7]! ^ 0x42}` };
+  }
   const copy = Buffer.from(v);
   xorInPlace(copy, transactionId);
-  return { family: family === 0x01 ? 4 : 6, port: copy.readUInt16BE(2), address: bytesToIp(copy.subarray(4)) };
+  return { family: 6, port, address: bytesToIp(copy.subarray(4)) };
 }
 
 /** Port XOR the cookie's top 16 bits; address XOR cookie (‖ transaction id for IPv6). */
 function xorInPlace(v: Buffer, transactionId: Buffer): void {
   v.writeUInt16BE(v.readUInt16BE(2) ^ (MAGIC_COOKIE >>> 16), 2);
-  const mask = Buffer.alloc(16);
-  mask.writeUInt32BE(MAGIC_COOKIE, 0);
-  transactionId.copy(mask, 4, 0, 12);
-  for (let i = 4; i < v.length; i++) v[i]! ^= mask[i - 4]!;
+  for (let i = 4; i < v.length; i++) {
+    const k = i - 4;
+    v[i]! ^= k < 4 ? (MAGIC_COOKIE >>> (24 - 8 * k)) & 0xff : transactionId[k - 4]!;
+  }
 }

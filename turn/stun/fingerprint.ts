@@ -23,7 +23,8 @@ export function checkFingerprint(msg: DecodedStunMessage): boolean | null {
     return msg.attributes.some((a) => a.type === Attr.fingerprint) ? false : null;
   }
   if (last.value.length !== 4 || last.offset === undefined) return false;
-  const covered = Buffer.from(msg.raw.subarray(0, last.offset));
-  covered.writeUInt16BE(msg.raw.length - HEADER_LENGTH, 2);
-  return ((crc32(covered) ^ FINGERPRINT_XOR) >>> 0) === last.value.readUInt32BE(0);
+  // The decoder checked that the header length ends the message, i.e. already covers FINGERPRINT (the last
+  // attribute): the CRC runs over the bytes as received, no copy needed.
+  const crc = crc32(msg.raw.subarray(0, last.offset));
+  return ((crc ^ FINGERPRINT_XOR) >>> 0) === last.value.readUInt32BE(0);
 }

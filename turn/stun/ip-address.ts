@@ -15,17 +15,26 @@ export function ipToBytes(ip: string): Buffer | null {
 }
 
 function parseV4(ip: string): Buffer | null {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return null;
+  // Four dot-separated groups of 1–3 decimal digits, each ≤ 255 (char codes: no regex or split per packet).
   const out = Buffer.alloc(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out[i] = n;
+  let part = 0;
+  let digits = 0;
+  let n = 0;
+  for (let i = 0; i <= ip.length; i++) {
+    const c = i < ip.length ? ip.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || n > 255 || part > 3) return null;
+      out[part++] = n;
+      digits = 0;
+      n = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      n = n * 10 + (c - 0x30);
+      digits++;
+    } else {
+      return null;
+    }
   }
-  return out;
+  return part === 4 ? out : null;
 }
 
 function parseV6(ip: string): Buffer | null {
