@@ -52,13 +52,23 @@ static int open_bound(int port) {
   return fd;
 }
 
+// A port listed as both tx and rx (a client that sends and receives) gets one socket.
+static int opened_port[2 * MAX_SOCKS], opened_fd[2 * MAX_SOCKS], nopened;
+
+static int open_once(int port) {
+  for (int i = 0; i < nopened; i++) if (opened_port[i] == port) return opened_fd[i];
+  int fd = open_bound(port);
+  if (nopened < 2 * MAX_SOCKS) { opened_port[nopened] = port; opened_fd[nopened++] = fd; }
+  return fd;
+}
+
 static int parse_ports(const char *csv, int *fds, int *dsts) {
   int n = 0;
   char *copy = strdup(csv), *save = NULL;
   for (char *t = strtok_r(copy, ",", &save); t && n < MAX_SOCKS; t = strtok_r(NULL, ",", &save)) {
     char *colon = strchr(t, ':');
     if (dsts) dsts[n] = colon ? atoi(colon + 1) : 0;
-    fds[n++] = open_bound(atoi(t));
+    fds[n++] = open_once(atoi(t));
   }
   free(copy);
   return n;
