@@ -13,4 +13,10 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]] : [['list']],
   use: { trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  projects: [
+    { name: 'app', testIgnore: 'lab/**' },
+    // The NAT lab (e2e/lab, docs/nat-lab.md) runs its own pairs in parallel inside one worker, and only after the
+    // app's tests: both at once would fight for the same two cores and time out each other's connections.
+    { name: 'lab', testMatch: 'lab/**/*.spec.ts', workers: 1, dependencies: ['app'] },
+  ],
 });

@@ -33,10 +33,10 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
-const run = spawnSync('npx', ['playwright', 'test', 'e2e/lab/nat-matrix.spec.ts', '--workers=1', ...process.argv.slice(2)], {
+const run = spawnSync('npx', ['playwright', 'test', '--project=lab', '--no-deps', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, P2PCHECK_LAB: '1', P2L_WRITE_DOCS: process.env.P2L_PAIRS ? '0' : '1' },
+  env: { ...process.env, P2L_WRITE_DOCS: process.env.P2L_PAIRS ? '0' : '1' },
 });
 const doc = join(root, process.env.P2L_PAIRS ? 'test-results/lab-matrix.md' : 'docs/lab-matrix.md');
 if (existsSync(doc)) console.log(`\n${readFileSync(doc, 'utf8')}\nwritten to ${doc}`);

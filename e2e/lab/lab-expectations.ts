@@ -58,6 +58,19 @@ export function judgePair(
   return { ok: problems.length === 0, problems, observed, connectMs };
 }
 
+/** Issue 5: each page's prediction (from both sides' "check my network" verdicts) must agree with the path
+ * that page settled on. Problems in words, empty when both agree. */
+export function predictionProblems(pair: { a: LabHost; b: LabHost }, reports: { a: ConnectivityReport | null; b: ConnectivityReport | null }): string[] {
+  const problems: string[] = [];
+  for (const [host, r] of [[pair.a, reports.a], [pair.b, reports.b]] as const) {
+    if (!r) continue; // judgePair already says "no report"
+    const p = r.diagnosis?.prediction;
+    if (!p) problems.push(`${host.name}: no prediction in the report (local verdict ${r.diagnosis?.local?.verdict?.kind ?? 'missing'}, peer's ${r.diagnosis?.remote?.verdict?.kind ?? 'missing'})`);
+    else if (p.check !== 'agree') problems.push(`${host.name}: predicted ${p.prediction.path}, settled ${p.actual ?? 'nothing'} (${p.check ?? 'not settled'})`);
+  }
+  return problems;
+}
+
 /** The short label of an expectation, for the table. */
 export function describeExpected(expected: ExpectedPath, relayOnly: boolean): string {
   if (relayOnly) return 'relay';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
-import { judgePair } from './lab-expectations';
+import { judgePair, predictionProblems } from './lab-expectations';
 import { expectedPath, labHost, labPairs } from './lab-topology';
 
 function report(kind: PathKind, local: CandidateType, remote: CandidateType, opts: { relayProtocol?: string; relayOnly?: boolean; state?: ConnectivityReport['peerState'] } = {}): ConnectivityReport {
@@ -51,5 +51,29 @@ describe('judgePair', () => {
     expect(judgePair(pair, { a: report('none', 'host', 'host', { state: 'failed' }), b: null }, false).ok).toBe(false);
     expect(judgePair(pair, { a: report('direct-public', 'host', 'host', { relayOnly: true }), b: report('relay-udp', 'relay', 'relay', { relayOnly: true }) }, true).ok).toBe(false);
     expect(judgePair(pair, { a: report('relay-udp', 'relay', 'relay', { relayOnly: true }), b: report('relay-udp', 'relay', 'relay', { relayOnly: true }) }, true).ok).toBe(true);
+  });
+});
+
+describe('predictionProblems', () => {
+  const pair = { a: labHost('restricted-a'), b: labHost('port-restricted-b') };
+  const withPrediction = (kind: PathKind, check: 'agree' | 'disagree' | null): ConnectivityReport => ({
+    ...report(kind, 'srflx', 'srflx'),
+    diagnosis: {
+      local: null,
+      remote: null,
+      prediction: { prediction: { path: 'direct', reason: '' }, predictedLabel: 'direct', actual: check ? kind : null, actualLabel: null, check, note: null },
+    },
+  });
+  it('is empty when both pages agree with their settled path', () => {
+    expect(predictionProblems(pair, { a: withPrediction('p2p-nat', 'agree'), b: withPrediction('p2p-nat', 'agree') })).toEqual([]);
+  });
+  it('names the side that disagrees, has no prediction, or never settled', () => {
+    expect(predictionProblems(pair, { a: withPrediction('relay-udp', 'disagree'), b: withPrediction('p2p-nat', 'agree') })).toEqual([
+      'restricted-a: predicted direct, settled relay-udp (disagree)',
+    ]);
+    expect(predictionProblems(pair, { a: report('p2p-nat', 'srflx', 'srflx'), b: withPrediction('p2p-nat', null) })).toEqual([
+      'restricted-a: no prediction in the report (local verdict missing, peer\'s missing)',
+      'port-restricted-b: predicted direct, settled nothing (not settled)',
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // The scheduler never runs two pairs that share a host at once (they would share a router's NAT state).
 import { describeExpected } from './lab-expectations';
 import { runPair, type LabBrowsers, type PairRun } from './lab-pair-runner';
-import { NAT_KINDS, type LabPair } from './lab-topology';
+import { NAT_KINDS, type LabHost, type LabPair } from './lab-topology';
 import type { HostClassification } from './lab-nat-discovery';
 import { describeDiscovery } from './lab-nat-discovery';
 
@@ -19,8 +19,7 @@ export interface MatrixCell {
 export async function runMatrix(
   browsers: LabBrowsers,
   pairs: LabPair[],
-  relayOnly: boolean,
-  opts: { concurrency: number; onCell?: (cell: MatrixCell) => void },
+  opts: { relayOnly: boolean; checkPrediction: boolean; concurrency: number; onCell?: (cell: MatrixCell) => void },
 ): Promise<MatrixCell[]> {
   const queue = pairs.map((pair) => ({ pair, runs: [] as PairRun[] }));
   const busy = new Set<string>();
@@ -38,7 +37,7 @@ export async function runMatrix(
       busy.add(item.pair.a.name);
       busy.add(item.pair.b.name);
       try {
-        const run = await runPair(browsers, item.pair, relayOnly);
+        const run = await runPair(browsers, item.pair, opts);
         item.runs.push(run);
       } finally {
         busy.delete(item.pair.a.name);
@@ -50,7 +49,7 @@ export async function runMatrix(
         continue;
       }
       const status: CellStatus = last.verdict.ok ? (item.runs.length === 1 ? 'pass' : 'flaky') : 'fail';
-      const cell: MatrixCell = { pair: item.pair, relayOnly, runs: item.runs, status };
+      const cell: MatrixCell = { pair: item.pair, relayOnly: opts.relayOnly, runs: item.runs, status };
       cells.set(item.pair, cell);
       opts.onCell?.(cell);
     }
@@ -105,10 +104,26 @@ export function renderExpectations(pairs: LabPair[]): string {
   return lines.join('\n');
 }
 
-export function renderClassification(results: HostClassification[], server: string): string {
-  const lines = [`### NAT kinds confirmed by \`turnutils_natdiscovery\` (against ${server})`, '', '| host | built as | expected | measured | |', '|---|---|---|---|---|'];
-  for (const r of results) {
-    lines.push(`| ${r.host.name} | ${r.host.kind} | ${describeDiscovery(r.host.expectedDiscovery)} | ${describeDiscovery(r.result)} | ${r.matches ? 'ok' : '**MISMATCH**'} |`);
+/** One lab host: what natdiscovery reports against p2pcheck's server and against coturn, and what the page's
+ * "Check my network" says from the same host. */
+export interface HostCheck {
+  host: LabHost;
+  ours: HostClassification;
+  coturn: HostClassification;
+  page: { label: string; mapping: string; filtering: string; verdictMs: number | null; udpBlockedMs: number | null } | null;
+  problems: string[];
+}
+
+export function renderHostChecks(rows: HostCheck[]): string {
+  const lines = [
+    '### Every host: `turnutils_natdiscovery` (against p2pcheck\'s server and against coturn) and the page\'s verdict',
+    '',
+    '| host | built as | natdiscovery → p2pcheck | natdiscovery → coturn | page verdict | mapping / filtering | verdict after | |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const p = r.page;
+    lines.push(`| ${r.host.name} | ${r.host.kind} | ${describeDiscovery(r.ours.result)} | ${describeDiscovery(r.coturn.result)} | ${p?.label ?? '-'} | ${p ? `${p.mapping} / ${p.filtering}` : '-'} | ${p?.verdictMs ?? '-'} ms | ${r.problems.length ? '**MISMATCH**' : 'ok'} |`);
   }
   return lines.join('\n');
 }

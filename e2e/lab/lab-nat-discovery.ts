@@ -84,19 +84,6 @@ export async function classifyHost(host: LabHost, server: { address: string; por
   return { host, result, matches: result.udp !== 'unknown' && sameDiscovery(result, host.expectedDiscovery), raw: { filtering: filteringOut, mapping: mappingOut } };
 }
 
-/** Classifies every lab host (2 at a time, never two behind one restricted router at once). */
-export async function classifyLab(server: { address: string; port: number }): Promise<HostClassification[]> {
-  clearRestrictedLists();
-  const queue = [...LAB.hosts];
-  const results: HostClassification[] = [];
-  const worker = async () => {
-    for (let host = queue.shift(); host; host = queue.shift()) results.push(await classifyHost(host, server));
-  };
-  await Promise.all([worker(), worker()]);
-  // Sorting keeps the output in topology order regardless of finishing order.
-  return LAB.hosts.map((h) => results.find((r) => r.host === h)!).filter(Boolean);
-}
-
 export interface CoturnHandle {
   port: number;
   logPath: string;

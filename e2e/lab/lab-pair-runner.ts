@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import type { ConnectivityReport } from '../../common/report';
 import { CHROMIUM_ARGS } from '../support/chromium';
 import { chromiumWrapper, clearRestrictedLists } from './lab-builder';
-import { judgePair, type PairVerdict } from './lab-expectations';
+import { judgePair, predictionProblems, type PairVerdict } from './lab-expectations';
 import { labServerUrl, type LabHost, type LabPair } from './lab-topology';
 
 /** One Chromium per lab host, launched on first use and reused (a fresh context per pair). */
@@ -57,20 +57,45 @@ async function pageText(page: Page): Promise<string> {
 
 const FINAL_STATES: ReadonlySet<ConnectivityReport['peerState']> = new Set(['failed', 'peer-left', 'disconnected']);
 
-/** Polls both pages until both reports say settled (or a side failed) or the deadline passes. */
-async function waitForBoth(pages: [Page, Page], timeoutMs: number): Promise<[ConnectivityReport | null, ConnectivityReport | null]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: [ConnectivityReport | null, ConnectivityReport | null] = [null, null];
-  while (Date.now() < deadline) {
-    last = [await readReport(pages[0]), await readReport(pages[1])];
-    const done = last.every((r) => r && ((r.peerState === 'connected' && r.path.settled) || FINAL_STATES.has(r.peerState)));
-    if (done) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return last;
+interface PageStatus {
+  peerState: string | null;
+  settled: boolean;
+  /** The prediction panel's check ("agree", "disagree", …), "pending", or null when there is no panel. */
+  check: string | null;
 }
 
-export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: boolean, timeoutMs = 30_000): Promise<PairRun> {
+/** The status line's and prediction panel's data attributes: a few bytes per poll, where the raw report is tens
+ * of kilobytes (reading that 8 times a second from every page cost more CPU than the pages themselves). */
+async function pageStatus(page: Page): Promise<PageStatus | null> {
+  // Locators, not page.evaluate: tsx's transpiled helpers (__name) do not exist inside the page.
+  const attr = (testId: string, name: string) => page.getByTestId(testId).getAttribute(name, { timeout: 1000 }).catch(() => null);
+  const peerState = await attr('status-line', 'data-peer-state');
+  if (peerState === null) return null;
+  return { peerState, settled: (await attr('status-line', 'data-settled')) === 'yes', check: await attr('prediction', 'data-check') };
+}
+
+/** Polls both pages until both say settled (and, when asked, show their prediction check) or a side failed, or
+ * the deadline passes; then reads both full reports. */
+async function waitForBoth(pages: [Page, Page], timeoutMs: number, withPrediction: boolean): Promise<[ConnectivityReport | null, ConnectivityReport | null]> {
+  const deadline = Date.now() + timeoutMs;
+  const finished = (s: PageStatus | null) =>
+    !!s && ((s.peerState === 'connected' && s.settled && (!withPrediction || (s.check !== null && s.check !== 'pending'))) || FINAL_STATES.has(s.peerState as ConnectivityReport['peerState']));
+  while (Date.now() < deadline) {
+    const statuses = await Promise.all(pages.map(pageStatus));
+    if (statuses.every(finished)) break;
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  return [await readReport(pages[0]), await readReport(pages[1])];
+}
+
+export interface PairRunOptions {
+  relayOnly: boolean;
+  /** Also wait for, and judge, each page's predicted-vs-settled check (issue 5). */
+  checkPrediction: boolean;
+  timeoutMs?: number;
+}
+
+export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly, checkPrediction, timeoutMs = 40_000 }: PairRunOptions): Promise<PairRun> {
   const started = Date.now();
   // The restricted-cone filter remembers addresses; start every pair from a clean list.
   clearRestrictedLists([pair.a, pair.b]);
@@ -84,10 +109,17 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, relayOnly: b
     contexts.push(cb);
     const pa = await ca.newPage();
     const pb = await cb.newPage();
+    // One after the other: the first to join is the offerer (the "-a" host, the rows of the table).
     await pa.goto(roomUrl, { timeout: 15_000 });
     await pb.goto(roomUrl, { timeout: 15_000 });
-    const [a, b] = await waitForBoth([pa, pb], timeoutMs);
+    const [a, b] = await waitForBoth([pa, pb], timeoutMs, checkPrediction);
     const verdict = judgePair(pair, { a, b }, relayOnly);
+    if (checkPrediction) {
+      const off = predictionProblems(pair, { a, b });
+      verdict.problems.push(...off);
+      verdict.ok &&= off.length === 0;
+      if (off.length > 0) verdict.observed += ' (prediction disagrees)';
+    }
     // Without a report, what the person would see is the best clue.
     for (const [host, page, r] of [[pair.a, pa, a], [pair.b, pb, b]] as const) {
       if (!r) verdict.problems.push(`${host.name} page shows: ${await pageText(page)}`);

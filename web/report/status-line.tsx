@@ -5,7 +5,15 @@ export function StatusLine({ report }: { report: ConnectivityReport }) {
   const { path, peerState } = report;
   const settling = path.kind !== 'none' && !path.settled && peerState === 'connected';
   return (
-    <section className={`status status-${path.kind.startsWith('relay') ? 'relay' : path.kind === 'none' ? 'none' : 'direct'}`} aria-live="polite">
+    <section
+      className={`status status-${path.kind.startsWith('relay') ? 'relay' : path.kind === 'none' ? 'none' : 'direct'}`}
+      aria-live="polite"
+      // Cheap hooks for tools watching the page (the lab polls these instead of the whole raw report).
+      data-testid="status-line"
+      data-peer-state={peerState}
+      data-path={path.kind}
+      data-settled={path.settled ? 'yes' : 'no'}
+    >
       <p className="status-state">
         Peer: <strong data-testid="peer-state">{PEER_STATE_WORDS[peerState]}</strong>
         {report.relayOnly && <span className="badge">relay only</span>}

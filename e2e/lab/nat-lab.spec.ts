@@ -1,0 +1,229 @@
+// The NAT lab (issues 4 and 5): real NATs of every kind in network namespaces, Chromium behind each, and
+// p2pcheck's own pages read from every host and every pair. One lab for the whole file:
+//   1. every host — turnutils_natdiscovery (coturn's independent RFC 5780 client) classifies it as built, against
+//      p2pcheck's server and against coturn; the page's "Check my network" verdict says the same; UDP blocked
+//      is known within 5 s;
+//   2. every pair with ?relay=1 — always relayed, always connected;
+//   3. every pair — the settled path meets what the NATs allow, and each page's prediction (from both sides'
+//      verdicts) agrees with the path it settled on.
+// Part of `npm test` when running as root with iproute2/iptables/Chromium (skipped with a one-line reason
+// otherwise, or with P2PCHECK_LAB=0). `npm run lab` runs this file and writes docs/lab-matrix.md.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect, type TestInfo } from '@playwright/test';
+import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import type { AppProcess } from '../support/app-process';
+import { acquireLabLock, clearRestrictedLists, labDown, labSkipReason, labSmokeCheck, labUp } from './lab-builder';
+import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type HostCheck, type MatrixCell } from './lab-matrix';
+import { classifyHost, describeDiscovery, startCoturn, type CoturnHandle } from './lab-nat-discovery';
+import { LabBrowsers, openLabPage } from './lab-pair-runner';
+import { pageBuildProblem, startLabServer } from './lab-server';
+import { LAB, labPairs, type LabHost, type NatDiscoveryResult } from './lab-topology';
+
+const skipReason = labSkipReason();
+/** Pairs at once. Never two on one host (the scheduler sees to it); each pair is two Chromiums. */
+const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 3);
+/** Optional comma-separated substrings of pair ids ("symmetric,lan-"), for working on one corner. */
+const ONLY = process.env.P2L_PAIRS || '';
+const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id.includes(s.trim())));
+
+// Default mode, not serial: a failing test must not stop the others (Playwright then restarts the worker, and
+// beforeAll rebuilds the lab). Sections of the doc go to files for that reason.
+test.describe.configure({ mode: 'default' });
+test.skip(skipReason !== null, skipReason ?? '');
+
+// Per Playwright run (the runner is our parent; a failed test restarts the worker, not the runner). Not in
+// test-results/: a concurrent Playwright run elsewhere in the tree would wipe it.
+const SECTION_DIR = join(tmpdir(), `p2pcheck-lab-sections-${process.ppid}`);
+type Section = 'hosts' | 'normal' | 'relay';
+function saveSection(name: Section, text: string): void {
+  mkdirSync(SECTION_DIR, { recursive: true });
+  writeFileSync(`${SECTION_DIR}/${name}.md`, text);
+}
+function section(name: Section): string | undefined {
+  const path = `${SECTION_DIR}/${name}.md`;
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+let server: AppProcess | null = null;
+let coturn: CoturnHandle | null = null;
+let setupProblem: string | null = null;
+let releaseLock: (() => void) | null = null;
+const browsers = new LabBrowsers();
+
+test.beforeAll(async () => {
+  test.setTimeout(12 * 60_000); // may wait for another run's lab (npm test and npm run lab at once)
+  releaseLock = await acquireLabLock(10 * 60_000);
+  labUp(); // removes leftovers of a crashed run first
+  expect(await labSmokeCheck(), 'lab smoke check').toEqual([]);
+  setupProblem = pageBuildProblem();
+  if (setupProblem) return;
+  try {
+    [server, coturn] = await Promise.all([startLabServer(), startCoturn()]);
+  } catch (err) {
+    setupProblem = `p2pcheck or coturn did not start in the lab: ${(err as Error).message.slice(0, 2000)}`;
+  }
+});
+
+test.afterAll(async () => {
+  test.setTimeout(60_000);
+  try {
+    await browsers.closeAll();
+    await Promise.all([coturn?.stop(), server?.stop()]);
+  } finally {
+    try {
+      if (releaseLock) labDown();
+      writeDoc();
+    } finally {
+      releaseLock?.();
+      releaseLock = null;
+    }
+  }
+});
+
+/** The page's words for what natdiscovery found. */
+function expectedLabel(r: NatDiscoveryResult): string {
+  if (r.udp === 'blocked') return 'UDP blocked (TCP relay only)';
+  if (r.mapping === 'no-nat') return 'No NAT (public address)';
+  if (r.mapping !== 'EIM') return 'Symmetric NAT';
+  return { EIF: 'Full cone NAT', ADF: 'Restricted cone NAT', APDF: 'Port-restricted cone NAT' }[r.filtering];
+}
+
+async function checkFromHost(host: LabHost): Promise<{ result: DiagnosisResult; label: string; wallMs: number }> {
+  const { page, context } = await openLabPage(browsers, host, '/');
+  try {
+    const started = Date.now();
+    await page.getByTestId('check-network').click();
+    await expect(page.getByTestId('diagnosis-json')).toBeAttached({ timeout: 20_000 });
+    const wallMs = Date.now() - started;
+    const result = JSON.parse((await page.getByTestId('diagnosis-json').textContent()) ?? 'null') as DiagnosisResult;
+    const label = (await page.getByTestId('nat-type').textContent()) ?? '';
+    return { result, label, wallMs };
+  } finally {
+    await context.close();
+  }
+}
+
+/** natdiscovery against both servers, then the page, each from a clean restricted-cone list (the mapping tests
+ * contact the second address, which opens an address-restricted filter). */
+async function checkHost(host: LabHost): Promise<HostCheck> {
+  const problems: string[] = [];
+  clearRestrictedLists([host]);
+  const ours = await classifyHost(host, { address: LAB.server.primary, port: LAB.server.turnPort });
+  clearRestrictedLists([host]);
+  const theirs = await classifyHost(host, { address: LAB.server.primary, port: coturn!.port });
+  clearRestrictedLists([host]);
+  const page = await checkFromHost(host);
+  const built = describeDiscovery(host.expectedDiscovery);
+  if (!ours.matches) problems.push(`${host.name}: natdiscovery against p2pcheck's server says ${describeDiscovery(ours.result)}, the lab was built as ${built}`);
+  if (!theirs.matches) problems.push(`${host.name}: natdiscovery against coturn says ${describeDiscovery(theirs.result)}, the lab was built as ${built}`);
+  // The page is compared with the independent classifier (coturn), which in turn must match the lab as built.
+  const nd = theirs.result;
+  const v = page.result.verdict;
+  const ndLabel = nd.udp === 'unknown' ? `unknown (${nd.detail})` : expectedLabel(nd);
+  if (page.label !== ndLabel) problems.push(`${host.name}: page says "${page.label}", natdiscovery "${ndLabel}"`);
+  if (nd.udp === 'ok' && nd.mapping !== 'no-nat' && v) {
+    if (v.mapping.behavior !== nd.mapping) problems.push(`${host.name}: page's mapping ${v.mapping.behavior}, natdiscovery ${nd.mapping}`);
+    if (v.filtering.behavior !== nd.filtering) problems.push(`${host.name}: page's filtering ${v.filtering.behavior}, natdiscovery ${nd.filtering}`);
+  }
+  // Within 5 s of the tests starting (once the page knows the server's endpoints), by our own deadline, not
+  // Chromium's ~40 s STUN timeout; the wall-clock bound is looser because lab machines can be busy.
+  const started = page.result.timeline.find((t) => t.step === 'servers known')?.at ?? 0;
+  const udpBlockedMs = host.kind === 'udp-blocked' && page.result.verdictMs !== null ? page.result.verdictMs - started : null;
+  if (host.kind === 'udp-blocked' && !(udpBlockedMs !== null && udpBlockedMs < 5000 && page.wallMs < 15_000)) {
+    problems.push(`${host.name}: UDP-blocked verdict ${udpBlockedMs} ms after the tests started (${page.wallMs} ms wall), want < 5 s`);
+  }
+  return {
+    host,
+    ours,
+    coturn: theirs,
+    page: { label: page.label, mapping: v?.mapping.behavior ?? '-', filtering: v?.filtering.behavior ?? '-', verdictMs: page.result.verdictMs, udpBlockedMs },
+    problems,
+  };
+}
+
+test('every host: natdiscovery classifies it as built, and "Check my network" says the same', async () => {
+  test.setTimeout(8 * 60_000);
+  expect(setupProblem, 'lab servers').toBeNull();
+  const queue = [...LAB.hosts];
+  const rows: HostCheck[] = [];
+  const worker = async () => {
+    for (let host = queue.shift(); host; host = queue.shift()) {
+      const row = await checkHost(host);
+      rows.push(row);
+      console.log(`[lab] ${row.problems.length ? 'FAIL' : 'ok  '} ${host.name}: natdiscovery ${describeDiscovery(row.coturn.result)}; page "${row.page?.label}" after ${row.page?.verdictMs} ms${row.problems.length ? ` — ${row.problems.join('; ')}` : ''}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(3, CONCURRENCY) }, () => worker()));
+  rows.sort((x, y) => LAB.hosts.indexOf(x.host) - LAB.hosts.indexOf(y.host));
+  const table = renderHostChecks(rows);
+  saveSection('hosts', table);
+  await test.info().attach('hosts.md', { body: table, contentType: 'text/markdown' });
+  expect(rows.length).toBe(LAB.hosts.length);
+  expect(rows.flatMap((r) => r.problems)).toEqual([]);
+});
+
+async function attachCells(testInfo: TestInfo, cells: MatrixCell[]): Promise<void> {
+  for (const cell of cells.filter((c) => c.status !== 'pass')) {
+    for (const [i, run] of cell.runs.entries()) {
+      const name = `${cell.status}-${cell.pair.a.name}-${cell.pair.b.name}${cell.relayOnly ? '-relay' : ''}-run${i + 1}.json`;
+      const path = testInfo.outputPath(name);
+      writeFileSync(path, JSON.stringify({ roomUrl: run.roomUrl, problems: run.verdict.problems, reportA: run.reports.a, reportB: run.reports.b }, null, 2));
+      await testInfo.attach(name, { path, contentType: 'application/json' });
+    }
+  }
+}
+
+// Forced relay first: a failed test restarts the worker (and the lab); the normal matrix, the one where
+// Chromium's ICE can be flaky, goes last.
+for (const relayOnly of [true, false]) {
+  const title = relayOnly
+    ? 'every pair with ?relay=1: relayed and connected'
+    : 'every pair: the settled path is what the NATs allow, and each page predicted it';
+  test(title, async ({}, testInfo) => {
+    test.setTimeout(10 * 60_000);
+    expect(setupProblem, 'lab servers').toBeNull();
+    const cells = await runMatrix(browsers, pairs, {
+      relayOnly,
+      checkPrediction: !relayOnly, // forced relay is not what the verdicts predict
+      concurrency: CONCURRENCY,
+      onCell: (c) => console.log(`[lab] ${c.status.padEnd(5)} ${c.pair.id}${relayOnly ? ' relay=1' : ''}: ${c.runs.map((r) => `${r.verdict.observed} ${r.verdict.connectMs ?? '-'} ms (run ${Math.round(r.elapsedMs / 1000)} s)`).join(' | ')}`),
+    });
+    const table = renderMatrix(cells, relayOnly ? 'Forced relay (`?relay=1`)' : 'Normal (ICE chooses; each page\u2019s prediction checked too)');
+    saveSection(relayOnly ? 'relay' : 'normal', table);
+    console.log(table);
+    await attachCells(testInfo, cells);
+    expect(cells.length).toBe(pairs.length);
+    for (const cell of cells) {
+      const problems = cell.runs.map((r, i) => `run ${i + 1}: ${r.verdict.problems.join('; ') || 'ok'}`).join(' — ');
+      expect.soft(cell.status, `${cell.pair.id}${relayOnly ? ' relay=1' : ''} (expected ${cell.pair.expected}): ${problems}`).not.toBe('fail');
+    }
+  });
+}
+
+function writeDoc(): void {
+  const sections = { normal: section('normal'), relay: section('relay'), hosts: section('hosts') };
+  if (!sections.normal && !sections.relay && !sections.hosts) return;
+  const doc = [
+    '# NAT lab matrix',
+    '',
+    `Produced by \`npm run lab\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (see [nat-lab.md](nat-lab.md) for the lab).`,
+    'Each cell: the settled path p2pcheck\'s own report shows (both sides agree unless shown as "a / b") and the',
+    'connect time (later of the two sides, ms after the second peer joined). Rows are the "-a" host of each kind,',
+    'columns the "-b" host (two different routers).',
+    ONLY ? `\nOnly pairs matching "${ONLY}" were run.` : '',
+    '',
+    sections.normal ?? '_normal matrix not run_',
+    '',
+    sections.relay ?? '_forced-relay matrix not run_',
+    '',
+    renderExpectations(pairs),
+    '',
+    sections.hosts ?? '_host checks not run_',
+    '',
+  ].join('\n');
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/lab-matrix.md', doc);
+  if (process.env.P2L_WRITE_DOCS === '1') writeFileSync('docs/lab-matrix.md', doc);
+}
