@@ -66,3 +66,24 @@ export function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** Jiffies of one CPU from /proc/stat: busy (user, nice, system, irq, softirq) and steal (taken by the hypervisor). */
+export async function cpuJiffies(cpu: number): Promise<{ busy: number; steal: number; total: number }> {
+  const text = await readFile('/proc/stat', 'utf8');
+  const line = text.split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+  if (!line) return { busy: NaN, steal: NaN, total: NaN };
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq!;
+  return { busy, steal: steal!, total: busy + idle! + iowait! + steal! };
+}
+
+/**
+ * Share of a CPU used by anything but `pid` (other processes, softirq work) and stolen by the hypervisor between
+ * two snapshots: how much the machine interfered with a pinned server.
+ */
+export function interference(before: { busy: number; steal: number; total: number }, after: { busy: number; steal: number; total: number }, pidCpuS: number): { others: number; steal: number } {
+  const total = after.total - before.total;
+  if (!(total > 0)) return { others: NaN, steal: NaN };
+  const othersJ = after.busy - before.busy - pidCpuS * TICKS_PER_S;
+  return { others: Math.max(0, othersJ / total), steal: (after.steal - before.steal) / total };
+}

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   const setup: Setup = {
     floodBin,
     generatorCpu: plan?.generator ?? null,
+    serverCpu: plan?.server ?? null,
     allocations: Number(process.env.BENCH_ALLOCATIONS ?? 10_000),
     pairs: 4,
     payloadBytes: 100,
@@ -125,6 +126,11 @@ async function main(): Promise<void> {
   console.log('| metric | p2pcheck median (min–max) | coturn median (min–max) | ratio of medians |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.metric} | ${r.p2pcheck} | ${r.coturn} | ${r.ratio} |`);
+  for (const name of names) {
+    const loads = of(name).flatMap((x) => [...x.steps, ...x.peerSteps].map((st) => st.otherLoad));
+    const o = summarize(loads);
+    if (o.n) console.log(`${name}: other work on the server's CPU during rate steps: median ${(o.median * 100).toFixed(0)} %, max ${(o.max * 100).toFixed(0)} %`);
+  }
   const machine = `${cpus().length} CPUs (${cpus()[0]?.model}), load average at start ${load.toFixed(1)}, ${version(process.execPath, ['--version'])}, ${version('/usr/bin/turnserver', ['--version']).replace(/^Coturn-/, 'coturn ')}`;
   const pinning = plan ? `server under test pinned to CPU ${plan.server}, generator to CPU ${plan.generator}` : 'not pinned';
   console.log(`\n${machine}; ${pinning}; ${ROUNDS} rounds; generator: ${floodBin ? 'bench/udp-flood.c (sendmmsg/recvmmsg)' : 'Node dgram'}.`);

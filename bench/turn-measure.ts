@@ -4,7 +4,7 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { BenchClient, flood, latency, openPair, percentile } from './turn-load';
-import { cpuSeconds, dropsBetween, rssBytes, udpDropsByPort } from './proc-stats';
+import { cpuJiffies, cpuSeconds, dropsBetween, interference, rssBytes, udpDropsByPort } from './proc-stats';
 import type { ServerUnderTest } from './turn-servers';
 import { cFlood, cLatency } from './udp-flood';
 
@@ -12,6 +12,8 @@ export interface Setup {
   /** Compiled bench/udp-flood.c, or null for the (slower) Node generator. */
   floodBin: string | null;
   generatorCpu: number | null;
+  /** CPU the server under test is pinned to (for the interference measurement). */
+  serverCpu: number | null;
   allocations: number;
   pairs: number;
   payloadBytes: number;
@@ -34,6 +36,9 @@ export interface Step {
   generatorCpu: number;
   serverDrops: number;
   generatorDrops: number;
+  /** Share of the server's CPU used by other processes/softirq work, and stolen by the hypervisor, during the step. */
+  otherLoad: number;
+  steal: number;
   limit: Limit;
 }
 
@@ -148,6 +153,7 @@ function handOverToC(setup: Setup, flow: Flow): Flow {
 async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Flow, pps: number, isServerPort: (p: number) => boolean): Promise<Step> {
   const drops0 = await udpDropsByPort();
   const srv0 = await cpuSeconds(server.pid);
+  const jiffies0 = setup.serverCpu === null ? null : await cpuJiffies(setup.serverCpu);
   const wall0 = performance.now();
   let sent: number, received: number, seconds: number, generatorCpu: number;
   if (setup.floodBin) {
@@ -164,6 +170,7 @@ async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Flow, pps
   const serverCpuS = (await cpuSeconds(server.pid)) - srv0;
   const serverCpu = serverCpuS / ((performance.now() - wall0) / 1000);
   const serverUsPerPacket = received ? (serverCpuS * 1e6) / received : NaN;
+  const noise = jiffies0 && setup.serverCpu !== null ? interference(jiffies0, await cpuJiffies(setup.serverCpu), serverCpuS) : { others: NaN, steal: NaN };
   const drops1 = await udpDropsByPort();
   const genPorts = new Set([...pairs.tx.map((t) => Number(t.split(':')[0])), ...pairs.rx]);
   const serverDrops = dropsBetween(drops0, drops1, isServerPort);
@@ -177,8 +184,8 @@ async function floodStep(server: ServerUnderTest, setup: Setup, pairs: Flow, pps
     else if (serverDrops > 0 || serverCpu > 0.9) limit = 'server';
     else limit = 'unclear';
   }
-  log(server.name, `target ${pps} pps: sent ${sentPps}/s, loss ${lossPct.toFixed(3)} %, server CPU ${pct(serverCpu)}, ${serverUsPerPacket.toFixed(1)} µs/packet (drops ${serverDrops}), generator CPU ${pct(generatorCpu)} (drops ${generatorDrops})${limit === 'none' ? '' : `, limit: ${limit}`}`);
-  return { targetPps: pps, sentPps, lossPct, serverCpu, serverUsPerPacket, generatorCpu, serverDrops, generatorDrops, limit };
+  log(server.name, `target ${pps} pps: sent ${sentPps}/s, loss ${lossPct.toFixed(3)} %, server CPU ${pct(serverCpu)}, ${serverUsPerPacket.toFixed(1)} µs/packet (drops ${serverDrops}), generator CPU ${pct(generatorCpu)} (drops ${generatorDrops}), others on server CPU ${pct(noise.others)}, steal ${pct(noise.steal)}${limit === 'none' ? '' : `, limit: ${limit}`}`);
+  return { targetPps: pps, sentPps, lossPct, serverCpu, serverUsPerPacket, generatorCpu, serverDrops, generatorDrops, otherLoad: noise.others, steal: noise.steal, limit };
 }
 
 /** Geometric ramp until the first lossy step, then two bisections between the last clean and the first lossy rate. */

@@ -14,7 +14,7 @@ export function authenticate(core: TurnCore, req: DecodedStunMessage, client: Cl
   const hasMi = req.attributes.some((a) => a.type === Attr.messageIntegrity || a.type === Attr.messageIntegritySha256);
   if (!hasMi) {
     core.stats.challenges++;
-    return { ok: false, actions: core.unauthReply(client, req, 401, challengeAttrs(core, client, now), now) };
+    return { ok: false, actions: core.unauthReply(client, req, 401, () => challengeAttrs(core, client, now), now) };
   }
   const username = getAttribute(req, Attr.username);
   const realm = getAttribute(req, Attr.realm);
@@ -46,7 +46,7 @@ function challengeAttrs(core: TurnCore, client: ClientRef, now: number) {
 
 function fail(core: TurnCore, req: DecodedStunMessage, client: ClientRef, now: number, why: AuthFailure, code: number, challenge: boolean): AuthResult {
   core.stats.authFailures[why]++;
-  return { ok: false, actions: core.unauthReply(client, req, code, challenge ? challengeAttrs(core, client, now) : [], now) };
+  return { ok: false, actions: core.unauthReply(client, req, code, challenge ? () => challengeAttrs(core, client, now) : [], now) };
 }
 
 export { errorResponse };

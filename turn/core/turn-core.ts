@@ -315,10 +315,11 @@ export class TurnCore {
   }
 
   /** Error reply to an unauthenticated request, subject to the per-IP rate limit (anti-amplification). */
-  unauthReply(client: ClientRef, req: StunMessage, code: number, attrs: StunAttribute[], now: number): TurnAction[] {
+  unauthReply(client: ClientRef, req: StunMessage, code: number, attrs: StunAttribute[] | (() => StunAttribute[]), now: number): TurnAction[] {
+    // Limit first: a rate-limited flood costs no nonce HMAC (`attrs` may be built lazily).
     if (!this.unauthLimiter.take(client.address, now)) return this.drop(DropReason.rateLimited);
     this.countError(code);
-    return [{ type: 'send', to: client, data: errorResponse(req, code, attrs, null) }];
+    return [{ type: 'send', to: client, data: errorResponse(req, code, typeof attrs === 'function' ? attrs() : attrs, null) }];
   }
 
   private countError(code: number): void {
