@@ -1,15 +1,42 @@
-// The live report for the room page: rebuilt when the peer, stats or RTT slices change.
-import { useMemo } from 'react';
+// The live report for the room page: rebuilt when the peer, stats, RTT, diagnosis or link slices change — at
+// most every REPORT_REFRESH_MS. The store changes ~8 times a second while a test runs (stats and RTT polls,
+// link-test progress); rebuilding and re-rendering the whole report (tables, charts, raw JSON) on each of
+// those kept a renderer ~30 % busy on a desktop CPU — on a phone it is battery. Nobody reads faster than this.
+import { useEffect, useState } from 'react';
 import type { ConnectivityReport } from '../../common/report';
 import { buildReport } from '../report/build-report';
-import { useAppStore } from '../store/app-store';
+import { appStore, type AppState } from '../store/app-store';
 
-export function useLiveReport(): ConnectivityReport {
-  const peer = useAppStore((s) => s.peer);
-  const stats = useAppStore((s) => s.stats);
-  const rtt = useAppStore((s) => s.rtt);
-  const diagnosis = useAppStore((s) => s.diagnosis);
-  const quality = useAppStore((s) => s.link.quality);
-  const iceEvents = useAppStore((s) => s.link.iceEvents);
-  return useMemo(() => buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents } }), [peer, stats, rtt, diagnosis, quality, iceEvents]);
+export const REPORT_REFRESH_MS = 500;
+
+type ReportInputs = readonly [AppState['peer'], AppState['stats'], AppState['rtt'], AppState['diagnosis'], AppState['link']['quality'], AppState['link']['iceEvents']];
+
+const inputsOf = (s: AppState): ReportInputs => [s.peer, s.stats, s.rtt, s.diagnosis, s.link.quality, s.link.iceEvents];
+const sameInputs = (a: ReportInputs, b: ReportInputs) => a.every((x, i) => x === b[i]);
+const reportOf = ([peer, stats, rtt, diagnosis, quality, iceEvents]: ReportInputs): ConnectivityReport =>
+  buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents } });
+
+export function useLiveReport(refreshMs = REPORT_REFRESH_MS): ConnectivityReport {
+  const [report, setReport] = useState(() => reportOf(inputsOf(appStore.getState())));
+  useEffect(() => {
+    let built = inputsOf(appStore.getState());
+    let lastBuild = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const rebuild = () => {
+      timer = null;
+      lastBuild = performance.now();
+      built = inputsOf(appStore.getState());
+      setReport(reportOf(built));
+    };
+    rebuild(); // whatever changed between the first render and this effect
+    const unsubscribe = appStore.subscribe((state) => {
+      if (timer !== null || sameInputs(inputsOf(state), built)) return;
+      timer = setTimeout(rebuild, Math.max(0, lastBuild + refreshMs - performance.now()));
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [refreshMs]);
+  return report;
 }
