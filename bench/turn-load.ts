@@ -1,5 +1,6 @@
-// The load generator shared by both servers: TURN clients on UDP sockets, allocation storms, ChannelData floods
-// and latency probes. Same code, same packets for p2pcheck and coturn.
+// The Node side of the load generator, shared by both servers: TURN clients on UDP sockets (allocations, channel
+// bindings, the allocation storm), plus Node ChannelData floods and latency probes, used only when
+// bench/udp-flood.c cannot be built. Same code, same packets for p2pcheck and coturn.
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { createRestCredential } from '../turn/auth/rest-credentials';
