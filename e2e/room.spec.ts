@@ -36,6 +36,9 @@ test('two browsers in one room connect and both report the same direct path with
     expect(report.localCandidates.length).toBeGreaterThan(0);
     expect(report.remoteCandidates.length).toBeGreaterThan(0);
     expect(report.pairs.some((p) => p.state === 'succeeded' && p.nominated)).toBe(true);
+    // No NAT between the two: a first entry read as "through NAT" while the peer was still peer-reflexive must
+    // have been corrected in place, not left in the history as a path that was never used.
+    expect(report.selectedPairHistory.map((h) => h.path)).not.toContain('p2p-nat');
     expect(report.timings.peerJoined).not.toBeNull();
     expect(report.timings.connected!).toBeGreaterThanOrEqual(report.timings.firstCandidate!);
     // Each side lists a relay candidate, or says it was not gathered because Chromium stopped gathering when the
