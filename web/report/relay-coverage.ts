@@ -49,7 +49,7 @@ function localRelay(report: Report, count: number, via: string[]): LocalRelay {
     return { state: 'not-gathered', reason: 'turn-error', text: `the TURN server answered with an error (${e.code ?? 'no code'}: ${e.message})` };
   }
   const events = report.iceEvents;
-  if (!events) return { state: 'not-gathered', reason: 'unknown', text: 'no relay candidate, and this report has no gathering events to tell why' };
+  if (!events) return { state: 'not-gathered', reason: 'unknown', text: 'this report has no gathering events to tell why' };
   const complete = events.find((e) => e.kind === 'gathering' && e.state === 'complete');
   if (!complete) {
     const ended = report.peerState === 'failed' || report.peerState === 'peer-left';

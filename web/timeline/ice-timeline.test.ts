@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IceEvent } from '../../common/ice-events';
 import { sampleReport } from '../../common/testdata/sample-report';
 import { buildIceTimeline } from './ice-timeline';
+import { OFFERER_WITHOUT_RELAY } from '../report/relay-coverage-fixtures';
 
 const events: IceEvent[] = [
   { at: 20, kind: 'pair', pairId: 'CP2', local: 'relay 203.0.113.5:49160', remote: 'host 10.200.11.1:50001', state: 'in-progress', from: null },
@@ -56,5 +57,13 @@ describe('ICE timeline', () => {
     const tl = buildIceTimeline({ ...r, localCandidates: [], remoteCandidates: [], pairs: [], selectedPairHistory: [], errors: [], timings: { peerJoined: 0, firstCandidate: null, connected: null, pathSettled: null } });
     expect(tl.endAt).toBe(1);
     expect(tl.rows.map((r) => r.id)).toEqual(['milestones']);
+  });
+
+  it('says why this side has no relay candidate instead of blaming the TURN server (real capture)', () => {
+    const tl = buildIceTimeline({ ...sampleReport(), ...OFFERER_WITHOUT_RELAY });
+    expect(tl.story).toContain(
+      'No relay candidate: Chromium stopped gathering when the first candidate pair connected (594 ms; gathering ended at 667 ms), before the TURN allocation answered. No TURN error was reported; the relay was simply not needed for this connection.',
+    );
+    expect(tl.story.join(' ')).not.toContain('did not give an allocation');
   });
 });
