@@ -1,16 +1,19 @@
 // Runs one pair of the matrix for real: a Chromium inside each host's namespace opens the same room on
 // p2pcheck's server (by its public lab address) and we read each page's own report once its path settled.
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import type { ConnectivityReport } from '../../common/report';
 import { CHROMIUM_ARGS } from '../support/chromium';
 import { chromiumWrapper, clearRestrictedLists } from './lab-builder';
 import { judgePair, predictionProblems, type PairVerdict } from './lab-expectations';
 import { labServerUrl, type LabHost, type LabPair } from './lab-topology';
 
-/** One Chromium per lab host, launched on first use and reused (a fresh context per pair). */
+/** One Chromium per lab host, launched on first use, with one page kept across pairs: a pair ends by
+ * navigating it to about:blank (which closes its connections), and the next pair loads its room in the same
+ * page — with the page's code already compiled and cached, which a fresh context per pair repeated every time. */
 export class LabBrowsers {
   private readonly browsers = new Map<string, Promise<Browser>>();
+  private readonly pages = new Map<string, Promise<Page>>();
 
   get(host: LabHost): Promise<Browser> {
     let b = this.browsers.get(host.name);
@@ -21,9 +24,34 @@ export class LabBrowsers {
     return b;
   }
 
+  /** `host`'s page. A phone-sized window: nobody looks at the lab's pages, and the (software) compositor's work
+   * grows with the window's area. */
+  page(host: LabHost): Promise<Page> {
+    let p = this.pages.get(host.name);
+    if (!p) {
+      p = this.get(host).then(async (b) => (await b.newContext({ viewport: { width: 390, height: 700 } })).newPage());
+      this.pages.set(host.name, p);
+    }
+    return p;
+  }
+
+  /** Done with `host`'s page: hang up by leaving the room; if even that fails, drop the page's context so the
+   * next use starts from a fresh one. */
+  async release(host: LabHost): Promise<void> {
+    const p = this.pages.get(host.name);
+    if (!p) return;
+    const page = await p.catch(() => null);
+    const left = await page?.goto('about:blank', { timeout: 10_000 }).then(() => true, () => false);
+    if (!left) {
+      this.pages.delete(host.name);
+      await page?.context().close().catch(() => undefined);
+    }
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.browsers.values()];
     this.browsers.clear();
+    this.pages.clear();
     await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close().catch(() => undefined)));
   }
 }
@@ -100,15 +128,8 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly,
   // The restricted-cone filter remembers addresses; start every pair from a clean list.
   clearRestrictedLists([pair.a, pair.b]);
   const roomUrl = `${labServerUrl()}/r/${newRoomId()}${relayOnly ? '?relay=1' : ''}`;
-  const contexts: BrowserContext[] = [];
   try {
-    const [ba, bb] = await Promise.all([browsers.get(pair.a), browsers.get(pair.b)]);
-    const ca = await ba.newContext();
-    contexts.push(ca);
-    const cb = await bb.newContext();
-    contexts.push(cb);
-    const pa = await ca.newPage();
-    const pb = await cb.newPage();
+    const [pa, pb] = await Promise.all([browsers.page(pair.a), browsers.page(pair.b)]);
     // One after the other: the first to join is the offerer (the "-a" host, the rows of the table).
     await pa.goto(roomUrl, { timeout: 15_000 });
     await pb.goto(roomUrl, { timeout: 15_000 });
@@ -130,15 +151,14 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly,
     verdict.problems.unshift(`run error: ${(err as Error).message.split('\n')[0]}`);
     return { verdict: { ...verdict, ok: false }, reports: { a: null, b: null }, roomUrl, elapsedMs: Date.now() - started };
   } finally {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    await Promise.all([browsers.release(pair.a), browsers.release(pair.b)]);
   }
 }
 
-/** A fresh page in a fresh context of `host`'s Chromium, at `path` on the lab server (e.g. for a
- * single-browser "check my network" from every host). Close the returned context when done. */
-export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/'): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await (await browsers.get(host)).newContext();
-  const page = await context.newPage();
+/** `host`'s page at `path` on the lab server (e.g. for a single-browser "check my network" from every host).
+ * Call `browsers.release(host)` when done. */
+export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/'): Promise<Page> {
+  const page = await browsers.page(host);
   await page.goto(`${labServerUrl()}${path}`, { timeout: 15_000 });
-  return { page, context };
+  return page;
 }

@@ -91,7 +91,7 @@ function expectedLabel(r: NatDiscoveryResult): string {
 }
 
 async function checkFromHost(host: LabHost): Promise<{ result: DiagnosisResult; label: string; wallMs: number }> {
-  const { page, context } = await openLabPage(browsers, host, '/');
+  const page = await openLabPage(browsers, host, '/');
   try {
     const started = Date.now();
     await page.getByTestId('check-network').click();
@@ -101,7 +101,7 @@ async function checkFromHost(host: LabHost): Promise<{ result: DiagnosisResult; 
     const label = (await page.getByTestId('nat-type').textContent()) ?? '';
     return { result, label, wallMs };
   } finally {
-    await context.close();
+    await browsers.release(host);
   }
 }
 
