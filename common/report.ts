@@ -73,6 +73,8 @@ export interface ConnectivityReport {
     /** True once the selected pair has held for `settleMs`. */
     settled: boolean;
     settleMs: number;
+    /** Set when the two sides use different pairs, one through a TURN relay and one not (see pathAsymmetry). */
+    asymmetry?: string | null;
   };
   selectedPair: { local: ReportCandidate; remote: ReportCandidate; currentRtt: number | null } | null;
   selectedPairHistory: SelectedPairChange[];

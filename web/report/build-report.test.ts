@@ -50,7 +50,7 @@ describe('buildReport', () => {
 
     const r = buildReport(store.getState());
     expect(r.startedAt).toBe(T0 + 5000);
-    expect(r.path).toEqual({ kind: 'direct-lan', label: 'direct (same network)', settled: true, settleMs: 3000 });
+    expect(r.path).toEqual({ kind: 'direct-lan', label: 'direct (same network)', settled: true, settleMs: 3000, asymmetry: null });
     expect(r.selectedPair?.local).toMatchObject({ id: 'IjJ0ZXlAt', type: 'host', at: 14 });
     expect(r.selectedPair?.remote).toMatchObject({ id: 'Iu4+1yYl1', port: 41337, at: 30 });
     expect(r.selectedPair?.currentRtt).toBe(1);

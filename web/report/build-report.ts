@@ -5,7 +5,7 @@ import { readPeerSelectedPair } from '../peer/peer-info';
 import type { AppState } from '../store/app-store';
 import { mergeCandidates } from '../stats/stats-mapping';
 import { pathEnd, SETTLE_MS } from '../stats/selection-tracker';
-import { classifyPath } from './path-classify';
+import { classifyPath, pathAsymmetry } from './path-classify';
 import { roomDiagnosis } from '../diagnosis/room-diagnosis';
 
 type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents'> };
@@ -34,7 +34,13 @@ export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput):
   const remote = pair && remoteCandidates.find((c) => c.id === pair.remoteId);
   const selectedPair = pair && local && remote ? { local, remote, currentRtt: pair.currentRtt } : null;
   let kind: PathKind = 'none';
-  if (selectedPair) kind = classifyPath({ local: pathEnd(selectedPair.local), remote: pathEnd(selectedPair.remote), peerLocal: readPeerSelectedPair(peer.remoteInfo) });
+  let asymmetry: string | null = null;
+  if (selectedPair) {
+    const ends = { local: pathEnd(selectedPair.local), remote: pathEnd(selectedPair.remote), peerLocal: readPeerSelectedPair(peer.remoteInfo) };
+    kind = classifyPath(ends);
+    // Only for a settled path: during a switch the two sides briefly disagree by nature.
+    asymmetry = stats.selection.settled ? pathAsymmetry(ends) : null;
+  }
   else if (peer.peerState === 'peer-left' || peer.peerState === 'failed') kind = stats.selection.history.at(-1)?.path ?? 'none';
   const report: ConnectivityReport = {
     version: REPORT_VERSION,
@@ -43,7 +49,7 @@ export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput):
     startedAt: peer.startedAt,
     relayOnly: peer.relayOnly,
     peerState: peer.peerState,
-    path: { kind, label: PATH_LABELS[kind], settled: stats.selection.settled, settleMs: SETTLE_MS },
+    path: { kind, label: PATH_LABELS[kind], settled: stats.selection.settled, settleMs: SETTLE_MS, asymmetry },
     selectedPair,
     selectedPairHistory: stats.selection.history,
     localCandidates,

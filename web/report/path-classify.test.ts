@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, isPrivateAddress, type PathEnd } from './path-classify';
+import { classifyPath, isPrivateAddress, pathAsymmetry, type PathEnd } from './path-classify';
 
 const end = (type: PathEnd['type'], address: string | null, port = 5000, relayProtocol: string | null = null): PathEnd => ({
   type,
@@ -90,5 +90,28 @@ describe('classifyPath', () => {
 
   it('a peer-reflexive remote on a private address is still the same network', () => {
     expect(classifyPath({ local: end('host', '10.0.0.2'), remote: end('prflx', '10.0.0.3') })).toBe('direct-lan');
+  });
+});
+
+describe('pathAsymmetry', () => {
+  const host = (address: string | null, port: number): PathEnd => ({ type: 'host', address, port, relayProtocol: null });
+  const relay = (address: string, port: number): PathEnd => ({ type: 'relay', address, port, relayProtocol: 'udp' });
+  const prflx = (address: string | null, port: number): PathEnd => ({ type: 'prflx', address, port, relayProtocol: null });
+
+  it('this side sends to the peer\u2019s relay while the peer sends from its host address (seen in the NAT lab)', () => {
+    const text = pathAsymmetry({ local: host('198.51.100.101', 48928), remote: relay('198.51.100.1', 52152), peerLocal: host('198.51.100.102', 50675) });
+    expect(text).toMatch(/sends to the other peer's TURN relay, while the other peer sends from its own host address/);
+  });
+  it('the peer sends from its relay while this side sends to its direct address', () => {
+    expect(pathAsymmetry({ local: host('10.0.0.2', 1), remote: prflx('203.0.113.9', 4000), peerLocal: relay('198.51.100.1', 5000) })).toMatch(/other peer sends through its TURN relay/);
+  });
+  it('is silent when both use the same relayed pair, even when we see the relay as prflx', () => {
+    expect(pathAsymmetry({ local: host('10.0.0.2', 1), remote: prflx('198.51.100.1', 5000), peerLocal: relay('198.51.100.1', 5000) })).toBeNull();
+    expect(pathAsymmetry({ local: relay('198.51.100.1', 6000), remote: relay('198.51.100.1', 5000), peerLocal: relay('198.51.100.1', 5000) })).toBeNull();
+  });
+  it('is silent for direct pairs, without the peer\u2019s view, and when the far address is hidden', () => {
+    expect(pathAsymmetry({ local: host('10.0.0.2', 1), remote: prflx('203.0.113.9', 4000), peerLocal: host('10.1.0.2', 4000) })).toBeNull();
+    expect(pathAsymmetry({ local: host('10.0.0.2', 1), remote: relay('198.51.100.1', 5000), peerLocal: null })).toBeNull();
+    expect(pathAsymmetry({ local: host('10.0.0.2', 1), remote: prflx(null, 5000), peerLocal: relay('198.51.100.1', 5000) })).toBeNull();
   });
 });

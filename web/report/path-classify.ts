@@ -63,6 +63,25 @@ function peerDescribesRemote(peer: PathEnd | null | undefined, remote: PathEnd):
   return !!peer && peer.address !== null && peer.address === remote.address && peer.port === remote.port;
 }
 
+/**
+ * The two sides on different pairs, one relayed and one not. The other peer reports only its own local end, so
+ * what we can compare is whether it sends from its relay with what we see at the far end of our pair. Only
+ * with a known far address: a relay hidden as a prflx "?" would look like a direct end.
+ */
+export function pathAsymmetry({ remote, peerLocal }: PathInput): string | null {
+  if (!peerLocal || remote.address === null) return null;
+  const far = peerDescribesRemote(peerLocal, remote) ? peerLocal : remote;
+  const weSendToItsRelay = far.type === 'relay';
+  const itSendsFromItsRelay = peerLocal.type === 'relay';
+  if (weSendToItsRelay && !itSendsFromItsRelay) {
+    return `This side sends to the other peer's TURN relay, while the other peer sends from its own ${peerLocal.type} address: the two directions take different paths (each side keeps the pair it selected).`;
+  }
+  if (!weSendToItsRelay && itSendsFromItsRelay) {
+    return 'The other peer sends through its TURN relay, while this side sends to it directly: the two directions take different paths (each side keeps the pair it selected).';
+  }
+  return null;
+}
+
 export function classifyPath({ local, remote, peerLocal }: PathInput): PathKind {
   if (local.type === 'relay') return relayKind(local.relayProtocol);
   const far = peerDescribesRemote(peerLocal, remote) ? { ...remote, type: peerLocal.type, relayProtocol: peerLocal.relayProtocol } : remote;

@@ -26,6 +26,11 @@ export function StatusLine({ report }: { report: ConnectivityReport }) {
         {settling && <em>May still change: settled once the pair holds for {path.settleMs / 1000} s.</em>}
         {path.settled && <em>Settled (held {path.settleMs / 1000} s).</em>}
       </p>
+      {path.asymmetry && (
+        <p className="status-note" data-testid="path-asymmetry" role="note">
+          {path.asymmetry}
+        </p>
+      )}
     </section>
   );
 }
