@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NonceIssuer } from './nonce';
-import { checkRestUsername, createRestCredential, restPassword } from './rest-credentials';
+import { createRestCredential, parseRestUsername, restPassword } from './rest-credentials';
 
 describe('REST credentials (coturn static-auth-secret scheme)', () => {
   it('builds "<expiry>:<id>" and base64(HMAC-SHA1(secret, username))', () => {
@@ -14,10 +14,10 @@ describe('REST credentials (coturn static-auth-secret scheme)', () => {
 
   it('accepts an unexpired username and rejects expired or malformed ones', () => {
     const now = 1_700_000_000_000;
-    expect(checkRestUsername('s', '1700000100:bob', now)).toMatchObject({ ok: true, userId: 'bob', password: restPassword('s', '1700000100:bob') });
-    expect(checkRestUsername('s', '1699999999:bob', now)).toEqual({ ok: false, reason: 'expired' });
-    expect(checkRestUsername('s', 'bob:1700000100', now)).toEqual({ ok: false, reason: 'malformed-username' });
-    expect(checkRestUsername('s', '', now)).toEqual({ ok: false, reason: 'malformed-username' });
+    expect(parseRestUsername('1700000100:bob', now)).toEqual({ ok: true, userId: 'bob', expiresAt: 1700000100 });
+    expect(parseRestUsername('1699999999:bob', now)).toEqual({ ok: false, reason: 'expired' });
+    expect(parseRestUsername('bob:1700000100', now)).toEqual({ ok: false, reason: 'malformed-username' });
+    expect(parseRestUsername('', now)).toEqual({ ok: false, reason: 'malformed-username' });
   });
 });
 

@@ -19,8 +19,6 @@ export type RestUsernameParse =
   | { ok: true; expiresAt: number; userId: string }
   | { ok: false; reason: 'malformed-username' | 'expired' };
 
-export type RestUsernameCheck = (RestUsernameParse & { ok: false }) | { ok: true; password: string; expiresAt: number; userId: string };
-
 /**
  * Checks the expiry encoded in a REST username without deriving anything. The expiry is the part before the first
  * ':' (coturn also accepts a bare timestamp). The user id (after the ':') is what per-user quotas count.
@@ -32,10 +30,4 @@ export function parseRestUsername(username: string, nowMs: number): RestUsername
   const expiresAt = Number(stamp);
   if (expiresAt * 1000 < nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, expiresAt, userId: colon < 0 ? '' : username.slice(colon + 1) };
-}
-
-/** `parseRestUsername` plus the password derived from the shared secret. */
-export function checkRestUsername(secret: string, username: string, nowMs: number): RestUsernameCheck {
-  const parsed = parseRestUsername(username, nowMs);
-  return parsed.ok ? { ...parsed, password: restPassword(secret, username) } : parsed;
 }
