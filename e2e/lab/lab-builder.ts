@@ -5,10 +5,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { CHROMIUM_PATH } from '../support/chromium-flags';
 import { LAB, LAB_PREFIX, type LabHost } from './lab-topology';
 import { RECENT_LIST, routerRules } from './lab-router-rules';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
 
 export class LabCommandError extends Error {
@@ -39,7 +39,7 @@ export function labPreflight(): string | null {
   if (process.platform !== 'linux') return `NAT lab needs Linux network namespaces (platform is ${process.platform})`;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'NAT lab needs root (network namespaces, iptables)';
   for (const cmd of ['ip', 'iptables']) if (!which(cmd)) return `NAT lab needs ${cmd} (apt-get install iproute2 iptables)`;
-  if (!existsSync(CHROMIUM)) return `NAT lab needs Chromium at ${CHROMIUM}`;
+  if (!existsSync(CHROMIUM_PATH)) return `NAT lab needs Chromium at ${CHROMIUM_PATH}`;
   return null;
 }
 
@@ -162,7 +162,7 @@ export function writeChromiumWrappers(): void {
   mkdirSync(WRAPPER_DIR, { recursive: true });
   for (const host of LAB.hosts) {
     const path = chromiumWrapper(host);
-    writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
+    writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM_PATH} "$@"\n`);
     chmodSync(path, 0o755);
   }
 }

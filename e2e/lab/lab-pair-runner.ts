@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { ConnectivityReport } from '../../common/report';
-import { CHROMIUM_ARGS } from '../support/chromium';
+import { CHROMIUM_ARGS } from '../support/chromium-flags';
 import { chromiumWrapper, clearRestrictedLists } from './lab-builder';
 import { judgePair, predictionProblems, type PairVerdict } from './lab-expectations';
 import { labServerUrl, type LabHost, type LabPair } from './lab-topology';

@@ -3,12 +3,12 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../e2e/support/chromium-flags';
 import { createRestCredential } from '../auth/rest-credentials';
 import { decodeStunMessage } from '../stun/message';
 import { CHROMIUM_CAPTURES } from '../stun/testdata/chromium-captures';
 import { startServerForTest, TEST_SECRET } from '../testing/test-server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const cleanups: Array<() => Promise<unknown>> = [];
 let browser: Browser;
@@ -18,8 +18,7 @@ describe.skipIf(!haveChromium)('Chromium relays through p2pcheck' + (haveChromiu
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-features=WebRtcHideLocalIpsWithMdns'],
+      args: CHROMIUM_ARGS,
     });
   }, 30_000);
   afterAll(async () => {
