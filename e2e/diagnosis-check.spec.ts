@@ -2,20 +2,13 @@
 // a namespace of the worker's own, else loopback). The server has one IP, so the mapping/filtering results
 // are the single-address ones, and the page must say so.
 import { execFileSync } from 'node:child_process';
-import type { Page } from '@playwright/test';
-import type { DiagnosisResult } from '../common/nat/diagnosis-result';
 import { expect, readReport, test } from './fixtures';
-
-async function runCheck(page: Page, timeoutMs = 15_000): Promise<DiagnosisResult> {
-  await page.getByTestId('check-network').click();
-  await expect(page.getByTestId('diagnosis-json')).toBeAttached({ timeout: timeoutMs });
-  return JSON.parse((await page.getByTestId('diagnosis-json').textContent()) ?? 'null') as DiagnosisResult;
-}
+import { runNetworkCheck } from './support/page-readers';
 
 test('a browser with its own address: "No NAT", single-address caveats, UDP and TCP relay work', async ({ browser, app }) => {
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${app.baseURL}/`);
-  const r = await runCheck(page);
+  const r = await runNetworkCheck(page, 15_000);
   await expect(page.getByTestId('nat-type')).toHaveText('No NAT (public address)');
   expect(r.state).toBe('done');
   expect(r.reachability.udp).toBe('answered');
@@ -45,7 +38,7 @@ test('UDP to the server dropped: "UDP blocked (TCP relay only)" within 5 s', asy
   execFileSync('ip', ['netns', 'exec', app.ns!, 'iptables', '-w', '-I', ...rule]);
   try {
     const started = Date.now();
-    const r = await runCheck(page, 15_000);
+    const r = await runNetworkCheck(page, 15_000);
     const wall = Date.now() - started;
     await expect(page.getByTestId('nat-type')).toHaveText('UDP blocked (TCP relay only)');
     expect(r.reachability.udp).toBe('no-answer');
@@ -70,7 +63,7 @@ test('custom ICE servers: server-only tests are skipped with the reason; a wrong
   test.skip(app.ns === null, 'the loopback server listens on a random STUN port; this case needs the namespace setup');
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${app.baseURL}/?iceServers=${encodeURIComponent(JSON.stringify(servers))}`);
-  const r = await runCheck(page);
+  const r = await runNetworkCheck(page, 15_000);
   expect(r.servers).toBe('custom');
   await expect(page.getByTestId('nat-type')).toHaveText('NAT type not determined');
   await expect(page.getByTestId('nat-skipped')).toContainText('needs p2pcheck\u2019s own server');

@@ -6,6 +6,7 @@ import type { ConnectivityReport } from '../common/report';
 import { startAppProcess, type AppProcess } from './support/app-process';
 import { launchChromium } from './support/chromium';
 import { canUseNetns, createTestHost, type TestHost } from './support/netns';
+import { readPageReport } from './support/page-readers';
 
 export interface AppUnderTest {
   baseURL: string;
@@ -63,8 +64,9 @@ export interface RoomHelpers {
 }
 
 export async function readReport(page: Page): Promise<ConnectivityReport> {
-  const text = await page.getByTestId('report-json').textContent({ timeout: 5000 });
-  return JSON.parse(text ?? 'null') as ConnectivityReport;
+  const report = await readPageReport(page, 5000);
+  if (!report) throw new Error(`no report JSON on ${page.url()}`);
+  return report;
 }
 
 /** Waits until the page's own report says the selected path has held long enough to be called settled. */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { ConnectivityReport } from '../../common/report';
 import { CHROMIUM_ARGS } from '../support/chromium-flags';
+import { readPageReport } from '../support/page-readers';
 import { chromiumWrapper, clearRestrictedLists } from './lab-builder';
 import { judgePair, predictionProblems, type PairVerdict } from './lab-expectations';
 import { labServerUrl, type LabHost, type LabPair } from './lab-topology';
@@ -68,15 +69,7 @@ export function newRoomId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-async function readReport(page: Page): Promise<ConnectivityReport | null> {
-  const text = await page.getByTestId('report-json').textContent({ timeout: 2000 }).catch(() => null);
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as ConnectivityReport;
-  } catch {
-    return null;
-  }
-}
+const readReport = (page: Page) => readPageReport(page, 2000);
 
 async function pageText(page: Page): Promise<string> {
   const text = await page.locator('body').innerText({ timeout: 2000 }).catch((e: Error) => `(unreadable: ${e.message.split('\n')[0]})`);

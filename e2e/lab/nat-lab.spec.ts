@@ -19,6 +19,7 @@ import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type Hos
 import { classifyHost, describeDiscovery, startCoturn, type CoturnHandle } from './lab-nat-discovery';
 import { LabBrowsers, openLabPage } from './lab-pair-runner';
 import { pageBuildProblem, startLabServer } from './lab-server';
+import { runNetworkCheck } from '../support/page-readers';
 import { LAB, labPairs, type LabHost, type NatDiscoveryResult } from './lab-topology';
 
 const skipReason = labSkipReason();
@@ -94,10 +95,8 @@ async function checkFromHost(host: LabHost): Promise<{ result: DiagnosisResult; 
   const page = await openLabPage(browsers, host, '/');
   try {
     const started = Date.now();
-    await page.getByTestId('check-network').click();
-    await expect(page.getByTestId('diagnosis-json')).toBeAttached({ timeout: 20_000 });
+    const result = await runNetworkCheck(page, 20_000);
     const wallMs = Date.now() - started;
-    const result = JSON.parse((await page.getByTestId('diagnosis-json').textContent()) ?? 'null') as DiagnosisResult;
     const label = (await page.getByTestId('nat-type').textContent()) ?? '';
     return { result, label, wallMs };
   } finally {
