@@ -44,11 +44,9 @@ export function handleAllocate(core: TurnCore, req: DecodedStunMessage, client: 
   if (family !== null && getAttribute(req, Attr.reservationToken)) return reply(400);
   const relayFamily = family ?? 4;
   if (!core.config.relayFamilies[relayFamily]) return reply(440);
-  if (core.config.totalQuota > 0 && core.allocations.size >= core.config.totalQuota) return reply(486);
-  if (core.config.userQuota > 0 && (core.perUser.get(auth.userId) ?? 0) >= core.config.userQuota) return reply(486);
   const lifetime = grantedLifetime(core, req);
   const allocation = new Allocation(client, auth.username, auth.userId, auth.key, relayFamily, now + lifetime * 1000, now, req.transactionId, lifetime, core.config.maxBps);
-  core.addAllocation(allocation);
+  if (!core.addAllocation(allocation)) return reply(486);
   return [{ type: 'bind-relay', allocation, family: relayFamily, evenPort: !!getAttribute(req, Attr.evenPort) }];
 }
 

@@ -138,6 +138,6 @@ describe('fuzz: TurnCore', () => {
     apply(core.sweep(now + 2 * 3600_000));
     expect(core.counters()).toMatchObject({ allocations: 0, permissions: 0, channels: 0 });
     expect(core.allocations.size).toBe(0);
-    expect(core.perUser.size).toBe(0);
+    expect(core.ledger.total()).toBe(0);
   }, 300_000);
 });

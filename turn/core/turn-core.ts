@@ -13,6 +13,7 @@ import { decodeStunMessage, encodeStunMessage, getAttribute, type DecodedStunMes
 import { PeerPolicy } from '../security/peer-policy';
 import { RateLimiter } from '../security/rate-limiter';
 import { completeAllocate, handleAllocate, handleRefresh } from './allocate-handlers';
+import { LocalLedger, type AllocationLedger } from './allocation-ledger';
 import { peerKey, type Allocation } from './allocation';
 import { handleBinding } from './binding-handler';
 import { handleChannelBind, handleCreatePermission } from './permission-handlers';
@@ -32,7 +33,6 @@ const CHANNEL_QUARANTINE_MS = 300_000;
 export class TurnCore {
   /** Allocations by client 5-tuple key (RFC 8656 §2.2: one allocation per 5-tuple). */
   readonly allocations = new Map<string, Allocation>();
-  readonly perUser = new Map<string, number>();
   /** Own relayed addresses (advertised and local) by port, for self-relaying; a number key keeps the per-packet
    *  lookup free of string building. */
   private readonly relays = new Map<number, Allocation[]>();
@@ -43,6 +43,8 @@ export class TurnCore {
   readonly keyCache = new KeyCache(1024);
   readonly policy: PeerPolicy;
   readonly unauthLimiter: RateLimiter;
+  /** Quotas and relayed ports, shared with the other workers when sharded. */
+  readonly ledger: AllocationLedger;
   readonly stats: CoreStats = {
     allocationsCreated: 0,
     allocationsClosed: 0,
@@ -60,9 +62,10 @@ export class TurnCore {
 
   constructor(
     readonly config: CoreConfig,
-    opts: { nonceKey?: Buffer } = {},
+    opts: { nonceKey?: Buffer; ledger?: AllocationLedger } = {},
   ) {
     this.nonces = new NonceIssuer(config.nonceTtlMs, opts.nonceKey);
+    this.ledger = opts.ledger ?? new LocalLedger(config.totalQuota, config.userQuota);
     this.policy = new PeerPolicy(config.allowPeers);
     this.unauthLimiter = new RateLimiter(config.unauthRate);
   }
@@ -228,9 +231,11 @@ export class TurnCore {
 
   // ---- helpers for the handlers ----
 
-  addAllocation(allocation: Allocation): void {
+  /** Counts the allocation against the quotas and keeps it; false (nothing kept) when a quota is full (→ 486). */
+  addAllocation(allocation: Allocation): boolean {
+    if (!this.ledger.tryAdd(allocation.userId)) return false;
     this.allocations.set(allocation.client.key, allocation);
-    this.perUser.set(allocation.userId, (this.perUser.get(allocation.userId) ?? 0) + 1);
+    return true;
   }
 
   registerRelay(allocation: Allocation): void {
@@ -241,6 +246,7 @@ export class TurnCore {
       if (!list) this.relays.set(a.port, [allocation]);
       else if (!list.includes(allocation)) list.push(allocation);
     }
+    if (localRelay) this.ledger.relayOpened(localRelay.family, localRelay.port);
   }
 
   /** Forget an allocation without events (a relay socket that never bound). */
@@ -248,9 +254,8 @@ export class TurnCore {
     if (allocation.closed) return;
     allocation.closed = true;
     if (this.allocations.get(allocation.client.key) === allocation) this.allocations.delete(allocation.client.key);
-    const n = (this.perUser.get(allocation.userId) ?? 1) - 1;
-    if (n <= 0) this.perUser.delete(allocation.userId);
-    else this.perUser.set(allocation.userId, n);
+    this.ledger.remove(allocation.userId);
+    if (allocation.localRelay) this.ledger.relayClosed(allocation.localRelay.family, allocation.localRelay.port);
     for (const a of [allocation.relay, allocation.localRelay]) {
       const list = a && this.relays.get(a.port);
       if (!list) continue;
@@ -287,7 +292,7 @@ export class TurnCore {
   }
 
   isOwnRelay(peer: TransportAddress): boolean {
-    return this.ownRelayAt(peer) !== undefined;
+    return this.ownRelayAt(peer) !== undefined || this.ledger.isRelayOfAnyWorker(peer);
   }
 
   private ownRelayAt(peer: TransportAddress): Allocation | undefined {
