@@ -1,11 +1,14 @@
 // Standalone TURN server (`npm run turn`): settings from the environment (docs/turn-server.md), Prometheus metrics
 // on TURN_METRICS_PORT, JSON-lines logs, graceful shutdown on SIGINT/SIGTERM. Without TURN_SECRET a secret is
 // generated and printed, like `npm start` does, so a first run works; deployments set their own.
+// TURN_WORKERS > 1 (default: one per CPU) shards the server over worker threads (turn/node/turn-shards.ts): this
+// process re-runs itself under a launcher that opens the SO_REUSEPORT listening sockets, then starts the workers.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { turnConfigFromEnv } from './turn-config';
 import { startTurnServer } from './node/turn-server';
+import { launcherAvailable, relaunchWithSharedPorts, startTurnShards } from './node/turn-shards';
 
 const generated = !process.env.TURN_SECRET?.trim();
 const secret = generated ? randomBytes(24).toString('base64url') : process.env.TURN_SECRET!;
@@ -17,25 +20,41 @@ try {
   process.exit(2);
 }
 const logger = pino({ level: config.logLevel, base: { svc: 'turn' } });
-if (generated) {
+const shardFds = process.env.TURN_SHARD_FDS;
+if (generated && !shardFds) {
   logger.warn({ event: 'secret-generated' }, 'TURN_SECRET not set; generated one for this run (set TURN_SECRET to keep credentials valid across restarts)');
   console.error(`TURN_SECRET=${secret}`);
 }
-const turn = await startTurnServer(config, { logger }).catch((err: Error) => {
+if (config.workers > 1 && !shardFds) {
+  if (launcherAvailable()) process.exit(await relaunchWithSharedPorts(config, { ...process.env, TURN_SECRET: secret }));
+  logger.warn({ event: 'single-worker', workers: config.workers }, 'TURN_WORKERS > 1 needs Linux and perl (to open SO_REUSEPORT sockets); running one worker');
+  config = { ...config, workers: 1 };
+}
+
+const turn = await (config.workers > 1 && shardFds ? startTurnShards(config, shardFds, logger) : startTurnServer(config, { logger }).then((t) => ({
+  workers: 1,
+  metrics: () => t.registry.metrics(),
+  contentType: t.registry.contentType as string,
+  close: () => t.close(),
+}))).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
 });
+if (turn.workers > 1) logger.info({ event: 'turn-workers', workers: turn.workers }, `TURN server sharded over ${turn.workers} worker threads`);
 const metrics = createServer((req, res) => {
   if (req.url === '/metrics') {
-    turn.registry.metrics().then((body) => {
-      res.writeHead(200, { 'content-type': turn.registry.contentType });
+    turn.metrics().then((body) => {
+      res.writeHead(200, { 'content-type': turn.contentType });
       res.end(body);
     }, () => res.writeHead(500).end());
     return;
   }
   res.writeHead(404).end();
 });
-metrics.listen(config.metricsPort, () => logger.info({ event: 'metrics-listening', port: config.metricsPort }, 'metrics at /metrics'));
+metrics.listen(config.metricsPort, () => {
+  const address = metrics.address();
+  logger.info({ event: 'metrics-listening', port: typeof address === 'object' && address ? address.port : config.metricsPort }, 'metrics at /metrics');
+});
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,5 +1,5 @@
 // TURN server settings from environment variables. Every variable is documented in docs/turn-server.md.
-import { networkInterfaces } from 'node:os';
+import { availableParallelism, networkInterfaces } from 'node:os';
 import { ipToBytes } from './stun/ip-address';
 import { parseCidr } from './security/peer-policy';
 
@@ -43,6 +43,8 @@ export interface TurnServerConfig {
   maxTcpPerIp: number;
   metricsPort: number;
   logLevel: string;
+  /** Standalone server only: worker threads sharing the UDP port through SO_REUSEPORT (1 = one thread). */
+  workers: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -84,6 +86,11 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv): TurnServerConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`TURN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const tcp = str('TURN_TCP')?.toLowerCase();
   if (tcp && !['on', 'off', '1', '0', 'true', 'false'].includes(tcp)) throw new Error(`TURN_TCP must be on or off, got "${tcp}"`);
+  const workersText = str('TURN_WORKERS')?.toLowerCase() ?? 'auto';
+  if (workersText !== 'auto' && !(/^\d+$/.test(workersText) && Number(workersText) >= 1 && Number(workersText) <= 64)) {
+    throw new Error(`TURN_WORKERS must be auto (one per CPU) or an integer from 1 to 64, got "${workersText}"`);
+  }
+  const workers = workersText === 'auto' ? Math.min(availableParallelism(), 64) : Number(workersText);
   const v6 = str('TURN_LISTEN_V6');
   let listenV6: string | null = null;
   if (v6 === null) listenV6 = listen === '0.0.0.0' && hostHasIPv6() ? '::' : null;
@@ -116,6 +123,7 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv): TurnServerConfig {
     maxTcpPerIp: int('TURN_MAX_TCP_PER_IP', 64, 1, 100_000),
     metricsPort: int('TURN_METRICS_PORT', 9641, 0, 65535),
     logLevel,
+    workers,
   };
 }
 

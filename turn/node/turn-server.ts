@@ -16,6 +16,7 @@ import { advertisedIp, isWildcard } from './local-addresses';
 import { isProbeTraffic, type Endpoint, type ProbeHooks, type ProbeInterceptor } from './probe-hooks';
 import { literalLookup } from './literal-lookup';
 import { RelayPortPool } from './relay-sockets';
+import { SharedLedger } from './shared-ledger';
 import { StreamConnections } from './stream-connections';
 import { createTurnMetrics } from './turn-metrics';
 
@@ -33,10 +34,21 @@ export interface RunningTurnServer {
 }
 
 type Listeners = Record<4 | 6, Partial<Record<Via, Socket>>>;
+
+/** One worker of a sharded server (turn/node/turn-shards.ts): what it shares with the others. */
+export interface ShardOptions {
+  /** SO_REUSEPORT listening sockets made by the launcher, adopted instead of bound (`${family}/${via}` → fd). */
+  fds: Readonly<Record<string, number>>;
+  /** The SharedLedger buffer: quotas and relayed ports of all workers. */
+  ledgerBuffer: SharedArrayBuffer;
+  /** One nonce key for all workers, so a nonce issued by one is accepted by the others. */
+  nonceKey: Buffer;
+}
 const kAllocation = Symbol('allocation');
 type RelaySocket = Socket & { [kAllocation]?: Allocation };
 
-function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
+/** Binds a listening socket, or adopts the already bound descriptor `fd` (sharded workers). */
+function bindUdp(family: 4 | 6, address: string, port: number, fd?: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
     socket.once('error', (err: NodeJS.ErrnoException) => {
@@ -44,7 +56,7 @@ function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> 
       const hint = err.code === 'EADDRINUSE' ? ' (another STUN/TURN server running? set TURN_PORT / TURN_ALT_PORT)' : err.code === 'EADDRNOTAVAIL' ? ' (not an address of this host: check TURN_LISTEN / TURN_ALT_IP)' : '';
       reject(Object.assign(new Error(`TURN: cannot bind UDP ${address}:${port}: ${err.code ?? err.message}${hint}`), { code: err.code }));
     });
-    socket.bind({ address, port, exclusive: true }, () => {
+    socket.bind(fd === undefined ? { address, port, exclusive: true } : { fd }, () => {
       socket.removeAllListeners('error');
       resolve(socket);
     });
@@ -63,14 +75,16 @@ async function listenStream(server: NetServer, host: string, port: number): Prom
   return typeof addr === 'object' && addr ? addr.port : port;
 }
 
-export async function startTurnServer(config: TurnServerConfig, opts: { logger?: Logger } = {}): Promise<RunningTurnServer> {
+export async function startTurnServer(config: TurnServerConfig, opts: { logger?: Logger; shard?: ShardOptions } = {}): Promise<RunningTurnServer> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
   const mainFamily: 4 | 6 = config.listen.includes(':') ? 6 : 4;
   const udp: Listeners = { 4: {}, 6: {} };
   const opened: Socket[] = [];
   const servers: NetServer[] = [];
   const bindAt = async (family: 4 | 6, via: Via, address: string, port: number) => {
-    const s = await bindUdp(family, address, port);
+    const fd = opts.shard?.fds[`${family}/${via}`];
+    if (opts.shard && fd === undefined) throw new Error(`TURN shard: the launcher made no ${family}/${via} socket`);
+    const s = await bindUdp(family, address, port, fd);
     udp[family][via] = s;
     opened.push(s);
     return s.address().port;
@@ -96,7 +110,7 @@ export async function startTurnServer(config: TurnServerConfig, opts: { logger?:
         }
       }
     }
-    return await wire(config, logger, udp, opened, servers, port, altPort, mainFamily);
+    return await wire(config, logger, udp, opened, servers, port, altPort, mainFamily, opts.shard);
   } catch (err) {
     for (const s of opened) s.close();
     for (const s of servers) s.close();
@@ -113,6 +127,7 @@ async function wire(
   port: number,
   altPort: number | null,
   mainFamily: 4 | 6,
+  shard: ShardOptions | undefined,
 ): Promise<RunningTurnServer> {
   const endpoints: CoreConfig['endpoints'] = { 4: {}, 6: {} };
   for (const family of [4, 6] as const) {
@@ -124,6 +139,11 @@ async function wire(
   }
   const relayIp4 = mainFamily === 4 ? (config.relayIp && !config.relayIp.includes(':') ? config.relayIp : config.listen) : null;
   const relayIp6 = mainFamily === 6 ? (config.relayIp ?? config.listen) : udp[6].primary ? config.listenV6 : null;
+  // Where relays bind, what XOR-RELAYED-ADDRESS says, and how this host reaches them (computed once).
+  const relayIps: Partial<Record<4 | 6, { localIp: string; publicIp: string }>> = {};
+  for (const [family, ip] of [[4, relayIp4], [6, relayIp6]] as const) {
+    if (ip) relayIps[family] = { localIp: isWildcard(ip) ? advertisedIp(ip, family, null) : ip, publicIp: advertisedIp(ip, family, config.externalIp) };
+  }
   const core = new TurnCore({
     realm: config.realm,
     secret: config.secret,
@@ -138,12 +158,13 @@ async function wire(
     allowPeers: config.allowPeers,
     endpoints,
     relayFamilies: { 4: relayIp4 !== null, 6: relayIp6 !== null },
+  }, shard && {
+    nonceKey: shard.nonceKey,
+    ledger: new SharedLedger(shard.ledgerBuffer, {
+      4: relayIps[4] ? [relayIps[4].localIp, relayIps[4].publicIp] : [],
+      6: relayIps[6] ? [relayIps[6].localIp, relayIps[6].publicIp] : [],
+    }),
   });
-  // Where relays bind, what XOR-RELAYED-ADDRESS says, and how this host reaches them (computed once).
-  const relayIps: Partial<Record<4 | 6, { localIp: string; publicIp: string }>> = {};
-  for (const [family, ip] of [[4, relayIp4], [6, relayIp6]] as const) {
-    if (ip) relayIps[family] = { localIp: isWildcard(ip) ? advertisedIp(ip, family, null) : ip, publicIp: advertisedIp(ip, family, config.externalIp) };
-  }
   const pool = new RelayPortPool(config.relayMinPort, config.relayMaxPort);
   let closed = false;
   const pendingBinds = new Set<Promise<void>>();

@@ -1,0 +1,154 @@
+// The sharded standalone server (TURN_WORKERS=2) as clients see it: `npm run turn`'s entry in its own process,
+// several UDP clients whose source ports the kernel spreads over the two workers (the server's log says which
+// worker holds each allocation).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRestCredential } from '../auth/rest-credentials';
+import { Method } from '../stun/constants';
+import { allocateRequest, createPermissionRequest, parseMessage, sendIndication, type Credentials } from '../testing/client-messages';
+import { UdpTestClient } from '../testing/socket-clients';
+import { isResponseTo, isStun, TEST_SECRET } from '../testing/test-server';
+import { launcherAvailable } from './turn-shards';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface LogLine { event?: string; worker?: number; client?: string; reason?: string; udpPort?: number; port?: number }
+
+async function startSharded(env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'turn/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env, TURN_SECRET: TEST_SECRET, TURN_WORKERS: '2', TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: '0',
+      TURN_ALT_PORT: 'off', TURN_RELAY_MIN_PORT: '0', TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'info', ...env,
+    },
+  });
+  const lines: LogLine[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const waiters: Array<() => void> = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    try {
+      lines.push(JSON.parse(l) as LogLine);
+    } catch {
+      return;
+    }
+    for (const w of waiters.splice(0)) w();
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  const waitFor = async (pred: (all: LogLine[]) => boolean, what: string, ms = 15_000) => {
+    const deadline = Date.now() + ms;
+    while (!pred(lines)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what} in the server log; stderr: ${stderr}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+  };
+  await waitFor((all) => all.some((l) => l.event === 'metrics-listening'), 'metrics-listening line');
+  const udpPort = lines.find((l) => l.event === 'turn-listening')!.udpPort!;
+  const metricsPort = lines.find((l) => l.event === 'metrics-listening')!.port!;
+  return { child, lines, udpPort, metricsPort, waitFor, exited, stderr: () => stderr };
+}
+
+async function openClient(): Promise<UdpTestClient> {
+  const c = await UdpTestClient.open();
+  cleanups.push(() => c.close());
+  return c;
+}
+
+const skip = launcherAvailable() ? false : 'needs Linux and perl with SO_REUSEPORT (the launcher of TURN_WORKERS > 1)';
+
+describe.skipIf(skip)('TURN server sharded over two workers (TURN_WORKERS=2)', () => {
+  it('spreads clients over both workers and holds quotas, nonces, self-relay and metrics across them', async () => {
+    const server = await startSharded({ TURN_USER_QUOTA: '2' });
+    const clients = await Promise.all(Array.from({ length: 12 }, openClient));
+    const send = (c: UdpTestClient, m: Buffer) => c.send(m, server.udpPort);
+
+    // One 401 challenge; its nonce is used by every client, whichever worker the kernel hands it to.
+    send(clients[0]!, allocateRequest());
+    const challenge = parseMessage(await clients[0]!.next(isResponseTo(Method.allocate)));
+    expect(challenge.error).toBe(401);
+    const credsOf = (id: string): Credentials => {
+      const rest = createRestCredential(TEST_SECRET, { ttlSeconds: 600, id });
+      return { username: rest.username, password: rest.credential, realm: challenge.realm!, nonce: challenge.nonce! };
+    };
+    const allocate = async (c: UdpTestClient, creds: Credentials) => {
+      send(c, allocateRequest(creds));
+      return parseMessage(await c.next(isResponseTo(Method.allocate)));
+    };
+    const creds = clients.map((_, i) => credsOf(`spread-${i}`));
+    const answers = await Promise.all(clients.map((c, i) => allocate(c, creds[i]!)));
+    expect(answers.map((a) => a.error)).toEqual(clients.map(() => null));
+
+    await server.waitFor((all) => all.filter((l) => l.event === 'allocation-start').length === 12, '12 allocation-start lines');
+    const workerOf = (c: UdpTestClient) => server.lines.find((l) => l.event === 'allocation-start' && l.client === `127.0.0.1:${c.address.port}`)?.worker;
+    const workers = clients.map(workerOf);
+    // 12 source ports all hashed to one worker would happen with probability 2^-11.
+    expect(new Set(workers)).toEqual(new Set([0, 1]));
+
+    // Per-user quota (2) over both workers: 8 clients of one user, exactly 2 allocations.
+    const carol = await Promise.all(Array.from({ length: 8 }, openClient));
+    const carolAnswers = await Promise.all(carol.map((c) => allocate(c, credsOf('carol'))));
+    expect(carolAnswers.map((a) => a.error).sort()).toEqual([486, 486, 486, 486, 486, 486, null, null]);
+
+    // Self-relay between allocations held by different workers, on loopback (a denied range): allowed, delivered.
+    const a = 0;
+    const b = workers.findIndex((w) => w !== workers[a]);
+    const relayOf = (i: number) => answers[i]!.relayed!;
+    send(clients[a]!, createPermissionRequest(creds[a]!, [relayOf(b)]));
+    send(clients[b]!, createPermissionRequest(creds[b]!, [relayOf(a)]));
+    expect(parseMessage(await clients[a]!.next(isResponseTo(Method.createPermission))).error).toBeNull();
+    expect(parseMessage(await clients[b]!.next(isResponseTo(Method.createPermission))).error).toBeNull();
+    send(clients[a]!, sendIndication(relayOf(b), Buffer.from('across workers')));
+    const data = parseMessage(await clients[b]!.next((m) => isStun(m) && parseMessage(m).method === Method.data));
+    expect(data.data?.toString()).toBe('across workers');
+    expect(data.peer).toEqual(relayOf(a));
+    // A loopback port that is not a relay of either worker stays refused.
+    send(clients[a]!, createPermissionRequest(creds[a]!, [{ family: 4, address: '127.0.0.1', port: clients[b]!.address.port }]));
+    expect(parseMessage(await clients[a]!.next(isResponseTo(Method.createPermission))).error).toBe(403);
+
+    // /metrics sums the workers.
+    const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^p2pcheck_turn_allocations 14$/m);
+    expect(text).toMatch(/^p2pcheck_turn_allocations_created_total 14$/m);
+    expect(text).toMatch(/^p2pcheck_turn_error_responses_total\{code="486"\} 6$/m);
+
+    // SIGTERM: every allocation of both workers ends with reason shutdown, the process exits 0.
+    server.child.kill('SIGTERM');
+    const [code] = await server.exited;
+    expect(code).toBe(0);
+    const ends = server.lines.filter((l) => l.event === 'allocation-end');
+    expect(ends.length).toBe(14);
+    expect(new Set(ends.map((l) => l.reason))).toEqual(new Set(['shutdown']));
+    expect(new Set(ends.map((l) => l.worker))).toEqual(new Set([0, 1]));
+  }, 60_000);
+
+  it('refuses to start, with the reason, when the port is taken', async () => {
+    const blocker = await openClient();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'turn/main.ts'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, TURN_SECRET: TEST_SECRET, TURN_WORKERS: '2', TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: String(blocker.address.port), TURN_ALT_PORT: 'off', TURN_METRICS_PORT: '0' },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`cannot bind UDP 4/primary`);
+    expect(stderr).toContain('in use');
+  }, 30_000);
+});
