@@ -2,7 +2,9 @@
 // run. The server under test is pinned to one CPU and the generator to another (taskset), both servers get the
 // same CPU; each server is measured in BENCH_ROUNDS rounds (fresh process each, order alternating) and the
 // report gives the median with the spread, and marks figures the generator (not the server) limited.
-// Bounded to 5 minutes. Results: bench/results/turn-latest.json. Methodology: docs/turn-server.md.
+// BENCH_CPUS=all runs nothing pinned instead: both servers may use every CPU (p2pcheck with one worker thread per
+// CPU, coturn with its default threads), sharing them with the generator — the multi-core comparison.
+// Bounded to 5 minutes. Results: bench/results/turn-latest.json (turn-all-cpus.json). Methodology: docs/turn-server.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -17,11 +19,15 @@ const BUDGET_MS = 295_000;
 const RELAY: Record<ServerUnderTest['name'], [number, number]> = { p2pcheck: [10000, 21099], coturn: [21100, 32199] };
 const PORT: Record<ServerUnderTest['name'], number> = { p2pcheck: 34900, coturn: 34910 };
 const only = process.env.BENCH_ONLY as ServerUnderTest['name'] | undefined;
+const ALL_CPUS = process.env.BENCH_CPUS === 'all';
+if (process.env.BENCH_CPUS && !['all', 'pinned'].includes(process.env.BENCH_CPUS)) throw new Error('BENCH_CPUS must be pinned (default) or all');
+/** p2pcheck's worker threads: one when pinned to one CPU; one per CPU (or BENCH_WORKERS) with BENCH_CPUS=all. */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? (ALL_CPUS ? cpus().length : 1));
 
 const started = new Set<ServerUnderTest>();
 
 async function start(name: ServerUnderTest['name'], cpu: number | null): Promise<ServerUnderTest> {
-  const s = name === 'p2pcheck' ? await startP2pcheck(PORT[name], RELAY[name], cpu) : await startCoturn(PORT[name], RELAY[name], cpu);
+  const s = name === 'p2pcheck' ? await startP2pcheck(PORT[name], RELAY[name], cpu, WORKERS) : await startCoturn(PORT[name], RELAY[name], cpu);
   started.add(s);
   return s;
 }
@@ -59,9 +65,9 @@ async function main(): Promise<void> {
     console.error('bench:turn: 5-minute budget exceeded, stopping the servers and aborting');
     void Promise.all([...started].map((s) => s.stop())).finally(() => process.exit(3));
   }, BUDGET_MS);
-  const plan = pinningPlan(cpus().length);
+  const plan = ALL_CPUS ? null : pinningPlan(cpus().length);
   if (plan) pinProcess(process.pid, plan.generator);
-  else console.error('bench:turn: not pinned (one CPU or no taskset): server and generator share the CPU, figures are indicative only');
+  else if (!ALL_CPUS) console.error('bench:turn: not pinned (one CPU or no taskset): server and generator share the CPU, figures are indicative only');
   const floodBin = buildUdpFlood();
   if (!floodBin) console.error('bench:turn: no C compiler, using the Node generator (tops out near 50k packets/s: expect generator-bound figures)');
   const setup: Setup = {
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
     generatorCpu: plan?.generator ?? null,
     serverCpu: plan?.server ?? null,
     allocations: Number(process.env.BENCH_ALLOCATIONS ?? 10_000),
-    pairs: 4,
+    pairs: Number(process.env.BENCH_PAIRS ?? (ALL_CPUS ? 16 : 4)),
     payloadBytes: 100,
     stepMs: 1000,
     latencyPps: 500,
@@ -132,12 +138,14 @@ async function main(): Promise<void> {
     if (o.n) console.log(`${name}: other work on the server's CPU during rate steps: median ${(o.median * 100).toFixed(0)} %, max ${(o.max * 100).toFixed(0)} %`);
   }
   const machine = `${cpus().length} CPUs (${cpus()[0]?.model}), load average at start ${load.toFixed(1)}, ${version(process.execPath, ['--version'])}, ${version('/usr/bin/turnserver', ['--version']).replace(/^Coturn-/, 'coturn ')}`;
-  const pinning = plan ? `server under test pinned to CPU ${plan.server}, generator to CPU ${plan.generator}` : 'not pinned';
+  const pinning = plan
+    ? `server under test pinned to CPU ${plan.server}, generator to CPU ${plan.generator}`
+    : `not pinned: servers and generator share all ${cpus().length} CPUs; p2pcheck TURN_WORKERS=${WORKERS}, coturn default threads`;
   console.log(`\n${machine}; ${pinning}; ${ROUNDS} rounds; generator: ${floodBin ? 'bench/udp-flood.c (sendmmsg/recvmmsg)' : 'Node dgram'}.`);
   const outDir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${outDir}turn-latest.json`, JSON.stringify({
-    date: new Date().toISOString(), machine, pinning, rounds: ROUNDS, generator: floodBin ? 'udp-flood.c' : 'node', loadAverage: load,
+  writeFileSync(`${outDir}${ALL_CPUS ? 'turn-all-cpus.json' : 'turn-latest.json'}`, JSON.stringify({
+    date: new Date().toISOString(), machine, pinning, workers: WORKERS, rounds: ROUNDS, generator: floodBin ? 'udp-flood.c' : 'node', loadAverage: load,
     setup: { ...setup, floodBin: undefined }, direct, rows, perRound: rounds,
   }, null, 2));
 }

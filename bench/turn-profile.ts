@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const plan = pinningPlan(cpus().length);
   if (plan) pinProcess(process.pid, plan.generator);
   const dir = mkdtempSync(join(tmpdir(), 'turn-prof-'));
-  const server = await startP2pcheck(34950, [10000, 21099], plan?.server ?? null, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const server = await startP2pcheck(34950, [10000, 21099], plan?.server ?? null, 1, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
     if (mode === 'allocate') {
       await allocationStorm(server, 10_000);

@@ -1,11 +1,12 @@
 // Starts the two servers under test on loopback with equivalent settings: p2pcheck's TURN server (its standalone
 // entry, own process) and coturn's turnserver (Debian package). Both: REST secret, realm p2pcheck, no TLS/DTLS,
 // loopback peers allowed (bench only), no quotas or bandwidth caps, separate relay port ranges. With `cpu` set,
-// the server runs under `taskset -c <cpu>` (all its threads on that one CPU; coturn keeps its default threads).
+// the server runs under `taskset -c <cpu>` (all its threads on that one CPU; coturn keeps its default threads);
+// p2pcheck runs `workers` worker threads (TURN_WORKERS; 1 when pinned).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { bindingRequest } from '../turn/testing/client-messages';
 
 export const BENCH_SECRET = 'bench-secret';
@@ -50,7 +51,16 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-export async function startP2pcheck(port: number, relay: [number, number], cpu: number | null, nodeFlags: string[] = []): Promise<ServerUnderTest> {
+/** The process doing the work: with TURN_WORKERS > 1 `turn/main.ts` re-runs itself under the SO_REUSEPORT launcher,
+ *  and the workers live in that child (the first process only waits for it). */
+function workingPid(pid: number, workers: number): number {
+  if (workers <= 1) return pid;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  if (children.length !== 1) throw new Error(`expected one launcher child of p2pcheck's process ${pid}, found ${children.length}`);
+  return children[0]!;
+}
+
+export async function startP2pcheck(port: number, relay: [number, number], cpu: number | null, workers = 1, nodeFlags: string[] = []): Promise<ServerUnderTest> {
   // Same command line as `npm run turn` (a small young generation keeps idle allocations small in RSS).
   const child = spawn(...pinned(cpu, process.execPath, ['--max-semi-space-size=1', ...nodeFlags, '--import', 'tsx', 'turn/main.ts']), {
     cwd: new URL('..', import.meta.url).pathname,
@@ -59,14 +69,14 @@ export async function startP2pcheck(port: number, relay: [number, number], cpu: 
       ...process.env, TURN_SECRET: BENCH_SECRET, TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: String(port),
       TURN_ALT_PORT: 'off', TURN_RELAY_MIN_PORT: String(relay[0]), TURN_RELAY_MAX_PORT: String(relay[1]),
       TURN_ALLOW_PEERS: '127.0.0.0/8', TURN_USER_QUOTA: '0', TURN_TOTAL_QUOTA: '0', TURN_MAX_BPS: '0', TURN_UNAUTH_RATE: '0',
-      TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'warn',
+      TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'warn', TURN_WORKERS: String(workers),
     },
   });
   if (!(await answersBinding(port, 30_000))) {
     await stopper(child)();
     throw new Error('p2pcheck TURN server did not answer Binding within 30 s');
   }
-  return { name: 'p2pcheck', port, pid: child.pid!, stop: stopper(child) };
+  return { name: 'p2pcheck', port, pid: workingPid(child.pid!, workers), stop: stopper(child) };
 }
 
 export const COTURN = '/usr/bin/turnserver';

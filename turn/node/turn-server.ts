@@ -17,6 +17,7 @@ import { isProbeTraffic, type Endpoint, type ProbeHooks, type ProbeInterceptor }
 import { literalLookup } from './literal-lookup';
 import { RelayPortPool } from './relay-sockets';
 import { SharedLedger } from './shared-ledger';
+import { udpSender } from './fast-udp-send';
 import { StreamConnections } from './stream-connections';
 import { createTurnMetrics } from './turn-metrics';
 
@@ -180,31 +181,24 @@ async function wire(
     config.maxTcpPerIp,
   );
 
+  // dgram's send, or the direct handle send when this Node allows it (fast-udp-send.ts).
+  const sender = udpSender(udp[mainFamily].primary!);
   const sendToClient = (to: ClientRef, data: Buffer, via?: Via) => {
     if (to.transport === 'udp') {
       const socket = udp[to.family][via ?? to.via];
-      if (socket) safeSend(socket, data, to.port, to.address);
+      if (socket) sender.send(socket, data, to.port, to.address, ignoreSendError);
     } else {
       streams.write(to.key, data);
     }
   };
 
-  // dgram reports synchronous send failures only to a callback (never as 'error' events): one shared callback.
-  const onPeerSend = (err: Error | null) => {
-    if (err) core.notePeerSendError((err as NodeJS.ErrnoException).code ?? 'unknown');
-  };
+  // Send failures towards a peer (ENETUNREACH, EPERM from a firewall, …) are counted and never end the allocation.
+  const onPeerSendError = (code: string) => core.notePeerSendError(code);
+  // A client that went away is noticed by the allocation's lifetime, not by a failed send.
+  const ignoreSendError = () => {};
 
   const run = (actions: TurnAction[]): void => {
     for (const a of actions) runOne(a);
-  };
-
-  /** dgram throws synchronously on some destinations (bad port, …): never let that escape a socket loop. */
-  const safeSend = (socket: Socket, data: Buffer, port: number, address: string, cb?: (err: Error | null) => void): void => {
-    try {
-      socket.send(data, port, address, cb);
-    } catch (err) {
-      core.notePeerSendError((err as NodeJS.ErrnoException).code ?? 'EINVAL');
-    }
   };
 
   const runOne = (a: TurnAction): void => {
@@ -214,7 +208,7 @@ async function wire(
         sendToClient(a.to, a.data, a.via);
         return;
       case 'relay-send':
-        if (a.allocation.handle) safeSend(a.allocation.handle as Socket, a.data, a.peer.port, a.peer.address, onPeerSend);
+        if (a.allocation.handle) sender.send(a.allocation.handle as Socket, a.data, a.peer.port, a.peer.address, onPeerSendError);
         return;
       case 'bind-relay': {
         const p = bindRelay(a.allocation, a.family, a.evenPort).finally(() => pendingBinds.delete(p));
@@ -315,7 +309,7 @@ async function wire(
   const sweepTimer = setInterval(() => run(core.sweep(Date.now())), 1000);
   sweepTimer.unref();
   const registry = createTurnMetrics(core, () => ({ tcpConnections: streams.size }));
-  logger.info({ event: 'turn-listening', udpPort: port, tcpPort, altPort, altIp: config.altIp, tlsPort, realm: config.realm, relayPorts: `${config.relayMinPort}-${config.relayMaxPort}` }, 'TURN server listening');
+  logger.info({ event: 'turn-listening', udpPort: port, tcpPort, altPort, altIp: config.altIp, tlsPort, realm: config.realm, fastSend: sender.fast, relayPorts: `${config.relayMinPort}-${config.relayMaxPort}` }, 'TURN server listening');
 
   let closing: Promise<void> | null = null;
   return {
