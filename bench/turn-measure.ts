@@ -125,7 +125,7 @@ async function allocationPairs(server: ServerUnderTest, setup: Setup, round: num
  * One allocation per pair with a channel to a plain UDP peer outside the server; the client sends ChannelData to
  * the peer and the peer sends plain datagrams to the relayed address, half the packets each way.
  */
-async function externalPeers(server: ServerUnderTest, setup: Setup, round: number): Promise<Flow> {
+export async function externalPeers(server: ServerUnderTest, setup: Pick<Setup, 'pairs'>, round: number): Promise<Flow> {
   const tx: string[] = [];
   const rx: number[] = [];
   const clients: BenchClient[] = [];
@@ -144,7 +144,7 @@ async function externalPeers(server: ServerUnderTest, setup: Setup, round: numbe
 }
 
 /** The allocations live on (UDP has no connection); the C generator binds the same 5-tuples again. */
-function handOverToC(setup: Setup, flow: Flow): Flow {
+export function handOverToC(setup: Pick<Setup, 'floodBin'>, flow: Flow): Flow {
   if (!setup.floodBin) return flow;
   for (const c of flow.clients) c.close();
   return { ...flow, clients: [], nodePairs: [] };

@@ -1,4 +1,5 @@
-// CPU profile of p2pcheck's TURN server on its hot paths: `npx tsx bench/turn-profile.ts [channel|send|allocate]`.
+// CPU profile of p2pcheck's TURN server on its hot paths: `npx tsx bench/turn-profile.ts [channel|peer|send|allocate]`
+// (channel: allocation ↔ allocation ChannelData; peer: ChannelData to and datagrams from external peers).
 // Starts the server pinned (like bench:turn) with `node --cpu-prof`, drives one workload for a few seconds from
 // the other CPU, stops it and prints the functions with the most self time. Profiles stay in the printed folder.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { xorAddressAttribute } from '../turn/stun/address';
 import { Attr, Method, StunClass } from '../turn/stun/constants';
 import { pinProcess, pinningPlan } from './proc-stats';
 import { BenchClient, openPair } from './turn-load';
-import { allocationStorm } from './turn-measure';
+import { allocationStorm, externalPeers, handOverToC } from './turn-measure';
 import { startP2pcheck } from './turn-servers';
 import { buildUdpFlood, cFlood } from './udp-flood';
 
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
   try {
     if (mode === 'allocate') {
       await allocationStorm(server, 10_000);
+    } else if (mode === 'peer') {
+      const bin = buildUdpFlood();
+      if (!bin) throw new Error('needs a C compiler (bench/udp-flood.c)');
+      const flow = handOverToC({ floodBin: bin }, await externalPeers(server, { pairs: 4 }, 0));
+      const r = await cFlood(bin, plan?.generator ?? null, server.port, Number(process.env.PROFILE_PPS ?? 40_000), 5000, 100, flow.tx, flow.rx);
+      console.error(`peer: sent ${r.sent}, received ${r.received}`);
     } else {
       const pairs: Array<[BenchClient, BenchClient]> = [];
       for (let i = 0; i < 4; i++) pairs.push(await openPair(server.port, `prof${i}`));

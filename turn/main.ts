@@ -57,12 +57,19 @@ metrics.listen(config.metricsPort, () => {
 });
 
 let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ event: 'shutdown', signal: sig }, 'shutting down');
-    metrics.close();
-    turn.close().then(() => process.exit(0), () => process.exit(1));
-  });
+const stop = (reason: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ event: 'shutdown', reason }, 'shutting down');
+  metrics.close();
+  turn.close().then(() => process.exit(0), () => process.exit(1));
+};
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stop(sig));
+if (shardFds) {
+  // Started by the launcher's parent (relaunchWithSharedPorts): if that process is gone (even killed with SIGKILL,
+  // which it cannot pass on), we were re-parented — stop rather than keep the ports as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('launcher-parent-gone');
+  }, 1000).unref();
 }

@@ -8,7 +8,7 @@ describe('turnConfigFromEnv', () => {
     expect(c).toMatchObject({
       listen: '0.0.0.0', listenV6: null, port: 3478, altPort: 3479, altIp: null, relayMinPort: 49152, relayMaxPort: 65535,
       realm: 'p2pcheck', tlsPort: 5349, nonceTtlSeconds: 600, metricsPort: 9641, tcp: true, allowPeers: [],
-      workers: Math.min(availableParallelism(), 64),
+      workers: availableParallelism() >= 4 ? Math.min(availableParallelism(), 64) : 1,
     });
   });
 

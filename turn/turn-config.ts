@@ -90,7 +90,11 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv): TurnServerConfig {
   if (workersText !== 'auto' && !(/^\d+$/.test(workersText) && Number(workersText) >= 1 && Number(workersText) <= 64)) {
     throw new Error(`TURN_WORKERS must be auto (one per CPU) or an integer from 1 to 64, got "${workersText}"`);
   }
-  const workers = workersText === 'auto' ? Math.min(availableParallelism(), 64) : Number(workersText);
+  // auto: one worker per CPU from 4 CPUs up. On 2 CPUs the benchmark showed no gain from a second worker (docs/
+  // turn-server.md, Multi-core), while relaying between two allocations held by different workers costs a kernel
+  // round trip that one worker delivers in-process.
+  const cpus = availableParallelism();
+  const workers = workersText === 'auto' ? (cpus >= 4 ? Math.min(cpus, 64) : 1) : Number(workersText);
   const v6 = str('TURN_LISTEN_V6');
   let listenV6: string | null = null;
   if (v6 === null) listenV6 = listen === '0.0.0.0' && hostHasIPv6() ? '::' : null;

@@ -3,6 +3,7 @@
 // worker holds each allocation).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
@@ -44,8 +45,10 @@ async function startSharded(env: Record<string, string>) {
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(timer);
     }
   });
   const waitFor = async (pred: (all: LogLine[]) => boolean, what: string, ms = 15_000) => {
@@ -136,6 +139,22 @@ describe.skipIf(skip)('TURN server sharded over two workers (TURN_WORKERS=2)', (
     expect(new Set(ends.map((l) => l.reason))).toEqual(new Set(['shutdown']));
     expect(new Set(ends.map((l) => l.worker))).toEqual(new Set([0, 1]));
   }, 60_000);
+
+  it('does not outlive its launching process, even one killed with SIGKILL', async () => {
+    const server = await startSharded({});
+    const pid = server.child.pid!;
+    const [workersPid] = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    expect(workersPid).toBeGreaterThan(0);
+    expect(existsSync(`/proc/${workersPid}`)).toBe(true);
+    server.child.kill('SIGKILL');
+    await server.exited;
+    const deadline = Date.now() + 10_000;
+    while (existsSync(`/proc/${workersPid}`) && !readFileSync(`/proc/${workersPid}/stat`, 'utf8').includes(') Z ') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(existsSync(`/proc/${workersPid}`) && !readFileSync(`/proc/${workersPid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+    expect(server.lines.some((l) => l.event === 'shutdown' && l.reason === 'launcher-parent-gone')).toBe(true);
+  }, 30_000);
 
   it('refuses to start, with the reason, when the port is taken', async () => {
     const blocker = await openClient();
