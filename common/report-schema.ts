@@ -83,4 +83,15 @@ export const reportSchema = z.looseObject({
   errors: z.array(z.looseObject({ at: num, source: str(64), code: z.union([num, str(64)]).nullable(), message: str(2000) })).max(500),
   quality: linkQualitySchema.nullable().optional(),
   iceEvents: z.array(iceEventSchema).max(2000).optional(),
+  relayCheck: z
+    .looseObject({
+      state: z.enum(['running', 'works', 'failed', 'skipped']),
+      startedAt: num.nullable(),
+      connectMs: num.nullable(),
+      rttMs: num.nullable(),
+      path: pathKind.nullable(),
+      reason: str(1000).nullable(),
+    })
+    .nullable()
+    .optional(),
 });

@@ -59,6 +59,24 @@ export interface SelectedPairChange {
   path: PathKind;
 }
 
+/**
+ * The relay fallback, tried for real: once the test is done, the two pages open a second, relay-only connection
+ * to each other through their TURN servers (web/peer/relay-check.ts). Absent in reports from before it existed.
+ */
+export interface RelayCheck {
+  state: 'running' | 'works' | 'failed' | 'skipped';
+  /** ms since the test started. */
+  startedAt: number | null;
+  /** ms from the start of the check until the relay-only data channel opened. */
+  connectMs: number | null;
+  /** Median round-trip time over the relay-only data channel, ms (measured by the side that started it). */
+  rttMs: number | null;
+  /** The relay-only connection's path as this side saw it (relay-udp, relay-tcp, relay-tls). */
+  path: PathKind | null;
+  /** Why it failed or was skipped, in words. */
+  reason: string | null;
+}
+
 export interface ConnectivityReport {
   version: typeof REPORT_VERSION;
   roomId: string;
@@ -92,6 +110,8 @@ export interface ConnectivityReport {
   quality?: LinkQuality | null;
   /** ICE state changes as they happened, for the timeline (common/ice-events.ts). */
   iceEvents?: IceEvent[];
+  /** The relay fallback check; null until it starts. */
+  relayCheck?: RelayCheck | null;
   /** Set on a saved copy: true when private addresses were masked (common/redact-report.ts). */
   redacted?: boolean;
 }

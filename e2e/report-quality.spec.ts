@@ -51,7 +51,23 @@ test('two browsers measure the link each way, see a verdict and the ICE timeline
   expect(ra.quality!.download).toEqual(rb.quality!.upload);
   await expect(a.getByTestId('room-qr').locator('svg')).toBeVisible();
 
-  // Saved automatically; the saved copy masks the 10.200.x.x test addresses.
+  // Then the relay fallback is tried for real: a second, relay-only connection between the two pages through
+  // the bundled TURN server (both relays are its own, so it relays between them on this private network).
+  for (const page of [a, b]) {
+    const fallback = page.getByTestId('relay-fallback');
+    await expect(fallback).toHaveAttribute('data-check', 'works', { timeout: 30_000 });
+    await expect(fallback).toHaveAttribute('data-verified', 'true');
+    await expect(fallback).toContainText(/^works: the two pages connected to each other through TURN relays only .* in \d+ ms, round trip \d/);
+  }
+  const checkA = (await readReport(a)).relayCheck!;
+  expect(checkA).toMatchObject({ state: 'works', reason: null });
+  expect(['relay-udp', 'relay-tcp']).toContain(checkA.path);
+  expect(checkA.connectMs!).toBeGreaterThan(0);
+  expect(checkA.rttMs!).toBeGreaterThanOrEqual(0);
+  // The other side shows the same verdict and round trip (the starter measures, and sends it over).
+  expect((await readReport(b)).relayCheck).toMatchObject({ state: 'works', rttMs: checkA.rttMs });
+
+  // Saved automatically once the relay check is over; the saved copy masks the 10.200.x.x test addresses.
   const permalink = a.getByTestId('permalink');
   await expect(permalink).toHaveValue(/\/report\/[A-Za-z0-9_-]{24}$/, { timeout: 15_000 });
   const url = await permalink.inputValue();
@@ -61,6 +77,7 @@ test('two browsers measure the link each way, see a verdict and the ICE timeline
   const savedReport = JSON.parse(saved) as ConnectivityReport;
   expect(savedReport.redacted).toBe(true);
   expect(savedReport.localCandidates.find((c) => c.type === 'host')?.address).toBe('10.x.x.x');
+  expect(savedReport.relayCheck?.state).toBe('works');
 
   // The permalink in a fresh context shows the same report, read-only.
   const context = await browser.newContext();

@@ -11,6 +11,7 @@ import { selectedPairInfo } from './peer-info';
 import { startRttPinger } from './rtt-pinger';
 import { closeLinkChannels, createLinkChannels, type LinkChannels } from '../quality/link-channels';
 import { startLinkTest, type LinkTest } from '../quality/link-test-driver';
+import { startRelayCheck, type RelayCheckHandle } from './relay-check';
 
 export type PeerRole = 'offerer' | 'answerer';
 
@@ -46,6 +47,8 @@ export class PeerDriver {
   private readonly links: LinkChannels;
   private linkTest: LinkTest | null = null;
   private linkStartTimer: ReturnType<typeof setInterval> | null = null;
+  // The relay fallback check (relay-check.ts): after the link measurement, unless this test is relay-only already.
+  private relayCheck: RelayCheckHandle | null = null;
   private lastDtlsState: string | null = null;
 
   constructor(private readonly opts: PeerDriverOptions) {
@@ -121,6 +124,7 @@ export class PeerDriver {
       this.s.recordIceEvent({ at: this.at(), kind: 'channel-open', label: this.channel.label });
       // Closed by the other side (its tab closed, or it restarted the test): the peer is gone.
       this.channel.addEventListener('close', () => !this.closed && this.s.setPeerState('peer-left'));
+      this.startRelayCheck();
       this.startLinkTest();
       this.stops.push(startRttPinger(this.channel, { now: this.monotonic, onSample: (rtt) => this.s.addRttSample(this.at(), rtt) }));
     });
@@ -251,7 +255,10 @@ export class PeerDriver {
         onProgress: (p) => this.s.peer.testNumber === testNumber && this.s.setLinkProgress(p),
       });
       void this.linkTest.done.then((q) => {
-        if (this.s.peer.testNumber === testNumber) this.s.setLinkQuality(q);
+        if (this.s.peer.testNumber !== testNumber) return;
+        // Relay check first: the report counts as complete (and is saved) only once it is no longer running.
+        this.relayCheck?.start();
+        this.s.setLinkQuality(q);
       });
     };
     if (this.opts.role === 'answerer') return begin();
@@ -263,6 +270,19 @@ export class PeerDriver {
         begin();
       }
     }, 200);
+  }
+
+  private startRelayCheck(): void {
+    if (this.opts.config.iceTransportPolicy === 'relay') return; // the test's own connection is relayed
+    const testNumber = this.s.peer.testNumber;
+    this.relayCheck = startRelayCheck({
+      role: this.opts.role === 'offerer' ? 'starter' : 'responder',
+      channel: this.channel,
+      iceServers: this.opts.config.iceServers ?? [],
+      now: this.monotonic,
+      sinceStart: () => this.at(),
+      onUpdate: (c) => this.s.peer.testNumber === testNumber && this.s.setRelayCheck(c),
+    });
   }
 
   private fail(step: string, err: unknown): void {
@@ -280,6 +300,7 @@ export class PeerDriver {
     this.closed = true;
     if (this.linkStartTimer !== null) clearInterval(this.linkStartTimer);
     this.linkTest?.stop(reason);
+    this.relayCheck?.stop();
     closeLinkChannels(this.links);
     for (const stop of this.stops.splice(0)) stop();
     this.channel.close();

@@ -17,7 +17,7 @@ export function startRttPinger(channel: RTCDataChannel, { intervalMs = 500, now,
     if (!msg) return;
     if (msg.t === 'ping') {
       if (channel.readyState === 'open') channel.send(encodeChannelMessage({ t: 'pong', seq: msg.seq, ts: msg.ts }));
-    } else {
+    } else if (msg.t === 'pong') {
       const ts = sent.get(msg.seq);
       if (ts === undefined) return;
       sent.delete(msg.seq);

@@ -8,7 +8,7 @@ import { pathEnd, SETTLE_MS } from '../stats/selection-tracker';
 import { classifyPath, pathAsymmetry } from './path-classify';
 import { roomDiagnosis } from '../diagnosis/room-diagnosis';
 
-type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents'> };
+type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents' | 'relayCheck'> };
 
 const STATE_ORDER: Record<string, number> = { succeeded: 0, 'in-progress': 1, waiting: 2, frozen: 3, failed: 4 };
 
@@ -72,6 +72,7 @@ export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput):
   if (link) {
     report.quality = link.quality;
     report.iceEvents = link.iceEvents;
+    report.relayCheck = link.relayCheck;
   }
   return report;
 }

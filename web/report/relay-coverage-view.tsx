@@ -1,6 +1,6 @@
 // "TURN relay": whether each side has a relay candidate (and why not), and whether the relay fallback was
 // shown to work in this test. Stable hooks: relay-local (data-state), relay-remote (data-count), relay-fallback
-// (data-verified).
+// (data-verified, data-check: the relay-only check's state).
 import type { ConnectivityReport } from '../../common/report';
 import { relayCoverage, type LocalRelay } from './relay-coverage';
 
@@ -37,7 +37,7 @@ export function RelayCoverageView({ report }: { report: ConnectivityReport }) {
           {r.remoteCount > 0 ? `sent ${r.remoteCount} relay candidate${r.remoteCount === 1 ? '' : 's'}` : 'sent no relay candidate (its own report says why)'}
         </dd>
         <dt>Relay fallback</dt>
-        <dd data-testid="relay-fallback" data-verified={String(r.fallback.verified)} className={r.fallback.verified ? 'ok' : 'warn'}>
+        <dd data-testid="relay-fallback" data-verified={String(r.fallback.verified)} data-check={r.fallback.check ?? undefined} className={r.fallback.verified ? 'ok' : r.fallback.check === 'failed' ? 'bad' : r.fallback.check === 'running' ? undefined : 'warn'}>
           {r.fallback.text}
         </dd>
         {r.networkCheck !== null && r.networkCheck !== 'not-tested' && (

@@ -31,6 +31,26 @@ describe('relay coverage', () => {
     expect(relayCoverage(report(ANSWERER_WITH_RELAY, { pairs })).fallback.verified).toBe(true);
   });
 
+  it('takes the relay-only check between the two pages as the verdict once it ran', () => {
+    const base = { state: 'running' as const, startedAt: 9000, connectMs: null, rttMs: null, path: null, reason: null };
+    const running = relayCoverage(report(OFFERER_WITHOUT_RELAY, { relayCheck: base })).fallback;
+    expect(running).toMatchObject({ verified: false, check: 'running' });
+    expect(running.text).toContain('a relay-only connection between the two pages is being tried');
+
+    const works = relayCoverage(report(OFFERER_WITHOUT_RELAY, { relayCheck: { ...base, state: 'works', connectMs: 412, rttMs: 1.8, path: 'relay-tcp' } })).fallback;
+    expect(works).toMatchObject({ verified: true, check: 'works' });
+    expect(works.text).toBe('works: the two pages connected to each other through TURN relays only (a second, relay-only connection) in 412 ms, round trip 1.8 ms; this side reached its TURN server over TCP');
+
+    const failed = relayCoverage(report(ANSWERER_WITH_RELAY, { relayCheck: { ...base, state: 'failed', reason: 'the other side sent no relay candidate (its TURN server gave it none)' } })).fallback;
+    expect(failed).toMatchObject({ verified: false, check: 'failed' });
+    expect(failed.text).toMatch(/^FAILED: a relay-only connection between the two pages did not work — the other side sent no relay candidate/);
+
+    // Skipped: the pair-based verdict stands, with the reason.
+    const skipped = relayCoverage(report(OFFERER_WITHOUT_RELAY, { relayCheck: { ...base, state: 'skipped', reason: 'no TURN server configured on this side' } })).fallback;
+    expect(skipped).toMatchObject({ verified: false, check: 'skipped' });
+    expect(skipped.text).toMatch(/^not verified: .*\(relay-only check skipped: no TURN server configured on this side\)$/);
+  });
+
   it('names a TURN error as the reason, before any timing guess', () => {
     const errors = [{ at: 300, source: 'ice', code: 401, message: 'turn:10.200.238.1:3478?transport=udp: Unauthorized' }];
     const r = relayCoverage(report(OFFERER_WITHOUT_RELAY, { errors }));

@@ -7,7 +7,7 @@
 // On a fast direct path that often beats the Allocate/401/Allocate exchange, so one side ends without a relay
 // candidate although its TURN server works.
 import type { IceEvent } from '../../common/ice-events';
-import type { ConnectivityReport } from '../../common/report';
+import { PATH_LABELS, type ConnectivityReport, type RelayCheck } from '../../common/report';
 import { ms } from './report-format';
 
 export type LocalRelay =
@@ -20,7 +20,8 @@ export interface RelayCoverage {
   local: LocalRelay;
   /** What the other side sent us; why it sent none is in its own report. */
   remoteCount: number;
-  fallback: { verified: boolean; text: string };
+  /** `check`: the state of the relay-only check between the two pages (relay-check.ts), null when there was none. */
+  fallback: { verified: boolean; text: string; check: RelayCheck['state'] | null };
   /** This side's "Check my network" TURN-over-TCP allocation (null before it ran): the TURN server works for us. */
   networkCheck: 'ok' | 'failed' | 'not-tested' | null;
 }
@@ -75,8 +76,34 @@ function firstConnectedAt(events: readonly IceEvent[]): number | null {
   return times.length ? Math.min(...times) : null;
 }
 
-/** Verified = a candidate pair with a relay candidate at either end passed its connectivity checks. */
+/**
+ * Verified = the relay-only check between the two pages connected, or (without one) a candidate pair with a relay
+ * candidate at either end passed its connectivity checks.
+ */
 function fallback(report: Report): RelayCoverage['fallback'] {
+  const rc = report.relayCheck;
+  if (rc?.state === 'works') {
+    const via = rc.path ? `; this side reached its TURN server over ${PATH_LABELS[rc.path].replace(/^relayed via TURN \((.*)\)$/, '$1')}` : '';
+    return {
+      verified: true,
+      check: rc.state,
+      text: `works: the two pages connected to each other through TURN relays only (a second, relay-only connection) in ${ms(rc.connectMs)}, round trip ${rc.rttMs === null ? '—' : `${rc.rttMs} ms`}${via}`,
+    };
+  }
+  if (rc?.state === 'failed') {
+    return {
+      verified: false,
+      check: rc.state,
+      text: `FAILED: a relay-only connection between the two pages did not work — ${rc.reason ?? 'no reason recorded'}. Where hole punching fails, this TURN setup would not save the connection`,
+    };
+  }
+  const fromPairs = fallbackFromPairs(report);
+  if (rc?.state === 'running') return { ...fromPairs, check: rc.state, text: `${fromPairs.text}; a relay-only connection between the two pages is being tried…` };
+  if (rc?.state === 'skipped') return { ...fromPairs, check: rc.state, text: `${fromPairs.text} (relay-only check skipped: ${rc.reason ?? 'no reason recorded'})` };
+  return { ...fromPairs, check: null };
+}
+
+function fallbackFromPairs(report: Report): { verified: boolean; text: string } {
   const relayIds = new Set([...report.localCandidates, ...report.remoteCandidates].filter((c) => c.type === 'relay').map((c) => c.id));
   const viaStats = report.pairs.some((p) => p.state === 'succeeded' && (relayIds.has(p.localId) || relayIds.has(p.remoteId)));
   const viaEvents = (report.iceEvents ?? []).some((e) => e.kind === 'pair' && e.state === 'succeeded' && (e.local.startsWith('relay ') || e.remote.startsWith('relay ')));

@@ -9,12 +9,12 @@ import { appStore, type AppState } from '../store/app-store';
 
 export const REPORT_REFRESH_MS = 500;
 
-type ReportInputs = readonly [AppState['peer'], AppState['stats'], AppState['rtt'], AppState['diagnosis'], AppState['link']['quality'], AppState['link']['iceEvents']];
+type ReportInputs = readonly [AppState['peer'], AppState['stats'], AppState['rtt'], AppState['diagnosis'], AppState['link']['quality'], AppState['link']['iceEvents'], AppState['link']['relayCheck']];
 
-const inputsOf = (s: AppState): ReportInputs => [s.peer, s.stats, s.rtt, s.diagnosis, s.link.quality, s.link.iceEvents];
+const inputsOf = (s: AppState): ReportInputs => [s.peer, s.stats, s.rtt, s.diagnosis, s.link.quality, s.link.iceEvents, s.link.relayCheck];
 const sameInputs = (a: ReportInputs, b: ReportInputs) => a.every((x, i) => x === b[i]);
-const reportOf = ([peer, stats, rtt, diagnosis, quality, iceEvents]: ReportInputs): ConnectivityReport =>
-  buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents } });
+const reportOf = ([peer, stats, rtt, diagnosis, quality, iceEvents, relayCheck]: ReportInputs): ConnectivityReport =>
+  buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents, relayCheck } });
 
 export function useLiveReport(refreshMs = REPORT_REFRESH_MS): ConnectivityReport {
   const [report, setReport] = useState(() => reportOf(inputsOf(appStore.getState())));

@@ -14,7 +14,7 @@ const quality = () =>
   });
 
 describe('report saver', () => {
-  it('saves once when the test completes, with private addresses masked by default, and re-saves when the choice changes', async () => {
+  it('saves once when the test completes (link measured, relay check over), with private addresses masked by default, and re-saves when the choice changes', async () => {
     const post = vi.fn<PostReport>(async ({ redact }) => ({ id: redact ? 'masked-id' : 'plain-id', url: `/report/${redact ? 'masked-id' : 'plain-id'}`, redacted: redact }));
     const s = appStore.getState();
     s.openRoom('AAAAAAAAAAAAAAAAAAAAAA', false, 1000);
@@ -22,11 +22,17 @@ describe('report saver', () => {
     const stop = startReportSaver(appStore, post);
     s.addLocalCandidate({ id: 'l1', type: 'host', protocol: 'udp', address: '10.0.0.2', port: 1, priority: 1, relayProtocol: null, url: null, at: 5 });
     expect(post).not.toHaveBeenCalled();
+    // The relay check starts as the link measurement ends; the report waits for it.
+    appStore.getState().setRelayCheck({ state: 'running', startedAt: 9000, connectMs: null, rttMs: null, path: null, reason: null });
     appStore.getState().setLinkQuality(quality());
+    await new Promise((r) => setTimeout(r, 10));
+    expect(post).not.toHaveBeenCalled();
+    appStore.getState().setRelayCheck({ state: 'works', startedAt: 9000, connectMs: 420, rttMs: 1.5, path: 'relay-udp', reason: null });
     await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('saved'));
     expect(post).toHaveBeenCalledTimes(1);
     expect(post.mock.calls[0]![0].redact).toBe(true);
     expect(post.mock.calls[0]![0].report.quality?.upload?.bps).toBe(1e6);
+    expect(post.mock.calls[0]![0].report.relayCheck).toMatchObject({ state: 'works', connectMs: 420, path: 'relay-udp' });
     expect(appStore.getState().link.share).toMatchObject({ url: '/report/masked-id', savedRedacted: true });
     // More store updates do not save again…
     appStore.getState().addRttSample(3000, 1);
@@ -36,6 +42,18 @@ describe('report saver', () => {
     appStore.getState().setShare({ redact: false });
     await vi.waitFor(() => expect(appStore.getState().link.share.url).toBe('/report/plain-id'));
     expect(post).toHaveBeenCalledTimes(2);
+    stop();
+  });
+
+  it('saves a relay-only test once the link is measured (it has no separate relay check)', async () => {
+    const post = vi.fn<PostReport>(async () => ({ id: 'r', url: '/report/r', redacted: true }));
+    const s = appStore.getState();
+    s.openRoom('AAAAAAAAAAAAAAAAAAAAAA', true, 1000);
+    s.beginTest(2000);
+    const stop = startReportSaver(appStore, post);
+    appStore.getState().setLinkQuality(quality());
+    await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('saved'));
+    expect(post.mock.calls[0]![0].report.relayCheck).toBeNull();
     stop();
   });
 

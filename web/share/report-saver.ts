@@ -20,9 +20,10 @@ export const postReport: PostReport = async (body) => {
   return json;
 };
 
-/** True once this test has nothing more to add to its report. */
+/** True once this test has nothing more to add to its report: the link measured and the relay check (which follows
+ *  it, except in relay-only tests) over, or the test ended. */
 export function testComplete(s: Pick<AppState, 'peer' | 'link'>): boolean {
-  if (s.link.quality) return true;
+  if (s.link.quality) return s.peer.relayOnly || (s.link.relayCheck !== null && s.link.relayCheck.state !== 'running');
   return s.peer.startedAt !== null && (s.peer.peerState === 'peer-left' || s.peer.peerState === 'failed');
 }
 

@@ -4,7 +4,7 @@
 import type { StateCreator } from 'zustand';
 import { MAX_ICE_EVENTS, type IceEvent } from '../../common/ice-events';
 import type { LinkQuality } from '../../common/link-quality';
-import type { ReportCandidate, ReportPair } from '../../common/report';
+import type { RelayCheck, ReportCandidate, ReportPair } from '../../common/report';
 import type { LinkTestProgress } from '../quality/link-test-driver';
 import { diffPairStates, type PairStates } from '../timeline/pair-events';
 import type { AppState } from './app-store';
@@ -27,12 +27,15 @@ export interface LinkState {
   iceEvents: IceEvent[];
   pairStates: PairStates;
   share: ShareState;
+  /** The relay fallback check (web/peer/relay-check.ts); null until it starts. */
+  relayCheck: RelayCheck | null;
 }
 
 export interface LinkSlice {
   link: LinkState;
   setLinkProgress(p: LinkTestProgress): void;
   setLinkQuality(q: LinkQuality): void;
+  setRelayCheck(c: RelayCheck): void;
   recordIceEvent(e: IceEvent): void;
   /** Records pair state changes seen in one stats poll. */
   recordPairStates(pairs: readonly ReportPair[], at: number, local: readonly ReportCandidate[], remote: readonly ReportCandidate[]): void;
@@ -41,12 +44,13 @@ export interface LinkSlice {
 }
 
 export const initialShare = (redact = true): ShareState => ({ status: 'idle', redact, id: null, url: null, error: null, savedRedacted: null });
-export const initialLink = (redact = true): LinkState => ({ progress: null, quality: null, iceEvents: [], pairStates: {}, share: initialShare(redact) });
+export const initialLink = (redact = true): LinkState => ({ progress: null, quality: null, iceEvents: [], pairStates: {}, share: initialShare(redact), relayCheck: null });
 
 export const createLinkSlice: StateCreator<AppState, [], [], LinkSlice> = (set, get) => ({
   link: initialLink(),
   setLinkProgress: (progress) => set((s) => ({ link: { ...s.link, progress } })),
   setLinkQuality: (quality) => set((s) => ({ link: { ...s.link, quality } })),
+  setRelayCheck: (relayCheck) => set((s) => ({ link: { ...s.link, relayCheck } })),
   recordIceEvent: (e) => set((s) => ({ link: { ...s.link, iceEvents: [...s.link.iceEvents, e].slice(0, MAX_ICE_EVENTS) } })),
   recordPairStates: (pairs, at, local, remote) => {
     const { link } = get();

@@ -1,0 +1,257 @@
+// The relay fallback, tried for real. When a test's connection is direct, nothing in it shows that the TURN
+// relay would have carried the call had hole punching failed (Chromium often stops gathering before its relay
+// candidate arrives). So, once the link measurement is done, the two pages open a second, relay-only
+// RTCPeerConnection to each other — iceTransportPolicy 'relay', so only pairs through TURN relays may connect —
+// negotiated over the test's own data channel (no signaling server needed), time how long it takes to open a data
+// channel through it, measure its round-trip time, and close it. The side that made the test's offer starts it
+// and sends the verdict to the other side.
+import type { PathKind, RelayCheck } from '../../common/report';
+import { encodeChannelMessage, parseChannelMessage, relayPathOf, type ChannelMessage, type RelayCheckVerdict } from './channel-messages';
+
+export interface RelayCheckOptions {
+  role: 'starter' | 'responder';
+  /** The test's data channel, carrying this check's offer, answer, candidates and verdict. */
+  channel: RTCDataChannel;
+  iceServers: RTCIceServer[];
+  /** Monotonic clock, ms. */
+  now(): number;
+  /** ms since the test started (for `startedAt`). */
+  sinceStart(): number;
+  onUpdate(check: RelayCheck): void;
+  /** Give up after this long without an open relay-only channel. */
+  timeoutMs?: number;
+}
+
+export interface RelayCheckHandle {
+  /** Called by both sides once their link measurement is done. The starter makes its offer; the responder (which
+   *  answers an offer whenever it arrives) from then on waits for one, and says so. */
+  start(): void;
+  stop(): void;
+}
+
+const PINGS = 5;
+const PING_GAP_MS = 100;
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+const hasTurn = (servers: RTCIceServer[]) => servers.some((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/i.test(u)));
+
+/** The relay protocol of the selected pair's local candidate (Chromium: transport.selectedCandidatePairId). */
+async function selectedRelayPath(pc: RTCPeerConnection): Promise<PathKind | null> {
+  const stats = await pc.getStats();
+  let pairId: string | null = null;
+  stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+    if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
+  });
+  const pair = pairId ? (stats.get(pairId) as { localCandidateId?: string } | undefined) : undefined;
+  const local = pair?.localCandidateId ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string } | undefined) : undefined;
+  return local?.candidateType === 'relay' ? relayPathOf(local.relayProtocol) : null;
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
+  const { channel, now } = opts;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let pc: RTCPeerConnection | null = null;
+  let begun = false;
+  let finished = false;
+  let startedMono = 0;
+  let check: RelayCheck = { state: 'running', startedAt: null, connectMs: null, rttMs: null, path: null, reason: null };
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const pendingRemote: RTCIceCandidateInit[] = [];
+  let localRelays = 0;
+  let remoteRelays = 0;
+  const turnErrors: string[] = [];
+
+  const update = (patch: Partial<RelayCheck>) => {
+    check = { ...check, ...patch };
+    opts.onUpdate(check);
+  };
+  const send = (m: ChannelMessage) => {
+    if (channel.readyState === 'open') channel.send(encodeChannelMessage(m));
+  };
+
+  const close = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    pc?.close();
+    pc = null;
+  };
+
+  function finish(verdict: RelayCheckVerdict, path: PathKind | null): void {
+    if (finished) return;
+    finished = true;
+    update({ state: verdict.state, rttMs: verdict.rttMs, reason: verdict.reason, path: path ?? check.path });
+    close();
+  }
+
+
+  /** Why no relay-only pair connected, from what this side saw. */
+  function failureReason(): string {
+    if (localRelays === 0) {
+      return turnErrors.length
+        ? `this side got no relay candidate from its TURN server (${turnErrors.slice(0, 2).join('; ')})`
+        : 'this side got no relay candidate from its TURN server (no answer, no error)';
+    }
+    if (remoteRelays === 0) return 'the other side sent no relay candidate (its TURN server gave it none)';
+    return `both sides have relay candidates, but no pair between them connected within ${Math.round(timeoutMs / 1000)} s (a firewall between the TURN servers and the relays, or a TURN server that refuses the peer's relay)`;
+  }
+
+  function open(): RTCPeerConnection {
+    if (timer !== null) clearTimeout(timer);
+    const conn = new RTCPeerConnection({ iceServers: opts.iceServers, iceTransportPolicy: 'relay' });
+    pc = conn;
+    startedMono = now();
+    update({ state: 'running', startedAt: check.startedAt ?? opts.sinceStart() });
+    // The responder waits a little longer: the starter's verdict (sent at its own timeout) is the one to show.
+    timer = setTimeout(() => {
+      const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason: failureReason() };
+      if (opts.role === 'starter') send({ t: 'rc-result', verdict });
+      finish(verdict, null);
+    }, opts.role === 'starter' ? timeoutMs : timeoutMs + 5000);
+    conn.addEventListener('icecandidate', (ev: RTCPeerConnectionIceEvent) => {
+      if (conn !== pc) return;
+      const c = ev.candidate;
+      if (c?.candidate && / typ relay/.test(c.candidate)) localRelays++;
+      send({ t: 'rc-candidate', c: c?.candidate ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : null });
+    });
+    conn.addEventListener('icecandidateerror', (ev: Event) => {
+      const e = ev as RTCPeerConnectionIceErrorEvent;
+      if (turnErrors.length < 4) turnErrors.push(`${e.url}: ${e.errorCode} ${e.errorText}`.trim());
+    });
+    const dc = conn.createDataChannel('relay-check', { negotiated: true, id: 0 });
+    dc.addEventListener('message', (ev: MessageEvent) => {
+      const m = parseChannelMessage(ev.data);
+      if (m?.t === 'ping' && dc.readyState === 'open') dc.send(encodeChannelMessage({ t: 'pong', seq: m.seq, ts: m.ts }));
+    });
+    dc.addEventListener('open', () => {
+      if (conn !== pc || finished) return;
+      update({ connectMs: Math.round(now() - startedMono) });
+      void selectedRelayPath(conn).then((path) => path && conn === pc && update({ path }));
+      if (opts.role === 'starter') void measure(conn, dc);
+    });
+    return conn;
+  }
+
+  async function measure(conn: RTCPeerConnection, dc: RTCDataChannel): Promise<void> {
+    const rtts: number[] = [];
+    const sentAt = new Map<number, number>();
+    dc.addEventListener('message', (ev: MessageEvent) => {
+      const m = parseChannelMessage(ev.data);
+      const t = m?.t === 'pong' ? sentAt.get(m.seq) : undefined;
+      if (t !== undefined) rtts.push(now() - t);
+    });
+    for (let seq = 0; seq < PINGS && dc.readyState === 'open'; seq++) {
+      sentAt.set(seq, now());
+      dc.send(encodeChannelMessage({ t: 'ping', seq, ts: 0 }));
+      await new Promise((r) => setTimeout(r, PING_GAP_MS));
+    }
+    await new Promise((r) => setTimeout(r, 500)); // the last pongs
+    if (conn !== pc || finished) return;
+    const path = await selectedRelayPath(conn).catch(() => null);
+    const rtt = median(rtts);
+    const verdict: RelayCheckVerdict = rtts.length
+      ? { state: 'works', rttMs: rtt === null ? null : Math.round(rtt * 10) / 10, reason: null }
+      : { state: 'failed', rttMs: null, reason: 'the relay-only data channel opened but carried no round trip' };
+    send({ t: 'rc-result', verdict });
+    finish(verdict, path);
+  }
+
+  const onMessage = (ev: MessageEvent) => {
+    const m = parseChannelMessage(ev.data);
+    if (!m || !m.t.startsWith('rc-') || finished) return;
+    void handle(m).catch((err: unknown) => {
+      const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason: `WebRTC error: ${err instanceof Error ? err.message : String(err)}` };
+      if (opts.role === 'starter') send({ t: 'rc-result', verdict });
+      finish(verdict, null);
+    });
+  };
+
+  async function handle(m: ChannelMessage): Promise<void> {
+    switch (m.t) {
+      case 'rc-offer': {
+        if (opts.role !== 'responder' || begun) return;
+        begun = true;
+        if (!hasTurn(opts.iceServers)) {
+          // Our side cannot take part; the starter times out with "the other side sent no relay candidate".
+          finished = true;
+          if (timer !== null) clearTimeout(timer);
+          update({ state: 'skipped', reason: 'no TURN server configured on this side' });
+          return;
+        }
+        const conn = open();
+        await conn.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+        await flushRemote(conn);
+        await conn.setLocalDescription(await conn.createAnswer());
+        send({ t: 'rc-answer', sdp: conn.localDescription!.sdp });
+        return;
+      }
+      case 'rc-answer':
+        if (opts.role !== 'starter' || !pc) return;
+        await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+        await flushRemote(pc);
+        return;
+      case 'rc-candidate':
+        if (!m.c) return;
+        if (/ typ relay/.test(m.c.candidate)) remoteRelays++;
+        if (pc?.remoteDescription) await pc.addIceCandidate(m.c);
+        else pendingRemote.push(m.c);
+        return;
+      case 'rc-result':
+        if (opts.role !== 'responder') return;
+        if (m.verdict.state === 'skipped') {
+          finished = true;
+          if (timer !== null) clearTimeout(timer);
+          update({ state: 'skipped', reason: m.verdict.reason });
+          return;
+        }
+        if (pc) finish(m.verdict, await selectedRelayPath(pc).catch(() => null));
+        return;
+      default:
+        return;
+    }
+  }
+
+  async function flushRemote(conn: RTCPeerConnection): Promise<void> {
+    for (const c of pendingRemote.splice(0)) await conn.addIceCandidate(c);
+  }
+
+  channel.addEventListener('message', onMessage);
+
+  return {
+    start() {
+      if (opts.role === 'responder') {
+        if (begun || finished) return;
+        // Waiting for the starter's offer, which follows its own link measurement.
+        update({ state: 'running', startedAt: opts.sinceStart() });
+        timer = setTimeout(() => finish({ state: 'failed', rttMs: null, reason: 'the other side did not start the relay check (an older p2pcheck page?)' }, null), timeoutMs + 5000);
+        return;
+      }
+      if (begun) return;
+      begun = true;
+      if (!hasTurn(opts.iceServers)) {
+        finished = true;
+        update({ state: 'skipped', startedAt: opts.sinceStart(), reason: 'no TURN server configured on this side' });
+        send({ t: 'rc-result', verdict: { state: 'skipped', rttMs: null, reason: 'no TURN server configured on the other side' } });
+        return;
+      }
+      const conn = open();
+      void (async () => {
+        await conn.setLocalDescription(await conn.createOffer());
+        send({ t: 'rc-offer', sdp: conn.localDescription!.sdp });
+      })().catch((err: unknown) => finish({ state: 'failed', rttMs: null, reason: `WebRTC error: ${err instanceof Error ? err.message : String(err)}` }, null));
+    },
+    stop() {
+      channel.removeEventListener('message', onMessage);
+      if (!finished && begun && pc) {
+        finished = true;
+        update({ state: 'failed', reason: 'the test ended before the relay check finished' });
+      }
+      close();
+    },
+  };
+}
