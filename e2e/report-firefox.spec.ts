@@ -33,6 +33,9 @@ test('Chromium and Firefox in one room connect, measure the link both ways and a
     expect(rf.localCandidates.every((c) => !c.address?.endsWith('.local'))).toBe(true);
     // Firefox shows the verdict too.
     expect(await ff.$eval('[data-testid="link-verdict"]', (el) => el.textContent)).toBe(rf.quality!.verdict!.label);
+    // The relay-only check between the two browsers (Firefox starts it: it joined second) works across them.
+    await expect.poll(async () => (await readFf()).relayCheck?.state ?? null, { timeout: 40_000, intervals: [1000] }).toBe('works');
+    await expect.poll(async () => (await readReport(chrome)).relayCheck?.state ?? null, { timeout: 10_000, intervals: [500] }).toBe('works');
     expect(errors).toEqual([]);
   } finally {
     await firefox.close();
