@@ -20,6 +20,8 @@ export interface RelayCheckOptions {
   onUpdate(check: RelayCheck): void;
   /** Give up after this long without an open relay-only channel. */
   timeoutMs?: number;
+  /** Tests pass a fake; the page uses the browser's RTCPeerConnection. */
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
 }
 
 export interface RelayCheckHandle {
@@ -103,7 +105,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
 
   function open(): RTCPeerConnection {
     if (timer !== null) clearTimeout(timer);
-    const conn = new RTCPeerConnection({ iceServers: opts.iceServers, iceTransportPolicy: 'relay' });
+    const conn = (opts.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))({ iceServers: opts.iceServers, iceTransportPolicy: 'relay' });
     pc = conn;
     startedMono = now();
     update({ state: 'running', startedAt: check.startedAt ?? opts.sinceStart() });
@@ -247,10 +249,12 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     },
     stop() {
       channel.removeEventListener('message', onMessage);
-      if (!finished && begun && pc) {
+      // Reported as running (started, or waiting for the offer) but not over: say so, so the report can be saved.
+      if (!finished && check.state === 'running' && check.startedAt !== null) {
         finished = true;
         update({ state: 'failed', reason: 'the test ended before the relay check finished' });
       }
+      finished = true;
       close();
     },
   };

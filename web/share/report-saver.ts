@@ -23,8 +23,8 @@ export const postReport: PostReport = async (body) => {
 /** True once this test has nothing more to add to its report: the link measured and the relay check (which follows
  *  it, except in relay-only tests) over, or the test ended. */
 export function testComplete(s: Pick<AppState, 'peer' | 'link'>): boolean {
-  if (s.link.quality) return s.peer.relayOnly || (s.link.relayCheck !== null && s.link.relayCheck.state !== 'running');
-  return s.peer.startedAt !== null && (s.peer.peerState === 'peer-left' || s.peer.peerState === 'failed');
+  if (s.peer.startedAt !== null && (s.peer.peerState === 'peer-left' || s.peer.peerState === 'failed')) return true;
+  return s.link.quality !== null && (s.peer.relayOnly || (s.link.relayCheck !== null && s.link.relayCheck.state !== 'running'));
 }
 
 export function startReportSaver(store: AppStore, post: PostReport = postReport): () => void {

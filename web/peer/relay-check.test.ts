@@ -1,0 +1,137 @@
+// The relay check's own logic without a browser: two sides joined by a fake test channel, and a fake
+// RTCPeerConnection that gathers what the test says and never connects. The working path runs in the e2e tests
+// (Chromium ↔ Chromium and Chromium ↔ Firefox through the bundled TURN server).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RelayCheck } from '../../common/report';
+import { startRelayCheck, type RelayCheckOptions } from './relay-check';
+
+class FakeChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'open';
+  other: FakeChannel | null = null;
+  sent: string[] = [];
+  send(data: string): void {
+    this.sent.push(data);
+    const to = this.other;
+    if (to) queueMicrotask(() => to.dispatchEvent(new MessageEvent('message', { data })));
+  }
+}
+
+function channelPair(): [FakeChannel, FakeChannel] {
+  const a = new FakeChannel();
+  const b = new FakeChannel();
+  a.other = b;
+  b.other = a;
+  return [a, b];
+}
+
+/** A relay-only peer connection that offers the given candidates, reports the given TURN errors, never connects. */
+function fakePc(candidates: string[], errors: Array<{ url: string; errorCode: number; errorText: string }> = []) {
+  return () => {
+    const pc = new EventTarget() as EventTarget & Record<string, unknown>;
+    const fire = () => {
+      for (const c of candidates) pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: { candidate: c, sdpMid: '0', sdpMLineIndex: 0 } }));
+      for (const e of errors) pc.dispatchEvent(Object.assign(new Event('icecandidateerror'), e));
+      pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: null }));
+    };
+    Object.assign(pc, {
+      localDescription: null,
+      remoteDescription: null,
+      createDataChannel: () => Object.assign(new EventTarget(), { readyState: 'connecting', send() {} }),
+      createOffer: async () => ({ type: 'offer', sdp: 'v=0 offer' }),
+      createAnswer: async () => ({ type: 'answer', sdp: 'v=0 answer' }),
+      setLocalDescription: async (d: RTCSessionDescriptionInit) => {
+        pc.localDescription = d;
+        queueMicrotask(fire);
+      },
+      setRemoteDescription: async (d: RTCSessionDescriptionInit) => {
+        pc.remoteDescription = d;
+      },
+      addIceCandidate: async () => {},
+      getStats: async () => new Map(),
+      close: () => {},
+    });
+    return pc as unknown as RTCPeerConnection;
+  };
+}
+
+const TURN = [{ urls: ['turn:10.0.0.1:3478?transport=udp'], username: 'u', credential: 'c' }];
+const RELAY = 'candidate:1 1 udp 41885439 203.0.113.7 50000 typ relay raddr 0.0.0.0 rport 0';
+const HOST = 'candidate:2 1 udp 2122260223 10.0.0.2 40000 typ host';
+
+afterEach(() => vi.useRealTimers());
+
+function side(role: RelayCheckOptions['role'], channel: FakeChannel, extra: Partial<RelayCheckOptions> = {}) {
+  const updates: RelayCheck[] = [];
+  const handle = startRelayCheck({
+    role, channel: channel as unknown as RTCDataChannel, iceServers: TURN, now: () => Date.now(), sinceStart: () => 5000,
+    onUpdate: (c) => updates.push(c), timeoutMs: 1000, ...extra,
+  });
+  return { handle, updates, last: () => updates.at(-1) };
+}
+
+describe('relay check (failure paths)', () => {
+  it('skips on both sides when the starting side has no TURN server, and says which side', async () => {
+    const [a, b] = channelPair();
+    const starter = side('starter', a, { iceServers: [{ urls: ['stun:10.0.0.1:3478'] }] });
+    const responder = side('responder', b);
+    responder.handle.start();
+    starter.handle.start();
+    await vi.waitFor(() => expect(responder.last()?.state).toBe('skipped'));
+    expect(starter.last()).toMatchObject({ state: 'skipped', reason: 'no TURN server configured on this side' });
+    expect(responder.last()).toMatchObject({ state: 'skipped', reason: 'no TURN server configured on the other side' });
+  });
+
+  it('fails with this side\'s TURN errors when its TURN server gave no relay candidate, and the other side shows the same verdict', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const [a, b] = channelPair();
+    const starter = side('starter', a, { createPeerConnection: fakePc([HOST], [{ url: 'turn:10.0.0.1:3478?transport=udp', errorCode: 401, errorText: 'Unauthorized' }]) });
+    const responder = side('responder', b, { createPeerConnection: fakePc([RELAY]) });
+    starter.handle.start();
+    responder.handle.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(starter.last()?.state).toBe('running');
+    expect(responder.last()?.state).toBe('running');
+    await vi.advanceTimersByTimeAsync(1000);
+    const reason = 'this side got no relay candidate from its TURN server (turn:10.0.0.1:3478?transport=udp: 401 Unauthorized)';
+    expect(starter.last()).toMatchObject({ state: 'failed', reason, rttMs: null });
+    // The responder adopts the starter's verdict (its own reason would be about the other side).
+    await vi.advanceTimersByTimeAsync(10);
+    expect(responder.last()).toMatchObject({ state: 'failed', reason });
+  });
+
+  it('names the other side when only this side got relay candidates', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const [a, b] = channelPair();
+    const starter = side('starter', a, { createPeerConnection: fakePc([RELAY]) });
+    side('responder', b, { createPeerConnection: fakePc([HOST]) });
+    starter.handle.start();
+    await vi.advanceTimersByTimeAsync(1010);
+    expect(starter.last()).toMatchObject({ state: 'failed', reason: 'the other side sent no relay candidate (its TURN server gave it none)' });
+  });
+
+  it('says no relay pair connected when both sides have relay candidates', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const [a, b] = channelPair();
+    const starter = side('starter', a, { createPeerConnection: fakePc([RELAY]) });
+    side('responder', b, { createPeerConnection: fakePc([RELAY]) });
+    starter.handle.start();
+    await vi.advanceTimersByTimeAsync(1010);
+    expect(starter.last()?.reason).toMatch(/^both sides have relay candidates, but no pair between them connected within 1 s/);
+  });
+
+  it('a responder whose peer never starts gives up with a reason; stopping while waiting ends it as failed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const [, b] = channelPair();
+    const waiting = side('responder', b);
+    waiting.handle.start();
+    expect(waiting.last()).toMatchObject({ state: 'running', startedAt: 5000 });
+    await vi.advanceTimersByTimeAsync(6010);
+    expect(waiting.last()).toMatchObject({ state: 'failed', reason: 'the other side did not start the relay check (an older p2pcheck page?)' });
+
+    const [, d] = channelPair();
+    const stopped = side('responder', d);
+    stopped.handle.start();
+    stopped.handle.stop();
+    expect(stopped.last()).toMatchObject({ state: 'failed', reason: 'the test ended before the relay check finished' });
+  });
+});
