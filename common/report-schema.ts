@@ -89,6 +89,7 @@ export const reportSchema = z.looseObject({
       startedAt: num.nullable(),
       connectMs: num.nullable(),
       rttMs: num.nullable(),
+      throughputBps: num.nullable().optional(),
       path: pathKind.nullable(),
       reason: str(1000).nullable(),
     })

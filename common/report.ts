@@ -71,6 +71,8 @@ export interface RelayCheck {
   connectMs: number | null;
   /** Median round-trip time over the relay-only data channel, ms (measured by the side that started it). */
   rttMs: number | null;
+  /** What a 2 s burst moved through the relays from the side that started the check to the other, bits/s. */
+  throughputBps?: number | null;
   /** The relay-only connection's path as this side saw it (relay-udp, relay-tcp, relay-tls). */
   path: PathKind | null;
   /** Why it failed or was skipped, in words. */

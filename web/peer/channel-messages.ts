@@ -3,6 +3,7 @@
 //   ping / pong   RTT samples (rtt-pinger.ts); also echoed on the relay check's own channel.
 //   rc-*          the relay fallback check (relay-check.ts): its second, relay-only connection is negotiated
 //                 over this channel, so it needs no signaling server; rc-result carries the starter's verdict.
+//                 rc-burst-end / rc-burst-result travel on the relay-only channel itself (throughput burst).
 import type { PathKind } from '../../common/report';
 
 export interface RelayCheckCandidate {
@@ -14,6 +15,8 @@ export interface RelayCheckCandidate {
 export interface RelayCheckVerdict {
   state: 'works' | 'failed' | 'skipped';
   rttMs: number | null;
+  /** Starter → responder over the relay-only connection, bits/s. */
+  throughputBps?: number | null;
   reason: string | null;
 }
 
@@ -23,7 +26,9 @@ export type ChannelMessage =
   | { t: 'rc-offer'; sdp: string }
   | { t: 'rc-answer'; sdp: string }
   | { t: 'rc-candidate'; c: RelayCheckCandidate | null }
-  | { t: 'rc-result'; verdict: RelayCheckVerdict };
+  | { t: 'rc-result'; verdict: RelayCheckVerdict }
+  | { t: 'rc-burst-end' }
+  | { t: 'rc-burst-result'; bytes: number; ms: number };
 
 /** An SDP of a data-channel-only offer is ~1 KB; candidates are trickled separately. */
 const MAX_TEXT = 16 * 1024;
@@ -48,8 +53,9 @@ function verdict(v: unknown): RelayCheckVerdict | undefined {
   if (r.state !== 'works' && r.state !== 'failed' && r.state !== 'skipped') return undefined;
   const rtt = r.rttMs === null ? null : isNum(r.rttMs) && r.rttMs >= 0 ? r.rttMs : undefined;
   const reason = r.reason === null ? null : isStr(r.reason, 1000) ? r.reason : undefined;
-  if (rtt === undefined || reason === undefined) return undefined;
-  return { state: r.state, rttMs: rtt, reason };
+  const bps = r.throughputBps === undefined || r.throughputBps === null ? null : isNum(r.throughputBps) && r.throughputBps >= 0 ? r.throughputBps : undefined;
+  if (rtt === undefined || reason === undefined || bps === undefined) return undefined;
+  return { state: r.state, rttMs: rtt, throughputBps: bps, reason };
 }
 
 export function parseChannelMessage(data: unknown): ChannelMessage | null {
@@ -77,6 +83,10 @@ export function parseChannelMessage(data: unknown): ChannelMessage | null {
       const r = verdict(m.verdict);
       return r ? { t: 'rc-result', verdict: r } : null;
     }
+    case 'rc-burst-end':
+      return { t: 'rc-burst-end' };
+    case 'rc-burst-result':
+      return isNum(m.bytes) && m.bytes >= 0 && isNum(m.ms) && m.ms >= 0 ? { t: 'rc-burst-result', bytes: m.bytes, ms: m.ms } : null;
     default:
       return null;
   }

@@ -3,7 +3,7 @@
 // candidate arrives). So, once the link measurement is done, the two pages open a second, relay-only
 // RTCPeerConnection to each other — iceTransportPolicy 'relay', so only pairs through TURN relays may connect —
 // negotiated over the test's own data channel (no signaling server needed), time how long it takes to open a data
-// channel through it, measure its round-trip time, and close it. The side that made the test's offer starts it
+// channel through it, measure its round-trip time and what a 2 s burst carries, and close it. The side that made the test's offer starts it
 // and sends the verdict to the other side.
 import type { PathKind, RelayCheck } from '../../common/report';
 import { encodeChannelMessage, parseChannelMessage, relayPathOf, type ChannelMessage, type RelayCheckVerdict } from './channel-messages';
@@ -34,6 +34,16 @@ export interface RelayCheckHandle {
 const PINGS = 5;
 const PING_GAP_MS = 100;
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** Throughput burst through the relays (like Twilio's relay bitrate test, shorter): 1 KB messages for 2 s, at most
+ *  256 KB queued. */
+const BURST_MS = 2000;
+const BURST_CHUNK = 1024;
+const BURST_MAX_BUFFERED = 256 * 1024;
+/** Pings, burst and the burst's result, once the relay-only channel is open. */
+const MEASURE_DEADLINE_MS = 12_000;
+/** Too little data over too short a time says nothing about throughput. */
+const MIN_BURST_BYTES = 64 * 1024;
+const MIN_BURST_MS = 200;
 
 const hasTurn = (servers: RTCIceServer[]) => servers.some((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/i.test(u)));
 
@@ -87,7 +97,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
   function finish(verdict: RelayCheckVerdict, path: PathKind | null): void {
     if (finished) return;
     finished = true;
-    update({ state: verdict.state, rttMs: verdict.rttMs, reason: verdict.reason, path: path ?? check.path });
+    update({ state: verdict.state, rttMs: verdict.rttMs, throughputBps: verdict.throughputBps ?? null, reason: verdict.reason, path: path ?? check.path });
     close();
   }
 
@@ -126,12 +136,32 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
       if (turnErrors.length < 4) turnErrors.push(`${e.url}: ${e.errorCode} ${e.errorText}`.trim());
     });
     const dc = conn.createDataChannel('relay-check', { negotiated: true, id: 0 });
+    dc.binaryType = 'arraybuffer';
+    // Answer pings; count the burst and report it when the starter says it is over.
+    let burstBytes = 0;
+    let burstFirst: number | null = null;
+    let burstLast = 0;
     dc.addEventListener('message', (ev: MessageEvent) => {
+      if (ev.data instanceof ArrayBuffer) {
+        burstBytes += ev.data.byteLength;
+        burstLast = now();
+        burstFirst ??= burstLast;
+        return;
+      }
       const m = parseChannelMessage(ev.data);
-      if (m?.t === 'ping' && dc.readyState === 'open') dc.send(encodeChannelMessage({ t: 'pong', seq: m.seq, ts: m.ts }));
+      if (dc.readyState !== 'open') return;
+      if (m?.t === 'ping') dc.send(encodeChannelMessage({ t: 'pong', seq: m.seq, ts: m.ts }));
+      else if (m?.t === 'rc-burst-end') dc.send(encodeChannelMessage({ t: 'rc-burst-result', bytes: burstBytes, ms: burstFirst === null ? 0 : burstLast - burstFirst }));
     });
     dc.addEventListener('open', () => {
       if (conn !== pc || finished) return;
+      // Connected: from here only the measurement can go wrong.
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason: 'the relay-only connection opened, but its measurement did not finish (the connection stalled)' };
+        if (opts.role === 'starter') send({ t: 'rc-result', verdict });
+        finish(verdict, null);
+      }, opts.role === 'starter' ? MEASURE_DEADLINE_MS : MEASURE_DEADLINE_MS + 5000);
       update({ connectMs: Math.round(now() - startedMono) });
       void selectedRelayPath(conn).then((path) => path && conn === pc && update({ path }));
       if (opts.role === 'starter') void measure(conn, dc);
@@ -154,13 +184,45 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     }
     await new Promise((r) => setTimeout(r, 500)); // the last pongs
     if (conn !== pc || finished) return;
+    const throughputBps = rtts.length ? await burst(dc) : null;
+    if (conn !== pc || finished) return;
     const path = await selectedRelayPath(conn).catch(() => null);
     const rtt = median(rtts);
     const verdict: RelayCheckVerdict = rtts.length
-      ? { state: 'works', rttMs: rtt === null ? null : Math.round(rtt * 10) / 10, reason: null }
+      ? { state: 'works', rttMs: rtt === null ? null : Math.round(rtt * 10) / 10, throughputBps, reason: null }
       : { state: 'failed', rttMs: null, reason: 'the relay-only data channel opened but carried no round trip' };
     send({ t: 'rc-result', verdict });
     finish(verdict, path);
+  }
+
+  /** Sends for BURST_MS, then asks the other side what arrived; bits/s, or null when too little to tell. */
+  async function burst(dc: RTCDataChannel): Promise<number | null> {
+    const chunk = new Uint8Array(BURST_CHUNK);
+    const until = now() + BURST_MS;
+    dc.bufferedAmountLowThreshold = BURST_MAX_BUFFERED / 4;
+    while (now() < until && dc.readyState === 'open' && !finished) {
+      while (dc.bufferedAmount < BURST_MAX_BUFFERED && now() < until) dc.send(chunk);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 50);
+        dc.addEventListener('bufferedamountlow', () => (clearTimeout(t), resolve()), { once: true });
+      });
+    }
+    if (dc.readyState !== 'open') return null;
+    const result = new Promise<{ bytes: number; ms: number } | null>((resolve) => {
+      const t = setTimeout(() => resolve(null), 4000);
+      const onResult = (ev: MessageEvent) => {
+        const m = typeof ev.data === 'string' ? parseChannelMessage(ev.data) : null;
+        if (m?.t !== 'rc-burst-result') return;
+        clearTimeout(t);
+        dc.removeEventListener('message', onResult);
+        resolve({ bytes: m.bytes, ms: m.ms });
+      };
+      dc.addEventListener('message', onResult);
+    });
+    dc.send(encodeChannelMessage({ t: 'rc-burst-end' }));
+    const r = await result;
+    if (!r || r.bytes < MIN_BURST_BYTES || r.ms < MIN_BURST_MS) return null;
+    return Math.round((r.bytes * 8 * 1000) / r.ms);
   }
 
   const onMessage = (ev: MessageEvent) => {

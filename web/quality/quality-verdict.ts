@@ -49,7 +49,7 @@ export interface Verdict {
   mos: number | null;
 }
 
-const mbps = (bps: number) => `${(bps / 1e6).toFixed(bps < 1e6 ? 2 : 1)} Mbit/s`;
+export const mbps = (bps: number) => `${(bps / 1e6).toFixed(bps < 1e6 ? 2 : 1)} Mbit/s`;
 
 function failures(input: VerdictInput, l: LevelLimits): string[] {
   const out: string[] = [];

@@ -37,9 +37,9 @@ describe('relay coverage', () => {
     expect(running).toMatchObject({ verified: false, check: 'running' });
     expect(running.text).toContain('a relay-only connection between the two pages is being tried');
 
-    const works = relayCoverage(report(OFFERER_WITHOUT_RELAY, { relayCheck: { ...base, state: 'works', connectMs: 412, rttMs: 1.8, path: 'relay-tcp' } })).fallback;
+    const works = relayCoverage(report(OFFERER_WITHOUT_RELAY, { relayCheck: { ...base, state: 'works', connectMs: 412, rttMs: 1.8, throughputBps: 38_400_000, path: 'relay-tcp' } })).fallback;
     expect(works).toMatchObject({ verified: true, check: 'works' });
-    expect(works.text).toBe('works: the two pages connected to each other through TURN relays only (a second, relay-only connection) in 412 ms, round trip 1.8 ms; this side reached its TURN server over TCP');
+    expect(works.text).toBe('works: the two pages connected to each other through TURN relays only (a second, relay-only connection) in 412 ms, round trip 1.8 ms, 38.4 Mbit/s through the relays in a 2 s burst; this side reached its TURN server over TCP');
 
     const failed = relayCoverage(report(ANSWERER_WITH_RELAY, { relayCheck: { ...base, state: 'failed', reason: 'the other side sent no relay candidate (its TURN server gave it none)' } })).fallback;
     expect(failed).toMatchObject({ verified: false, check: 'failed' });

@@ -9,6 +9,7 @@
 import type { IceEvent } from '../../common/ice-events';
 import { PATH_LABELS, type ConnectivityReport, type RelayCheck } from '../../common/report';
 import { ms } from './report-format';
+import { mbps } from '../quality/quality-verdict';
 
 export type LocalRelay =
   | { state: 'gathered'; count: number; via: string[] }
@@ -87,7 +88,7 @@ function fallback(report: Report): RelayCoverage['fallback'] {
     return {
       verified: true,
       check: rc.state,
-      text: `works: the two pages connected to each other through TURN relays only (a second, relay-only connection) in ${ms(rc.connectMs)}, round trip ${rc.rttMs === null ? '—' : `${rc.rttMs} ms`}${via}`,
+      text: `works: the two pages connected to each other through TURN relays only (a second, relay-only connection) in ${ms(rc.connectMs)}, round trip ${rc.rttMs === null ? '—' : `${rc.rttMs} ms`}${rc.throughputBps ? `, ${mbps(rc.throughputBps)} through the relays in a 2 s burst` : ''}${via}`,
     };
   }
   if (rc?.state === 'failed') {
