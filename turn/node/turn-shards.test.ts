@@ -1,7 +1,8 @@
 // The sharded standalone server (TURN_WORKERS=2) as clients see it: `npm run turn`'s entry in its own process,
 // several UDP clients whose source ports the kernel spreads over the two workers (the server's log says which
 // worker holds each allocation).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -155,6 +156,39 @@ describe.skipIf(skip)('TURN server sharded over two workers (TURN_WORKERS=2)', (
     expect(existsSync(`/proc/${workersPid}`) && !readFileSync(`/proc/${workersPid}/stat`, 'utf8').includes(') Z ')).toBe(false);
     expect(server.lines.some((l) => l.event === 'shutdown' && l.reason === 'launcher-parent-gone')).toBe(true);
   }, 30_000);
+
+  it.skipIf(!existsSync('/usr/bin/turnutils_uclient'))('coturn\'s turnutils_uclient -y -m 8 over UDP and over TCP against two workers: every packet arrives', async () => {
+    const server = await startSharded({});
+    for (const transport of [[], ['-t']]) {
+      const { stdout, stderr } = await promisify(execFile)('/usr/bin/turnutils_uclient', [
+        ...transport, '-y', '-m', '8', '-n', '20', '-z', '5', '-c', '-W', TEST_SECRET, '-p', String(server.udpPort), '127.0.0.1',
+      ], { timeout: 30_000 });
+      const out = stdout + stderr;
+      const totals = [...out.matchAll(/tot_send_msgs=(\d+), tot_recv_msgs=(\d+)\s*$/gm)].at(-1);
+      expect(totals, out.slice(-1500)).toBeTruthy();
+      expect(Number(totals![1])).toBeGreaterThan(0);
+      expect(Number(totals![2])).toBe(Number(totals![1]));
+      expect(out).toMatch(/Total lost packets 0\b/);
+    }
+    // uclient -y -m 8 makes 12 allocations per run here; the UDP ones spread over both workers (TCP is worker 0's).
+    const starts = () => server.lines.filter((l) => l.event === 'allocation-start') as Array<LogLine & { transport?: string }>;
+    await server.waitFor(() => starts().length >= 24, '24 allocation-start lines');
+    expect(new Set(starts().filter((l) => l.transport === 'udp').map((l) => l.worker))).toEqual(new Set([0, 1]));
+    expect(new Set(starts().filter((l) => l.transport === 'tcp').map((l) => l.worker))).toEqual(new Set([0]));
+  }, 90_000);
+
+  it.skipIf(!existsSync('/usr/bin/turnutils_natdiscovery'))('coturn\'s turnutils_natdiscovery -m -f classifies loopback through every worker (full RFC 5780 with a second IP)', async () => {
+    const server = await startSharded({ TURN_ALT_PORT: '0', TURN_ALT_IP: '127.0.0.2' });
+    // Several runs from different source ports: each lands on one of the workers, and every worker answers
+    // change-request and the alternate endpoints.
+    for (let i = 0; i < 4; i++) {
+      const { stdout, stderr } = await promisify(execFile)('/usr/bin/turnutils_natdiscovery', ['-m', '-f', '-p', String(server.udpPort), '127.0.0.1'], { timeout: 20_000 });
+      const out = stdout + stderr;
+      expect(out).toContain('NAT with Endpoint Independent Mapping!');
+      expect(out).toContain('NAT with Endpoint Independent Filtering!');
+      expect(out).not.toMatch(/error 4\d\d/);
+    }
+  }, 90_000);
 
   it('refuses to start, with the reason, when the port is taken', async () => {
     const blocker = await openClient();
