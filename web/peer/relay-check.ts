@@ -101,7 +101,6 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     close();
   }
 
-
   /** Why no relay-only pair connected, from what this side saw. */
   function failureReason(): string {
     if (localRelays === 0) {
