@@ -58,6 +58,8 @@ test('two browsers measure the link each way, see a verdict and the ICE timeline
     await expect(fallback).toHaveAttribute('data-check', 'works', { timeout: 45_000 });
     await expect(fallback).toHaveAttribute('data-verified', 'true');
     await expect(fallback).toContainText(/^works: the two pages connected to each other through TURN relays only .* in \d+ ms, round trip \d/);
+    // …and the summary at the top says it in one line.
+    await expect(page.getByTestId('status-relay-fallback')).toHaveText(/^Relay fallback: works — tested with a relay-only connection \(round trip [\d.]+ ms, [\d.]+ Mbit\/s\)\.$/);
   }
   const checkA = (await readReport(a)).relayCheck!;
   expect(checkA).toMatchObject({ state: 'works', reason: null });

@@ -1,9 +1,20 @@
 import type { ConnectivityReport } from '../../common/report';
-import { PATH_EXPLANATIONS, PEER_STATE_WORDS, selectedPathText } from './report-format';
+import { mbps } from '../quality/quality-verdict';
+import { PATH_EXPLANATIONS, PEER_STATE_WORDS, rttMs, selectedPathText } from './report-format';
+
+/** One line on whether the relay fallback works, once the relay-only check is over (details: "TURN relay"). */
+function relayFallbackLine(report: ConnectivityReport): { check: string; text: string } | null {
+  const rc = report.relayCheck;
+  if (!rc || (rc.state !== 'works' && rc.state !== 'failed')) return null;
+  if (rc.state === 'failed') return { check: rc.state, text: `Relay fallback: FAILED — ${rc.reason ?? 'see "TURN relay"'}. Where a direct path is blocked, this setup cannot connect.` };
+  const extras = [rc.rttMs !== null ? `round trip ${rttMs(rc.rttMs)}` : null, rc.throughputBps ? mbps(rc.throughputBps) : null].filter(Boolean);
+  return { check: rc.state, text: `Relay fallback: works — tested with a relay-only connection${extras.length ? ` (${extras.join(', ')})` : ''}.` };
+}
 
 export function StatusLine({ report }: { report: ConnectivityReport }) {
   const { path, peerState } = report;
   const settling = path.kind !== 'none' && !path.settled && peerState === 'connected';
+  const relay = relayFallbackLine(report);
   return (
     <section
       className={`status status-${path.kind.startsWith('relay') ? 'relay' : path.kind === 'none' ? 'none' : 'direct'}`}
@@ -26,6 +37,11 @@ export function StatusLine({ report }: { report: ConnectivityReport }) {
         {settling && <em>May still change: settled once the pair holds for {path.settleMs / 1000} s.</em>}
         {path.settled && <em>Settled (held {path.settleMs / 1000} s).</em>}
       </p>
+      {relay && (
+        <p className={`status-note ${relay.check === 'works' ? 'ok' : 'bad'}`} data-testid="status-relay-fallback" data-check={relay.check}>
+          {relay.text}
+        </p>
+      )}
       {path.asymmetry && (
         <p className="status-note" data-testid="path-asymmetry" role="note">
           {path.asymmetry}
