@@ -21,7 +21,10 @@ describe('test phases', () => {
     expect(testPhase(base(), { phase: 'starting', fraction: 0 }).phase).toBe('connected');
     expect(testPhase(base(), { phase: 'upload', fraction: 0.3 })).toEqual({ phase: 'measuring', step: 4, note: null });
     const done = { ...partial, status: 'done' as const, reason: null };
-    expect(testPhase({ ...base(), quality: done })).toEqual({ phase: 'done', step: 5, note: null });
+    expect(testPhase({ ...base(), quality: done })).toEqual({ phase: 'done', step: 6, note: null });
+    const relayCheck = { state: 'running' as const, startedAt: 9000, connectMs: null, rttMs: null, path: null, reason: null };
+    expect(testPhase({ ...base(), quality: done, relayCheck })).toEqual({ phase: 'relay', step: 5, note: null });
+    expect(testPhase({ ...base(), quality: done, relayCheck: { ...relayCheck, state: 'failed' } })).toEqual({ phase: 'done', step: 6, note: null });
   });
 
   it('says why a test failed', () => {

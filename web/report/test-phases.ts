@@ -1,9 +1,10 @@
 // The steps of one test as people read them, derived from the report (and the live measurement's progress):
-// waiting for peer → gathering → checking → connected → measuring → done, or failed / the peer left. Pure.
+// waiting for peer → gathering → checking → connected → measuring → relay check → done, or failed / the peer
+// left. Pure.
 import type { ConnectivityReport } from '../../common/report';
 import type { LinkTestProgress } from '../quality/link-test-driver';
 
-export type TestPhase = 'waiting' | 'gathering' | 'checking' | 'connected' | 'measuring' | 'done' | 'failed' | 'peer-left';
+export type TestPhase = 'waiting' | 'gathering' | 'checking' | 'connected' | 'measuring' | 'relay' | 'done' | 'failed' | 'peer-left';
 
 export const PHASE_STEPS: readonly { phase: TestPhase; label: string }[] = [
   { phase: 'waiting', label: 'Waiting for peer' },
@@ -11,6 +12,7 @@ export const PHASE_STEPS: readonly { phase: TestPhase; label: string }[] = [
   { phase: 'checking', label: 'Checking pairs' },
   { phase: 'connected', label: 'Connected' },
   { phase: 'measuring', label: 'Measuring the link' },
+  { phase: 'relay', label: 'Testing the relay' },
   { phase: 'done', label: 'Done' },
 ];
 
@@ -25,7 +27,8 @@ export interface PhaseView {
 export function testPhase(report: ConnectivityReport, progress: LinkTestProgress | null = null): PhaseView {
   const q = report.quality ?? null;
   const reached = (): number => {
-    if (q) return 5;
+    // The relay-only check follows the measurement (none in relay-only tests, nor in reports older than it).
+    if (q) return report.relayCheck?.state === 'running' ? 5 : 6;
     if (progress && progress.phase !== 'starting') return 4;
     if (report.timings.connected !== null) return 3;
     if (report.pairs.length > 0) return 2;
@@ -39,7 +42,7 @@ export function testPhase(report: ConnectivityReport, progress: LinkTestProgress
   }
   if (q && q.status !== 'done') {
     const missing = q.notMeasured.length ? ` Not measured: ${q.notMeasured.map((p) => PHASE_WORDS[p]).join(', ')}.` : '';
-    return { phase: report.peerState === 'peer-left' ? 'peer-left' : 'done', step: 5, note: `${q.status === 'skipped' ? 'Link quality was skipped' : 'Link quality is partial'}: ${q.reason ?? 'stopped early'}.${missing}` };
+    return { phase: report.peerState === 'peer-left' ? 'peer-left' : 'done', step: 6, note: `${q.status === 'skipped' ? 'Link quality was skipped' : 'Link quality is partial'}: ${q.reason ?? 'stopped early'}.${missing}` };
   }
   if (report.peerState === 'peer-left' && !q) {
     return { phase: 'peer-left', step, note: 'The other peer left before the link could be measured: this report shows the connection only; throughput, loss and jitter were not measured.' };
