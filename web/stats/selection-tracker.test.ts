@@ -38,6 +38,27 @@ describe('trackSelection', () => {
     expect(s.history[1]).toMatchObject({ local: '10.0.0.1:49000', remote: '10.0.0.3:6000', path: 'relay-udp' });
   });
 
+  it('stays settled when it switches to another pair of the same kind, and unsettles when the kind changes', () => {
+    // The peer's second relay candidate (its TCP allocation, say): still "relayed via TURN (UDP)" from this side.
+    const remote2 = [...remote, cand('rr1', 'relay', '10.0.0.1', 50001, 'udp'), cand('rr2', 'relay', '10.0.0.1', 50002, 'tcp')];
+    const pairs2 = [...pairs, pair('relay1', 'lr', 'rr1'), pair('relay2', 'lr', 'rr2')];
+    let st = initialSelection();
+    const step = (at: number, id: string) =>
+      (st = trackSelection(st, { snapshot: { ...snap(id), pairs: pairs2 }, local, remote: remote2, peerLocal: null, at }));
+    step(0, 'relay1');
+    step(3100, 'relay1');
+    expect(st.settled).toBe(true);
+    step(11_600, 'relay2');
+    expect(st.history.map((h) => h.path)).toEqual(['relay-udp', 'relay-udp']);
+    expect(st.settled).toBe(true);
+    step(12_000, 'relay2');
+    expect(st.settled).toBe(true);
+    step(12_500, 'hostPair');
+    expect(st.settled).toBe(false);
+    step(15_600, 'hostPair');
+    expect(st.settled).toBe(true);
+  });
+
   it("corrects the current entry's path when the peer's own view arrives, keeping its time", () => {
     let s = trackSelection(initialSelection(), { snapshot: snap('hostPair'), local, remote, peerLocal: null, at: 500 });
     expect(s.history[0]?.path).toBe('direct-lan');

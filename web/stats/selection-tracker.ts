@@ -1,6 +1,7 @@
 // Follows the selected candidate pair across stats polls: records every change with its time and calls the
 // path settled once one pair has held for `settleMs` (Chromium often picks a relay pair first and moves to a
-// direct one shortly after, so the first selection is not the answer).
+// direct one shortly after, so the first selection is not the answer), and keeps it settled across later switches
+// that do not change the kind of path.
 import type { ReportCandidate, SelectedPairChange } from '../../common/report';
 import { classifyPath, type PathEnd } from '../report/path-classify';
 import type { StatsSnapshot } from './stats-mapping';
@@ -47,8 +48,11 @@ export function trackSelection(prev: SelectionState, { snapshot, local, remote, 
     // Same pair, better knowledge (the peer's view arrived, a prflx became known): correct the entry, keep its time.
     history = [...prev.history.slice(0, -1), { ...entry, at: last.at }];
   }
-  const since = history.at(-1)!.at;
-  return { selectedPairId: pair.id, history, settled: at - since >= settleMs };
+  const current = history.at(-1)!;
+  // Once settled, a switch to another pair of the same path kind (e.g. to the peer's other relay candidate, seen in
+  // the NAT lab under load) keeps the path settled: the path the report names did not change.
+  const sameKindSwitch = prev.settled && last !== undefined && current.path === last.path;
+  return { selectedPairId: pair.id, history, settled: at - current.at >= settleMs || sameKindSwitch };
 }
 
 /**
