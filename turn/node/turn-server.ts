@@ -48,6 +48,36 @@ export interface ShardOptions {
 const kAllocation = Symbol('allocation');
 type RelaySocket = Socket & { [kAllocation]?: Allocation };
 
+/** A UDP listening endpoint; `port` may name an endpoint bound earlier (whose port 0 became a real one). */
+export interface ListeningEndpoint {
+  family: 4 | 6;
+  via: Via;
+  address: string;
+  port: number | 'primary' | 'alt-port';
+  /** Skipped, with a warning, when it cannot be bound (the extra IPv6 listener). */
+  optional: boolean;
+}
+
+/**
+ * The UDP listeners a configuration asks for, in binding order: main listeners first (port 0 → ephemeral), then
+ * the RFC 5780 alternates on the same ports, then the extra IPv6 ones. Used by startTurnServer and by the sharding
+ * launcher (turn-shards.ts), which must open exactly these.
+ */
+export function listeningEndpoints(config: TurnServerConfig): ListeningEndpoint[] {
+  const family: 4 | 6 = config.listen.includes(':') ? 6 : 4;
+  const out: ListeningEndpoint[] = [{ family, via: 'primary', address: config.listen, port: config.port, optional: false }];
+  if (config.altPort !== null) out.push({ family, via: 'alt-port', address: config.listen, port: config.altPort, optional: false });
+  if (config.altIp) {
+    out.push({ family, via: 'alt-ip', address: config.altIp, port: 'primary', optional: false });
+    if (config.altPort !== null) out.push({ family, via: 'alt-ip-port', address: config.altIp, port: 'alt-port', optional: false });
+  }
+  if (config.listenV6 && family === 4) {
+    out.push({ family: 6, via: 'primary', address: config.listenV6, port: 'primary', optional: true });
+    if (config.altPort !== null) out.push({ family: 6, via: 'alt-port', address: config.listenV6, port: 'alt-port', optional: true });
+  }
+  return out;
+}
+
 /** Binds a listening socket, or adopts the already bound descriptor `fd` (sharded workers). */
 function bindUdp(family: 4 | 6, address: string, port: number, fd?: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -92,25 +122,25 @@ export async function startTurnServer(config: TurnServerConfig, opts: { logger?:
   };
 
   try {
-    // Main listeners first (port 0 → ephemeral), then the RFC 5780 alternates on the same ports.
-    const port = await bindAt(mainFamily, 'primary', config.listen, config.port);
-    const altPort = config.altPort === null ? null : await bindAt(mainFamily, 'alt-port', config.listen, config.altPort);
-    if (config.altIp) {
-      await bindAt(mainFamily, 'alt-ip', config.altIp, port);
-      if (altPort !== null) await bindAt(mainFamily, 'alt-ip-port', config.altIp, altPort);
-    }
-    if (config.listenV6 && mainFamily === 4) {
+    const ports: Partial<Record<'primary' | 'alt-port', number>> = {};
+    let optionalFailed = false;
+    for (const e of listeningEndpoints(config)) {
+      if (e.optional && optionalFailed) continue;
       try {
-        await bindAt(6, 'primary', config.listenV6, port);
-        if (altPort !== null) await bindAt(6, 'alt-port', config.listenV6, altPort);
+        const bound = await bindAt(e.family, e.via, e.address, typeof e.port === 'number' ? e.port : ports[e.port]!);
+        if (e.via === 'primary' || e.via === 'alt-port') ports[e.via] ??= bound;
       } catch (err) {
-        logger.warn({ err, address: config.listenV6 }, 'IPv6 TURN listener not available; continuing on IPv4 only');
+        if (!e.optional) throw err;
+        optionalFailed = true;
+        logger.warn({ err, address: e.address }, 'IPv6 TURN listener not available; continuing on IPv4 only');
         for (const v of ['primary', 'alt-port'] as const) {
           udp[6][v]?.close();
           delete udp[6][v];
         }
       }
     }
+    const port = ports.primary!;
+    const altPort = ports['alt-port'] ?? null;
     return await wire(config, logger, udp, opened, servers, port, altPort, mainFamily, opts.shard);
   } catch (err) {
     for (const s of opened) s.close();

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import type { TurnServerConfig } from '../turn-config';
 import { SharedLedger } from './shared-ledger';
+import { listeningEndpoints } from './turn-server';
 import { startTsWorker } from './ts-worker';
 
 export interface ShardWorkerData {
@@ -31,20 +32,9 @@ export type ShardReply =
 const LAUNCHER = fileURLToPath(new URL('./reuseport-sockets.pl', import.meta.url));
 const MAX_HANDSHAKE_MS = 20_000;
 
-/** The UDP endpoints every worker listens on, in the launcher's notation (family/via/address/port). */
+/** The UDP endpoints every worker listens on, in the launcher's notation (family/via[?]/address/port|@via). */
 export function shardEndpoints(config: TurnServerConfig): string[] {
-  const family = config.listen.includes(':') ? 6 : 4;
-  const out = [`${family}/primary/${config.listen}/${config.port}`];
-  if (config.altPort !== null) out.push(`${family}/alt-port/${config.listen}/${config.altPort}`);
-  if (config.altIp) {
-    out.push(`${family}/alt-ip/${config.altIp}/@primary`);
-    if (config.altPort !== null) out.push(`${family}/alt-ip-port/${config.altIp}/@alt-port`);
-  }
-  if (config.listenV6 && family === 4) {
-    out.push(`6/primary?/${config.listenV6}/@primary`);
-    if (config.altPort !== null) out.push(`6/alt-port?/${config.listenV6}/@alt-port`);
-  }
-  return out;
+  return listeningEndpoints(config).map((e) => `${e.family}/${e.via}${e.optional ? '?' : ''}/${e.address}/${typeof e.port === 'number' ? e.port : `@${e.port}`}`);
 }
 
 /** Parses the launcher's TURN_SHARD_FDS into one `${family}/${via}` → fd map per worker, plus the bound ports. */
