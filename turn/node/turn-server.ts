@@ -134,8 +134,11 @@ export async function startTurnServer(config: TurnServerConfig, opts: { logger?:
         optionalFailed = true;
         logger.warn({ err, address: e.address }, 'IPv6 TURN listener not available; continuing on IPv4 only');
         for (const v of ['primary', 'alt-port'] as const) {
-          udp[6][v]?.close();
+          const socket = udp[6][v];
+          if (!socket) continue;
+          socket.close();
           delete udp[6][v];
+          opened.splice(opened.indexOf(socket), 1); // close() must not close it a second time (dgram throws)
         }
       }
     }
