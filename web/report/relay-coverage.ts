@@ -7,7 +7,7 @@
 // On a fast direct path that often beats the Allocate/401/Allocate exchange, so one side ends without a relay
 // candidate although its TURN server works.
 import type { IceEvent } from '../../common/ice-events';
-import { PATH_LABELS, type ConnectivityReport, type RelayCheck } from '../../common/report';
+import type { ConnectivityReport, RelayCheck } from '../../common/report';
 import { ms } from './report-format';
 import { mbps } from '../quality/quality-verdict';
 
@@ -84,7 +84,7 @@ function firstConnectedAt(events: readonly IceEvent[]): number | null {
 function fallback(report: Report): RelayCoverage['fallback'] {
   const rc = report.relayCheck;
   if (rc?.state === 'works') {
-    const via = rc.path ? `; this side reached its TURN server over ${PATH_LABELS[rc.path].replace(/^relayed via TURN \((.*)\)$/, '$1')}` : '';
+    const via = rc.path?.startsWith('relay-') ? `; this side reached its TURN server over ${rc.path.slice('relay-'.length).toUpperCase()}` : '';
     return {
       verified: true,
       check: rc.state,
