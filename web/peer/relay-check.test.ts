@@ -69,6 +69,18 @@ function side(role: RelayCheckOptions['role'], channel: FakeChannel, extra: Part
   return { handle, updates, last: () => updates.at(-1) };
 }
 
+/** Two sides whose relay-only connection never opens, gathering these candidates: the starter's last update once
+ *  its 1 s timeout has passed. */
+async function starterTimedOut(starterCandidates: string[], responderCandidates: string[]): Promise<RelayCheck | undefined> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+  const [a, b] = channelPair();
+  const starter = side('starter', a, { createPeerConnection: fakePc(starterCandidates) });
+  side('responder', b, { createPeerConnection: fakePc(responderCandidates) });
+  starter.handle.start();
+  await vi.advanceTimersByTimeAsync(1010);
+  return starter.last();
+}
+
 describe('relay check (failure paths)', () => {
   it('skips on both sides when the starting side has no TURN server, and says which side', async () => {
     const [a, b] = channelPair();
@@ -100,23 +112,11 @@ describe('relay check (failure paths)', () => {
   });
 
   it('names the other side when only this side got relay candidates', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
-    const [a, b] = channelPair();
-    const starter = side('starter', a, { createPeerConnection: fakePc([RELAY]) });
-    side('responder', b, { createPeerConnection: fakePc([HOST]) });
-    starter.handle.start();
-    await vi.advanceTimersByTimeAsync(1010);
-    expect(starter.last()).toMatchObject({ state: 'failed', reason: 'the other side sent no relay candidate (its TURN server gave it none)' });
+    expect(await starterTimedOut([RELAY], [HOST])).toMatchObject({ state: 'failed', reason: 'the other side sent no relay candidate (its TURN server gave it none)' });
   });
 
   it('says no relay pair connected when both sides have relay candidates', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
-    const [a, b] = channelPair();
-    const starter = side('starter', a, { createPeerConnection: fakePc([RELAY]) });
-    side('responder', b, { createPeerConnection: fakePc([RELAY]) });
-    starter.handle.start();
-    await vi.advanceTimersByTimeAsync(1010);
-    expect(starter.last()?.reason).toMatch(/^both sides have relay candidates, but no pair between them connected within 1 s/);
+    expect((await starterTimedOut([RELAY], [RELAY]))?.reason).toMatch(/^both sides have relay candidates, but no pair between them connected within 1 s/);
   });
 
   it('a responder whose peer never starts gives up with a reason; stopping while waiting ends it as failed', async () => {
