@@ -7,6 +7,7 @@
 // and sends the verdict to the other side.
 import type { PathKind, RelayCheck } from '../../common/report';
 import { encodeChannelMessage, parseChannelMessage, relayPathOf, type ChannelMessage, type RelayCheckVerdict } from './channel-messages';
+import { startRttPinger } from './rtt-pinger';
 
 export interface RelayCheckOptions {
   role: 'starter' | 'responder';
@@ -87,9 +88,12 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     if (channel.readyState === 'open') channel.send(encodeChannelMessage(m));
   };
 
+  let stopPinger: (() => void) | null = null;
   const close = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+    stopPinger?.();
+    stopPinger = null;
     pc?.close();
     pc = null;
   };
@@ -99,6 +103,20 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     finished = true;
     update({ state: verdict.state, rttMs: verdict.rttMs, throughputBps: verdict.throughputBps ?? null, reason: verdict.reason, path: path ?? check.path });
     close();
+  }
+
+  /** Ends the check as failed; the starter tells the other side. */
+  function fail(reason: string): void {
+    const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason };
+    if (opts.role === 'starter') send({ t: 'rc-result', verdict });
+    finish(verdict, null);
+  }
+
+  /** Fails after `ms` unless something resets the timer; the responder waits 5 s longer, since the starter's
+   *  verdict (sent at its own deadline) is the one to show. */
+  function failAfter(ms: number, reason: () => string): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => fail(reason()), opts.role === 'starter' ? ms : ms + 5000);
   }
 
   /** Why no relay-only pair connected, from what this side saw. */
@@ -113,17 +131,11 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
   }
 
   function open(): RTCPeerConnection {
-    if (timer !== null) clearTimeout(timer);
     const conn = (opts.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))({ iceServers: opts.iceServers, iceTransportPolicy: 'relay' });
     pc = conn;
     startedMono = now();
     update({ state: 'running', startedAt: check.startedAt ?? opts.sinceStart() });
-    // The responder waits a little longer: the starter's verdict (sent at its own timeout) is the one to show.
-    timer = setTimeout(() => {
-      const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason: failureReason() };
-      if (opts.role === 'starter') send({ t: 'rc-result', verdict });
-      finish(verdict, null);
-    }, opts.role === 'starter' ? timeoutMs : timeoutMs + 5000);
+    failAfter(timeoutMs, failureReason);
     conn.addEventListener('icecandidate', (ev: RTCPeerConnectionIceEvent) => {
       if (conn !== pc) return;
       const c = ev.candidate;
@@ -136,7 +148,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     });
     const dc = conn.createDataChannel('relay-check', { negotiated: true, id: 0 });
     dc.binaryType = 'arraybuffer';
-    // Answer pings; count the burst and report it when the starter says it is over.
+    // Count the burst and report it when the starter says it is over (pings are answered by the pinger).
     let burstBytes = 0;
     let burstFirst: number | null = null;
     let burstLast = 0;
@@ -148,40 +160,29 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
         return;
       }
       const m = parseChannelMessage(ev.data);
-      if (dc.readyState !== 'open') return;
-      if (m?.t === 'ping') dc.send(encodeChannelMessage({ t: 'pong', seq: m.seq, ts: m.ts }));
-      else if (m?.t === 'rc-burst-end') dc.send(encodeChannelMessage({ t: 'rc-burst-result', bytes: burstBytes, ms: burstFirst === null ? 0 : burstLast - burstFirst }));
+      if (m?.t === 'rc-burst-end' && dc.readyState === 'open') dc.send(encodeChannelMessage({ t: 'rc-burst-result', bytes: burstBytes, ms: burstFirst === null ? 0 : burstLast - burstFirst }));
     });
     dc.addEventListener('open', () => {
       if (conn !== pc || finished) return;
       // Connected: from here only the measurement can go wrong.
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(() => {
-        const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason: 'the relay-only connection opened, but its measurement did not finish (the connection stalled)' };
-        if (opts.role === 'starter') send({ t: 'rc-result', verdict });
-        finish(verdict, null);
-      }, opts.role === 'starter' ? MEASURE_DEADLINE_MS : MEASURE_DEADLINE_MS + 5000);
+      failAfter(MEASURE_DEADLINE_MS, () => 'the relay-only connection opened, but its measurement did not finish (the connection stalled)');
       update({ connectMs: Math.round(now() - startedMono) });
       void selectedRelayPath(conn).then((path) => path && conn === pc && update({ path }));
-      if (opts.role === 'starter') void measure(conn, dc);
+      // The starter pings and collects round trips; the responder only answers.
+      const rtts: number[] = [];
+      stopPinger = startRttPinger(dc, { intervalMs: opts.role === 'starter' ? PING_GAP_MS : 0, now, onSample: (rtt) => rtts.push(rtt) });
+      if (opts.role === 'starter') void measure(conn, dc, rtts);
     });
     return conn;
   }
 
-  async function measure(conn: RTCPeerConnection, dc: RTCDataChannel): Promise<void> {
-    const rtts: number[] = [];
-    const sentAt = new Map<number, number>();
-    dc.addEventListener('message', (ev: MessageEvent) => {
-      const m = parseChannelMessage(ev.data);
-      const t = m?.t === 'pong' ? sentAt.get(m.seq) : undefined;
-      if (t !== undefined) rtts.push(now() - t);
-    });
-    for (let seq = 0; seq < PINGS && dc.readyState === 'open'; seq++) {
-      sentAt.set(seq, now());
-      dc.send(encodeChannelMessage({ t: 'ping', seq, ts: 0 }));
-      await new Promise((r) => setTimeout(r, PING_GAP_MS));
-    }
-    await new Promise((r) => setTimeout(r, 500)); // the last pongs
+  /** Starter: `rtts` fills from the pinger until PINGS round trips (or their time and 500 ms more), then the burst,
+   *  then the verdict. */
+  async function measure(conn: RTCPeerConnection, dc: RTCDataChannel, rtts: number[]): Promise<void> {
+    const deadline = now() + PINGS * PING_GAP_MS + 500;
+    while (rtts.length < PINGS && now() < deadline && !finished) await new Promise((r) => setTimeout(r, PING_GAP_MS / 2));
+    stopPinger?.();
+    stopPinger = null;
     if (conn !== pc || finished) return;
     const throughputBps = rtts.length ? await burst(dc) : null;
     if (conn !== pc || finished) return;
@@ -227,11 +228,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
   const onMessage = (ev: MessageEvent) => {
     const m = parseChannelMessage(ev.data);
     if (!m || !m.t.startsWith('rc-') || finished) return;
-    void handle(m).catch((err: unknown) => {
-      const verdict: RelayCheckVerdict = { state: 'failed', rttMs: null, reason: `WebRTC error: ${err instanceof Error ? err.message : String(err)}` };
-      if (opts.role === 'starter') send({ t: 'rc-result', verdict });
-      finish(verdict, null);
-    });
+    void handle(m).catch((err: unknown) => fail(`WebRTC error: ${err instanceof Error ? err.message : String(err)}`));
   };
 
   async function handle(m: ChannelMessage): Promise<void> {
@@ -291,7 +288,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
         if (begun || finished) return;
         // Waiting for the starter's offer, which follows its own link measurement.
         update({ state: 'running', startedAt: opts.sinceStart() });
-        timer = setTimeout(() => finish({ state: 'failed', rttMs: null, reason: 'the other side did not start the relay check (an older p2pcheck page?)' }, null), timeoutMs + 5000);
+        failAfter(timeoutMs, () => 'the other side did not start the relay check (an older p2pcheck page?)');
         return;
       }
       if (begun) return;

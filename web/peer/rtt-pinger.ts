@@ -3,6 +3,7 @@
 import { encodeChannelMessage, parseChannelMessage } from './channel-messages';
 
 export interface RttPingerOptions {
+  /** 0: only answer the other side's pings. */
   intervalMs?: number;
   /** Monotonic clock in ms (performance.now). */
   now(): number;
@@ -33,10 +34,13 @@ export function startRttPinger(channel: RTCDataChannel, { intervalMs = 500, now,
     for (const [s, t] of sent) if (ts - t > 30_000) sent.delete(s);
     channel.send(encodeChannelMessage({ t: 'ping', seq: seq++, ts }));
   };
-  tick();
-  const timer = setInterval(tick, intervalMs);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  if (intervalMs > 0) {
+    tick();
+    timer = setInterval(tick, intervalMs);
+  }
   return () => {
-    clearInterval(timer);
+    if (timer !== null) clearInterval(timer);
     channel.removeEventListener('message', onMessage);
   };
 }
