@@ -36,8 +36,8 @@ describe('RoomRegistry', () => {
     expect(rooms.handle('a', { type: 'candidate', candidate: null })).toEqual([
       { to: 'b', message: { type: 'candidate', from: 'a', candidate: null } },
     ]);
-    expect(rooms.handle('a', { type: 'peer-info', info: { nat: 'x' } })).toEqual([
-      { to: 'b', message: { type: 'peer-info', from: 'a', info: { nat: 'x' } } },
+    expect(rooms.handle('a', { type: 'peer-info', info: { relayOnly: true } })).toEqual([
+      { to: 'b', message: { type: 'peer-info', from: 'a', info: { relayOnly: true } } },
     ]);
   });
 
