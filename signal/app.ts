@@ -7,15 +7,21 @@ import { pino, type Logger } from 'pino';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { turnConfigFromEnv } from '../turn/turn-config';
 import { startTurnServer, type RunningTurnServer } from '../turn/node/turn-server';
-import { signalConfigFromEnv, type SignalConfig } from './config';
+import { RateLimiter } from '../turn/security/rate-limiter';
+import { ConfigError, signalConfigFromEnv, type SignalConfig } from './config';
 import { createHttpServer, type ApiContext } from './http/http-server';
+import { createMetricsServer } from './http/metrics-route';
+import { Incidents } from './security/incidents';
 import { SignalingServer } from './ws/signaling-server';
 
 export const VERSION = '0.1.0';
 
 export interface RunningApp {
   httpPort: number;
+  /** Port of the own /metrics listener (METRICS_PORT), or null when /metrics is on httpPort. */
+  metricsPort: number | null;
   config: SignalConfig;
+  incidents: Incidents;
   turn: RunningTurnServer | null;
   turnSecret: string | null;
   /** True when the secret was made up at start (nothing configured). */
@@ -31,9 +37,19 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
   const turnSecret = config.turnEnabled ? env.TURN_SECRET || randomBytes(24).toString('base64url') : null;
   const turn = turnSecret ? await startTurnServer(turnConfigFromEnv({ ...env, TURN_SECRET: turnSecret }), { logger: logger.child({ svc: 'turn' }) }) : null;
 
-  const signaling = new SignalingServer({ heartbeatMs: config.heartbeatMs, logger: logger.child({ svc: 'signal' }) });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'p2pcheck_' });
+  const incidents = new Incidents(logger, registry);
+  const { limits } = config;
+  const signaling = new SignalingServer({
+    heartbeatMs: config.heartbeatMs,
+    logger: logger.child({ svc: 'signal' }),
+    rate: { perSecond: limits.wsMessagesPerSecond, burst: limits.wsMessageBurst },
+    maxPerClient: limits.wsPerClient,
+    maxBufferedBytes: limits.wsMaxBufferedBytes,
+    allowedOrigins: config.allowedOrigins,
+    incidents,
+  });
   for (const [name, help, key] of [
     ['p2pcheck_signaling_sockets', 'Open signaling WebSockets', 'sockets'],
     ['p2pcheck_signaling_rooms', 'Rooms with at least one peer', 'rooms'],
@@ -63,20 +79,31 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     registry: merged,
     version: VERSION,
     routes: extraRoutes,
+    incidents,
+    trustProxy: config.trustProxy,
+    iceLimiter: new RateLimiter(limits.iceCredentialsPerMinute / 60, { burst: limits.iceCredentialsBurst }),
+    metrics: { token: config.metrics.token, onMainPort: config.metrics.listen === null },
   });
-  server.listen(config.port, config.host);
+  const metricsServer = config.metrics.listen ? createMetricsServer(merged, config.metrics.token, incidents) : null;
   try {
-    await once(server, 'listening');
+    await listen(server, config.port, config.host, 'PORT', 'HOST');
+    if (metricsServer && config.metrics.listen) await listen(metricsServer, config.metrics.listen.port, config.metrics.listen.host, 'METRICS_PORT', 'METRICS_HOST');
   } catch (err) {
+    server.close();
+    metricsServer?.close();
+    await signaling.close();
     await turn?.close();
     throw err;
   }
   const httpPort = (server.address() as AddressInfo).port;
+  const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : null;
 
   let closing: Promise<void> | null = null;
   return {
     httpPort,
+    metricsPort,
     config,
+    incidents,
     turn,
     turnSecret,
     secretGenerated,
@@ -86,9 +113,27 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
         await signaling.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (metricsServer) {
+          metricsServer.closeAllConnections();
+          await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        }
         await turn?.close();
       })();
       return closing;
     },
   };
+}
+
+/** Listens, or fails with a one-line ConfigError naming the settings when the address cannot be used. */
+async function listen(server: import('node:http').Server, port: number, host: string, portVar: string, hostVar: string): Promise<void> {
+  server.listen(port, host);
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(`${portVar}=${port} on ${host} is already in use: stop what uses it or choose another ${portVar}`);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError(`${hostVar}=${host} is not an address of this machine: use one of its addresses or 0.0.0.0`);
+    if (code === 'EACCES') throw new ConfigError(`${portVar}=${port} needs more privileges on ${host}: choose a port above 1023 or grant CAP_NET_BIND_SERVICE`);
+    throw err;
+  }
 }

@@ -1,11 +1,22 @@
-// The HTTP side: the built page, the small JSON API, /metrics, and the /ws upgrade.
+// The HTTP side: the built page, the small JSON API, /metrics, and the /ws upgrade. Every handler contains its
+// errors: the request is answered (400/500 JSON, or a refusal on the raw socket for upgrades), the error is
+// counted and logged once (Incidents), and the process goes on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ServerInfo } from '../../common/messages';
-import { buildIceServers, hostFromHeader, type TurnEndpoints } from './ice-servers';
-import { createStaticHandler } from './static-files';
+import { ErrorCode, type ServerInfo } from '../../common/messages';
+import { clientKey } from '../../turn/security/client-key';
+import type { RateLimiter } from '../../turn/security/rate-limiter';
+import type { Incidents } from '../security/incidents';
 import type { SignalingServer } from '../ws/signaling-server';
+import { clientAddressOf, type TrustedProxies } from './client-address';
+import { buildIceServers, hostFromHeader, type TurnEndpoints } from './ice-servers';
+import { createMetricsHandler } from './metrics-route';
+import { refuseOnSocket, sendError, sendJson } from './responses';
+import { createStaticHandler } from './static-files';
+
+export { sendJson } from './responses';
 
 export interface ApiContext {
   logger: Logger;
@@ -18,30 +29,75 @@ export interface ApiContext {
   version: string;
   /** Extra routes mounted by later features (reports, probes); return true when handled. */
   routes?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean)[];
+  incidents: Incidents;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy: TrustedProxies;
+  /** TURN credentials from /api/ice-servers per client key. */
+  iceLimiter: RateLimiter;
+  /** /metrics on this port: its bearer token (null = open); `onMainPort` false when it has its own listener. */
+  metrics: { token: string | null; onMainPort: boolean };
+}
+
+/** The request target as a URL, or null when it cannot be parsed (e.g. `//[`). */
+export function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** The key per-client limits count under: the client's address (through trusted proxies), IPv6 by /64. */
+export function clientOf(req: IncomingMessage, proxies: TrustedProxies): string {
+  return clientKey(clientAddressOf(req, proxies));
 }
 
 export function createHttpServer(ctx: ApiContext): Server {
   const serveStatic = createStaticHandler(ctx.staticDir);
+  const serveMetrics = createMetricsHandler(ctx.registry, ctx.metrics.token, ctx.incidents);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      ctx.logger.error({ err: err instanceof Error ? err.message : String(err), url: req.url }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
+      ctx.incidents.handlerError('http', err, { method: req.method, url: req.url?.slice(0, 200) });
+      try {
+        if (!res.headersSent) sendError(res, 500, ErrorCode.serverError, 'internal error');
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
     });
   });
 
+  const readOnly = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method === 'GET' || req.method === 'HEAD') return true;
+    sendError(res, 405, ErrorCode.methodNotAllowed, 'method not allowed: use GET', { headers: { allow: 'GET, HEAD' } });
+    return false;
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) {
+      ctx.incidents.refused('bad-request', { url: req.url?.slice(0, 200) });
+      return sendError(res, 400, ErrorCode.badRequest, 'the request target is not a valid path');
+    }
     for (const route of ctx.routes ?? []) if (await route(req, res, url)) return;
     switch (url.pathname) {
       case '/api/ice-servers': {
-        if (!ctx.turn) return sendJson(res, 200, { iceServers: [], ttl: 0 });
+        if (!readOnly(req, res)) return;
+        if (!ctx.turn) return sendJson(res, 200, { iceServers: [], ttl: 0 }, { 'cache-control': 'no-store' });
+        const client = clientOf(req, ctx.trustProxy);
+        const now = Date.now();
+        if (!ctx.iceLimiter.take(client, now)) {
+          const retryAfter = Math.max(1, ctx.iceLimiter.retryAfterSeconds(client, now));
+          ctx.incidents.refused('ice-credentials-rate', { client });
+          return sendError(res, 429, ErrorCode.rateLimited, `too many TURN credential requests from your address; try again in ${retryAfter} s`, { retryAfter });
+        }
         const host = ctx.iceHost ?? hostFromHeader(req.headers.host);
-        if (!host) return sendJson(res, 400, { error: 'cannot tell which host to put in the ICE URLs: send a Host header or set ICE_HOST' });
-        const body = buildIceServers({ host, turn: ctx.turn, secret: ctx.turn.secret, ttlSeconds: ctx.iceTtlSeconds, nowMs: Date.now() });
+        if (!host) return sendError(res, 400, ErrorCode.badRequest, 'cannot tell which host to put in the ICE URLs: send a Host header or set ICE_HOST');
+        const body = buildIceServers({ host, turn: ctx.turn, secret: ctx.turn.secret, ttlSeconds: ctx.iceTtlSeconds, nowMs: now });
         return sendJson(res, 200, body, { 'cache-control': 'no-store' });
       }
       case '/api/config': {
+        if (!readOnly(req, res)) return;
         const host = ctx.iceHost ?? hostFromHeader(req.headers.host);
         const info: ServerInfo = {
           version: ctx.version,
@@ -57,32 +113,50 @@ export function createHttpServer(ctx: ApiContext): Server {
         return sendJson(res, 200, info, { 'cache-control': 'no-store' });
       }
       case '/api/status':
+        if (!readOnly(req, res)) return;
         return sendJson(res, 200, { signaling: ctx.signaling.counters(), turn: ctx.turn?.counters() ?? null }, { 'cache-control': 'no-store' });
       case '/healthz':
-        return sendJson(res, 200, { ok: true });
-      case '/metrics': {
-        const body = await ctx.registry.metrics();
-        res.writeHead(200, { 'content-type': ctx.registry.contentType }).end(body);
-        return;
-      }
+        if (!readOnly(req, res)) return;
+        return sendJson(res, 200, { ok: true }, { 'cache-control': 'no-store' });
+      case '/metrics':
+        if (ctx.metrics.onMainPort) return serveMetrics(req, res);
+        return sendError(res, 404, ErrorCode.notFound, 'no such path: /metrics');
     }
-    if (url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: `no such API: ${url.pathname}` });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    if (url.pathname.startsWith('/api/')) return sendError(res, 404, ErrorCode.notFound, `no such API: ${url.pathname.slice(0, 200)}`);
+    if (!readOnly(req, res)) return;
     await serveStatic(req, res, url.pathname);
   }
 
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    try {
+      const url = requestUrl(req);
+      if (!url) {
+        ctx.incidents.refused('bad-request', { url: req.url?.slice(0, 200), upgrade: true });
+        refuseOnSocket(socket, 400, ErrorCode.badRequest, 'the request target is not a valid path');
+        return;
+      }
+      if (url.pathname !== '/ws') {
+        refuseOnSocket(socket, 404, ErrorCode.notFound, 'nothing to upgrade here; signaling is at /ws');
+        return;
+      }
+      ctx.signaling.handleUpgrade(req, socket, head, clientOf(req, ctx.trustProxy));
+    } catch (err) {
+      ctx.incidents.handlerError('upgrade', err, { url: req.url?.slice(0, 200) });
+      refuseOnSocket(socket, 500, ErrorCode.serverError, 'internal error');
+    }
+  });
+
+  // Requests Node cannot parse as HTTP: answered like Node does by default, but with our headers and error shape.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
       return;
     }
-    ctx.signaling.handleUpgrade(req, socket, head);
+    ctx.incidents.refused('bad-request', { detail: err.code });
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    refuseOnSocket(socket, status, ErrorCode.badRequest, 'the request could not be read as HTTP');
   });
   return server;
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }

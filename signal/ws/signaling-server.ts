@@ -1,12 +1,19 @@
-// Thin ws adapter around RoomRegistry: parses and checks every frame, delivers envelopes,
-// drops dead sockets by heartbeat. Never throws on what a peer sends.
+// Thin ws adapter around RoomRegistry: admits sockets (origin, connections per client), parses and checks every
+// frame, delivers envelopes, drops dead peers by heartbeat and closes peers that do not read what is sent to
+// them. Never throws on what a peer sends; an exception in our own handling closes that one socket, is counted
+// and logged (Incidents), and the server goes on.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { ErrorCode, MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from '../../common/messages';
+import { ConcurrencyCap } from '../../turn/security/concurrency-cap';
 import { RoomRegistry, type Envelope } from '../rooms/room-registry';
+import { refuseOnSocket } from '../http/responses';
+import { SECURITY_HEADERS } from '../http/security-headers';
+import { Incidents } from '../security/incidents';
+import { originAllowed, type OriginAllowList } from '../security/origin-policy';
 import { TokenBucket } from './token-bucket';
 
 export interface SignalingOptions {
@@ -14,6 +21,13 @@ export interface SignalingOptions {
   logger: Logger;
   /** Messages per second a socket may send on average, and the burst it may use. */
   rate?: { perSecond: number; burst: number };
+  /** Open sockets per client key (0 = no limit). */
+  maxPerClient?: number;
+  /** Bytes queued unsent for one socket beyond which it is closed. */
+  maxBufferedBytes?: number;
+  /** Pages of other origins allowed to connect (the server's own origin always is). */
+  allowedOrigins?: OriginAllowList;
+  incidents?: Incidents;
 }
 
 export interface SignalingCounters {
@@ -27,19 +41,43 @@ interface PeerSocket {
   ws: WebSocket;
   alive: boolean;
   bucket: TokenBucket;
+  client: string;
 }
+
+/** Close code for a connection refused by the per-client cap (RFC 6455 §7.4.1 registry: 1013 Try Again Later). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** How long a refused socket may take to read its error before it is dropped. */
+const REFUSAL_GRACE_MS = 1000;
 
 export class SignalingServer {
   readonly rooms = new RoomRegistry();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Map<string, PeerSocket>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly perClient: ConcurrencyCap;
+  /** Sockets being refused (accepted to say why, then closed), per client: bounded too. */
+  private readonly refusing: ConcurrencyCap;
+  private readonly maxBuffered: number;
+  private readonly incidents: Incidents;
   private rejected = 0;
 
   constructor(private readonly opts: SignalingOptions) {
     // maxPayload is small on purpose: a larger frame closes the socket with 1009 before it is buffered.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 2 });
-    this.wss.on('connection', (ws) => this.onConnection(ws));
+    // autoPong is off: a client that pings without reading would make ws queue pongs without limit (onPing).
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 2, autoPong: false, perMessageDeflate: false });
+    this.wss.on('connection', (ws: WebSocket, req: IncomingMessage, client: string) => this.onConnection(ws, client));
+    // A handshake ws itself refuses (bad key/version/method): answered here, with our headers and error shape.
+    this.wss.on('wsClientError', (err: Error, socket: Duplex) => {
+      this.incidents.refused('ws-bad-handshake', { detail: err.message });
+      refuseOnSocket(socket, 400, ErrorCode.badRequest, `not a valid WebSocket handshake: ${err.message}`);
+    });
+    this.wss.on('headers', (headers: string[]) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.push(`${k}: ${v}`);
+    });
+    this.perClient = new ConcurrencyCap(opts.maxPerClient ?? 0);
+    this.refusing = new ConcurrencyCap(Math.max(1, opts.maxPerClient ?? 0));
+    this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+    this.incidents = opts.incidents ?? new Incidents(opts.logger);
     this.heartbeat = setInterval(() => this.checkHeartbeats(), opts.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -48,8 +86,35 @@ export class SignalingServer {
     return { sockets: this.sockets.size, rooms: this.rooms.roomCount, peers: this.rooms.peerCount, rejected: this.rejected };
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+  /**
+   * An upgrade request for /ws from `client` (a clientKey). A page of a foreign origin gets 403; a client at its
+   * connection cap gets the socket and then an error message `too-many-connections` and close 1013, so the page
+   * can say why — unless it also holds as many refusals still closing, then a plain 429.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, client = 'unknown'): void {
+    if (socket.destroyed) return;
+    if (!originAllowed(req.headers.origin, req.headers.host, this.opts.allowedOrigins ?? { any: false, origins: new Set() })) {
+      this.incidents.refused('ws-origin', { client, origin: req.headers.origin?.slice(0, 200), host: req.headers.host?.slice(0, 200) });
+      refuseOnSocket(socket, 403, ErrorCode.originNotAllowed, 'this signaling server only serves its own page (Origin not allowed; see ALLOWED_ORIGINS)');
+      return;
+    }
+    if (!this.perClient.tryAcquire(client)) {
+      this.incidents.refused('ws-connections-per-client', { client });
+      if (!this.refusing.tryAcquire(client)) {
+        refuseOnSocket(socket, 429, ErrorCode.tooManyConnections, 'too many signaling connections from your address', { retryAfter: 5 });
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.refuse(ws, client));
+      return;
+    }
+    let admitted = false;
+    socket.once('close', () => {
+      if (!admitted) this.perClient.release(client);
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      admitted = true;
+      this.wss.emit('connection', ws, req, client);
+    });
   }
 
   async close(): Promise<void> {
@@ -58,21 +123,68 @@ export class SignalingServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private onConnection(ws: WebSocket): void {
-    const peerId = randomBytes(9).toString('base64url');
-    const rate = this.opts.rate ?? { perSecond: 50, burst: 200 };
-    const peer: PeerSocket = { ws, alive: true, bucket: new TokenBucket(rate.burst, rate.perSecond) };
-    this.sockets.set(peerId, peer);
-    const log = this.opts.logger.child({ peer: peerId });
-    ws.on('pong', () => {
-      peer.alive = true;
+  private refuse(ws: WebSocket, client: string): void {
+    ws.on('error', () => {});
+    const timer = setTimeout(() => ws.terminate(), REFUSAL_GRACE_MS);
+    timer.unref();
+    ws.once('close', () => {
+      clearTimeout(timer);
+      this.refusing.release(client);
     });
+    const message: ServerMessage = {
+      type: 'error',
+      code: ErrorCode.tooManyConnections,
+      message: `too many signaling connections from your address (at most ${this.perClient.perKey}); close other p2pcheck tabs or try again later`,
+    };
+    ws.send(JSON.stringify(message));
+    ws.close(CLOSE_TRY_AGAIN_LATER, ErrorCode.tooManyConnections);
+  }
+
+  private onConnection(ws: WebSocket, client: string): void {
+    const peerId = randomBytes(9).toString('base64url');
+    const log = this.opts.logger.child({ peer: peerId, client });
     ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
     ws.on('close', () => {
-      this.sockets.delete(peerId);
-      this.deliver(this.rooms.disconnect(peerId, 'disconnected'));
+      this.perClient.release(client);
+      if (!this.sockets.delete(peerId)) return;
+      this.guard('ws-connection', peerId, log, () => this.deliver(this.rooms.disconnect(peerId, 'disconnected')));
     });
-    ws.on('message', (data, isBinary) => this.onMessage(peerId, peer, data, isBinary, log));
+    this.guard('ws-connection', peerId, log, () => {
+      const rate = this.opts.rate ?? { perSecond: 50, burst: 200 };
+      const peer: PeerSocket = { ws, alive: true, bucket: new TokenBucket(rate.burst, rate.perSecond), client };
+      this.sockets.set(peerId, peer);
+      ws.on('pong', () => {
+        peer.alive = true;
+      });
+      ws.on('ping', (data) => this.guard('ws-message', peerId, log, () => this.onPing(peerId, peer, data)));
+      ws.on('message', (data, isBinary) => this.guard('ws-message', peerId, log, () => this.onMessage(peerId, peer, data, isBinary, log)));
+    });
+  }
+
+  /** Runs one handler; an exception closes this socket only (error message, close 1011), counted and logged once. */
+  private guard(where: 'ws-connection' | 'ws-message', peerId: string, log: Logger, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.incidents.handlerError(where, err, { peer: peerId });
+      const peer = this.sockets.get(peerId);
+      if (!peer) return;
+      try {
+        this.send(peerId, { type: 'error', code: ErrorCode.serverError, message: 'the server failed on this message; reconnect to go on' });
+        peer.ws.close(1011, ErrorCode.serverError);
+      } catch {
+        peer.ws.terminate();
+      }
+      log.debug('closed after a handler error');
+    }
+  }
+
+  /** Pongs by hand (autoPong is off), within the socket's message budget and send-buffer bound. */
+  private onPing(peerId: string, peer: PeerSocket, data: Buffer): void {
+    peer.alive = true;
+    if (!peer.bucket.take(Date.now())) return;
+    if (this.overBuffer(peerId, peer, data.length)) return;
+    peer.ws.pong(data);
   }
 
   private onMessage(peerId: string, peer: PeerSocket, data: RawData, isBinary: boolean, log: Logger): void {
@@ -108,7 +220,22 @@ export class SignalingServer {
 
   private send(peerId: string, message: ServerMessage): void {
     const peer = this.sockets.get(peerId);
-    if (peer && peer.ws.readyState === WebSocket.OPEN) peer.ws.send(JSON.stringify(message satisfies ServerMessage));
+    if (!peer || peer.ws.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message satisfies ServerMessage);
+    if (this.overBuffer(peerId, peer, Buffer.byteLength(text))) return;
+    peer.ws.send(text);
+  }
+
+  /**
+   * A peer that does not read what we send (but may well answer pings) would make us queue without end: once
+   * what is queued for it plus `adding` bytes passes the bound, the socket is dropped (its room peer is told).
+   */
+  private overBuffer(peerId: string, peer: PeerSocket, adding: number): boolean {
+    if (peer.ws.bufferedAmount + adding <= this.maxBuffered) return false;
+    this.incidents.refused('ws-send-buffer', { peer: peerId, client: peer.client, buffered: peer.ws.bufferedAmount });
+    this.opts.logger.info({ peer: peerId, client: peer.client, buffered: peer.ws.bufferedAmount }, 'peer does not read what is sent to it; dropping socket');
+    peer.ws.terminate();
+    return true;
   }
 
   private checkHeartbeats(): void {
@@ -119,7 +246,7 @@ export class SignalingServer {
         continue;
       }
       peer.alive = false;
-      peer.ws.ping();
+      if (!this.overBuffer(peerId, peer, 0)) peer.ws.ping();
     }
   }
 }
