@@ -1,7 +1,7 @@
 // "Check my network" result: what the page shows at the top of the report, shares with the other peer
 // (`peer-info`), and puts in the report JSON as `diagnosis`. Plain JSON.
 import type { FilteringResult, HostPort, MappingObservation, MappingResult, EndpointRole } from './nat-behavior';
-import type { NatVerdict } from './nat-verdict';
+import type { DiagnosisFacts, NatVerdict } from './nat-verdict';
 import type { CompatibilityRow, PathPrediction, PredictionCheck } from './path-prediction';
 import type { PathKind } from '../report';
 
@@ -38,6 +38,13 @@ export interface SkippedTest {
   reason: string;
 }
 
+export interface ReachabilityReasons {
+  udp: string | null;
+  tcpRelay: string | null;
+  tlsRelay: string | null;
+  ipv6: string | null;
+}
+
 export interface DiagnosisResult {
   version: typeof DIAGNOSIS_VERSION;
   /** ms since the epoch. */
@@ -53,6 +60,11 @@ export interface DiagnosisResult {
     udpMs: number | null;
     tcpRelay: 'ok' | 'failed' | 'not-tested';
     tlsRelay: 'ok' | 'failed' | 'not-configured' | 'not-tested';
+    /** Ports of the TURN URLs the TCP / TLS relay tests used (the verdict names them: "TURN over TLS on port 443"). */
+    tcpRelayPort: number | null;
+    tlsRelayPort: number | null;
+    /** Why a row failed or was not tested, in words a person can act on: every 'failed'/'no-answer' has one. */
+    reasons: ReachabilityReasons;
     /** 'reached' = an IPv6 candidate got an answer from a server; 'gathered-only' = only IPv6 host candidates. */
     ipv6: 'reached' | 'gathered-only' | 'none' | 'not-tested';
   };
@@ -90,4 +102,17 @@ export interface RoomDiagnosis {
   /** The other peer's result, received as peer-info. */
   remote: DiagnosisResult | null;
   prediction: RoomPrediction | null;
+}
+
+/** The measured facts a verdict is built from — the same for this page's own result and the other peer's. */
+export function verdictFacts(d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering'>): DiagnosisFacts {
+  return {
+    udp: d.reachability.udp,
+    tcpRelay: d.reachability.tcpRelay,
+    tlsRelay: d.reachability.tlsRelay,
+    relayPorts: { tcp: d.reachability.tcpRelayPort, tls: d.reachability.tlsRelayPort },
+    publicAddress: d.publicAddress,
+    mapping: d.mapping.result,
+    filtering: d.filtering.result,
+  };
 }

@@ -68,6 +68,31 @@ describe('natVerdict', () => {
     expect(untested.caveats.join(' ')).toMatch(/TCP was not tested/);
   });
 
+  it('restricted egress: only TURN over TLS gets out → says so, names the port, calls will work relayed over TLS', () => {
+    const v = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'ok', relayPorts: { tcp: 3478, tls: 443 }, m: 'not-determined', f: 'not-determined' }));
+    expect(v.kind).toBe('tls-relay-only');
+    expect(v.label).toBe('UDP blocked (TLS relay only)');
+    expect(v.explanation).toMatch(/^UDP is blocked; only TURN over TLS on port 443 gets through \u2014 calls will work, relayed, with extra latency\./);
+    expect(v.explanation).not.toMatch(/fail/);
+    expect(v.certain).toBe(true);
+    expect(v.behavior).toMatchObject({ udp: 'no', tcpRelay: 'failed', tlsRelay: 'ok' });
+  });
+
+  it('restricted egress: TCP and TLS both work → both named with their ports', () => {
+    const v = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'ok', tlsRelay: 'ok', relayPorts: { tcp: 443, tls: 5349 } }));
+    expect(v.label).toBe('UDP blocked (TCP relay only)');
+    expect(v.explanation).toMatch(/TURN over TCP on port 443 and TURN over TLS on port 5349 get through/);
+  });
+
+  it('"No connectivity" only when nothing works: every relay tested failed', () => {
+    expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'failed' })).kind).toBe('no-connectivity');
+    expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'not-tested', tlsRelay: 'failed' })).kind).toBe('no-connectivity');
+    const noTls = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'not-configured' }));
+    expect(noTls.kind).toBe('no-connectivity');
+    expect(noTls.advice.join(' ')).toMatch(/TLS on port 443/);
+    expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'ok' })).kind).not.toBe('no-connectivity');
+  });
+
   it('tests skipped (custom ICE servers): undetermined, every behavior still possible', () => {
     const v = natVerdict(facts({ udp: 'not-tested', tcpRelay: 'not-tested', m: 'not-determined', f: 'not-determined' }));
     expect(v.kind).toBe('undetermined');
@@ -95,10 +120,12 @@ describe('natVerdict', () => {
   it('every combination yields a label, an explanation and at least one piece of advice', () => {
     for (const udp of ['answered', 'no-answer', 'not-tested'] as const)
       for (const tcpRelay of ['ok', 'failed', 'not-tested'] as const)
+      for (const tlsRelay of ['ok', 'failed', 'not-configured', 'not-tested'] as const)
         for (const publicAddress of ['yes', 'no', 'unknown'] as const)
           for (const m of MAPPINGS)
             for (const f of FILTERINGS) {
-              const v = natVerdict(facts({ udp, tcpRelay, publicAddress, m, f }));
+              const v = natVerdict(facts({ udp, tcpRelay, tlsRelay, publicAddress, m, f }));
+              if (v.kind === 'no-connectivity') expect([tcpRelay, tlsRelay]).not.toContain('ok');
               expect(v.label.length).toBeGreaterThan(5);
               expect(v.explanation.length).toBeGreaterThan(40);
               expect(v.advice.length).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ export type NatKind =
   | 'symmetric'
   | 'cone'
   | 'udp-blocked'
+  | 'tls-relay-only'
   | 'no-connectivity'
   | 'undetermined';
 
@@ -28,6 +29,7 @@ export const NAT_KIND_LABELS: Record<NatKind, string> = {
   symmetric: 'Symmetric NAT',
   cone: 'Cone NAT (filtering not determined)',
   'udp-blocked': 'UDP blocked (TCP relay only)',
+  'tls-relay-only': 'UDP blocked (TLS relay only)',
   'no-connectivity': 'No connectivity to the server',
   undetermined: 'NAT type not determined',
 };
@@ -37,6 +39,10 @@ export interface DiagnosisFacts {
   udp: 'answered' | 'no-answer' | 'not-tested';
   /** Did a TURN allocation over TCP succeed (a relay candidate reached over TCP)? */
   tcpRelay: 'ok' | 'failed' | 'not-tested';
+  /** The same over TLS (`turns:`); 'not-configured' when the server offers none. */
+  tlsRelay?: 'ok' | 'failed' | 'not-configured' | 'not-tested';
+  /** The ports the TCP/TLS relay tests used (named in the verdict: "TURN over TLS on port 443"). */
+  relayPorts?: { tcp: number | null; tls: number | null };
   /** Is the address the server saw one of this device's own addresses? 'unknown' when the browser hides them. */
   publicAddress: 'yes' | 'no' | 'unknown';
   mapping: MappingResult;
@@ -47,6 +53,7 @@ export interface DiagnosisFacts {
 export interface PeerBehavior {
   udp: 'yes' | 'no' | 'unknown';
   tcpRelay: DiagnosisFacts['tcpRelay'];
+  tlsRelay: NonNullable<DiagnosisFacts['tlsRelay']>;
   /** Every mapping/filtering behavior still possible after the tests. */
   mappings: readonly ('EIM' | 'ADM' | 'APDM')[];
   filterings: readonly ('EIF' | 'ADF' | 'APDF')[];
@@ -110,10 +117,11 @@ const TURN = 'Keep a TURN relay configured: connections that cannot go direct wi
 /** The verdict for one network. Exhaustive over the facts; never throws. */
 export function natVerdict(facts: DiagnosisFacts): NatVerdict {
   const caveats: string[] = [];
+  const tlsRelay = facts.tlsRelay ?? 'not-tested';
   let kind: NatKind;
   if (facts.udp !== 'answered') {
     if (facts.udp === 'not-tested') kind = 'undetermined';
-    else kind = facts.tcpRelay === 'failed' ? 'no-connectivity' : 'udp-blocked';
+    else kind = relayOnlyKind(facts.tcpRelay, tlsRelay);
     if (kind === 'udp-blocked' && facts.tcpRelay === 'not-tested') caveats.push('A relay over TCP was not tested, so it is not known whether one would work.');
   } else if (facts.publicAddress === 'yes') {
     kind = 'open';
@@ -126,7 +134,7 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
 
   const mappings = kind === 'open' ? (['EIM'] as const) : possibleMappings(facts.mapping.behavior);
   const filterings = possibleFilterings(facts.filtering.behavior);
-  if (kind !== 'udp-blocked' && kind !== 'no-connectivity' && kind !== 'undetermined') {
+  if (!RELAY_ONLY_KINDS.includes(kind) && kind !== 'no-connectivity' && kind !== 'undetermined') {
     if (mappings.length > 1 && kind !== 'symmetric') caveats.push(`Mapping: ${facts.mapping.evidence}.`);
     if (filterings.length > 1) caveats.push(`Filtering: ${facts.filtering.evidence}.`);
   }
@@ -142,10 +150,37 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
     behavior: {
       udp,
       tcpRelay: facts.tcpRelay,
+      tlsRelay,
       mappings: udp === 'no' ? [] : udp === 'unknown' ? ALL_MAPPINGS : mappings,
       filterings: udp === 'no' ? [] : udp === 'unknown' ? ALL_FILTERINGS : filterings,
     },
   };
+}
+
+const RELAY_ONLY_KINDS: readonly NatKind[] = ['udp-blocked', 'tls-relay-only'];
+
+/**
+ * No UDP: what still gets through. "No connectivity" only when every relay that was tested failed; with no
+ * relay tested at all, the old "UDP blocked" guess stays (with a caveat).
+ */
+function relayOnlyKind(tcp: DiagnosisFacts['tcpRelay'], tls: NonNullable<DiagnosisFacts['tlsRelay']>): NatKind {
+  if (tcp === 'ok') return 'udp-blocked';
+  if (tls === 'ok') return 'tls-relay-only';
+  return tcp === 'failed' || tls === 'failed' ? 'no-connectivity' : 'udp-blocked';
+}
+
+/** "TURN over TLS on port 443" — the port when known. */
+function relayName(proto: 'TCP' | 'TLS', port: number | null | undefined): string {
+  return `TURN over ${proto}${port ? ` on port ${port}` : ''}`;
+}
+
+/** Which relays got through, in one phrase: "only TURN over TLS on port 443 gets through". */
+function relaysThatWork(facts: DiagnosisFacts): string {
+  const works: string[] = [];
+  if (facts.tcpRelay === 'ok') works.push(relayName('TCP', facts.relayPorts?.tcp));
+  if (facts.tlsRelay === 'ok') works.push(relayName('TLS', facts.relayPorts?.tls));
+  if (works.length === 0) return 'a TURN relay over TCP is assumed to get through (it was not tested)';
+  return works.length === 1 ? `only ${works[0]} gets through` : `${works.join(' and ')} get through`;
 }
 
 /**
@@ -211,17 +246,28 @@ function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; adv
         advice: ['Usually nothing to do.', TURN],
       };
     case 'udp-blocked':
+    case 'tls-relay-only':
       return {
-        explanation:
-          'No UDP gets through between this network and the server. WebRTC media and data normally use UDP, so every connection from here has to go through a TURN relay over TCP (or TLS), which adds latency.',
-        advice: ['Ask the network administrator to allow outgoing UDP (at least to port 3478 and high ports).', OTHER_NETWORK, TURN],
+        explanation: `UDP is blocked; ${relaysThatWork(facts)} \u2014 calls will work, relayed, with extra latency. WebRTC media and data normally use UDP, so every connection from this network goes through the TURN relay, never directly to the other peer.`,
+        advice: [
+          'Nothing to change for calls to work: keep the TURN relay configured.',
+          'For direct connections (lower latency, no relay needed), ask the network administrator to allow outgoing UDP (at least to port 3478 and high ports).',
+          OTHER_NETWORK,
+        ],
       };
-    case 'no-connectivity':
+    case 'no-connectivity': {
+      const tried = ['UDP', ...(facts.tcpRelay === 'failed' ? ['a TURN relay over TCP'] : []), ...(facts.tlsRelay === 'failed' ? ['a TURN relay over TLS'] : [])];
       return {
-        explanation:
-          'Neither UDP nor a relay over TCP reached the server. Peer-to-peer connections from this network will most likely fail.',
-        advice: ['Check for a firewall or proxy that blocks non-web traffic; ask the network administrator to allow UDP or TCP to the TURN port.', OTHER_NETWORK],
+        explanation: `Nothing reached the server: ${tried.join(', ')} \u2014 all failed. Peer-to-peer connections from this network will most likely fail.`,
+        advice: [
+          'Check for a firewall or proxy that blocks non-web traffic; ask the network administrator to allow UDP or TCP to the TURN port.',
+          ...(facts.tlsRelay === 'not-configured' || facts.tlsRelay === undefined
+            ? ['Networks that let only web traffic out usually still pass TLS on port 443: a TURN server offering TURN over TLS on port 443 would get through.']
+            : []),
+          OTHER_NETWORK,
+        ],
       };
+    }
     case 'undetermined':
       return {
         explanation:

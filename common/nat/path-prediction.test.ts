@@ -47,21 +47,40 @@ describe('directPossible over every mapping × filtering pair', () => {
 });
 
 describe('uncertain sides', () => {
-  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', mappings: ['EIM'], filterings: ['APDF'] };
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', mappings: ['EIM'], filterings: ['APDF'] };
   it('one-address server: EIF-or-ADF ↔ symmetric is direct either way, EIM-or-ADM ↔ port-restricted is not certain', () => {
-    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
+    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
     expect(predictPath(oneIp, behaviorOf('symmetric')).path).toBe('direct');
-    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
+    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
     expect(predictPath(maybeAdm, pr).path).toBe('uncertain');
   });
   it('an untested side gives no prediction, unless the other side rules out UDP', () => {
-    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
+    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', tlsRelay: 'not-tested', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
     expect(predictPath(untested, pr).path).toBe('uncertain');
     expect(predictPath(untested, behaviorOf('udp-blocked')).path).toBe('relay-tcp');
   });
   it('no UDP and no TCP relay → no connection', () => {
-    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', mappings: [], filterings: [] };
+    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'not-configured', mappings: [], filterings: [] };
     expect(predictPath(pr, dead).path).toBe('none');
+    expect(predictPath(pr, { ...dead, tlsRelay: 'failed' }).path).toBe('none');
+  });
+});
+
+describe('restricted egress: only TURN over TCP and/or TLS gets out', () => {
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'ok', mappings: ['EIM'], filterings: ['APDF'] };
+  const tlsOnly: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'ok', mappings: [], filterings: [] };
+  it('a TLS-only side is relayed over TLS, not "no connection" — with any peer, and with another such side', () => {
+    expect(predictPath(pr, tlsOnly).path).toBe('relay-tls');
+    expect(predictPath(tlsOnly, pr).path).toBe('relay-tls');
+    expect(predictPath(tlsOnly, tlsOnly).path).toBe('relay-tls');
+    expect(predictPath(tlsOnly, behaviorOf('udp-blocked')).path).toBe('relay-tcp');
+    expect(compatibilityTable(tlsOnly).every((r) => r.prediction.path.startsWith('relay-'))).toBe(true);
+  });
+  it('TCP and TLS both working: relayed over TCP; a relayed-over-TLS path agrees with any relay prediction', () => {
+    expect(predictPath(pr, { ...tlsOnly, tcpRelay: 'ok' }).path).toBe('relay-tcp');
+    expect(checkPrediction('relay-tls', 'relay-tls')).toBe('agree');
+    expect(checkPrediction('relay-tls', 'relay-tcp')).toBe('agree');
+    expect(checkPrediction('relay-tls', 'p2p-nat')).toBe('disagree');
   });
 });
 

@@ -5,13 +5,14 @@
 import type { PathKind } from '../report';
 import type { PeerBehavior } from './nat-verdict';
 
-export type PredictedPath = 'direct-lan' | 'direct' | 'relay' | 'relay-tcp' | 'none' | 'uncertain';
+export type PredictedPath = 'direct-lan' | 'direct' | 'relay' | 'relay-tcp' | 'relay-tls' | 'none' | 'uncertain';
 
 export const PREDICTED_PATH_LABELS: Record<PredictedPath, string> = {
   'direct-lan': 'direct (same network)',
   direct: 'direct (peer-to-peer)',
   relay: 'relayed via TURN',
   'relay-tcp': 'relayed via TURN over TCP',
+  'relay-tls': 'relayed via TURN over TLS',
   none: 'no connection',
   uncertain: 'direct or relayed (not enough known)',
 };
@@ -59,11 +60,27 @@ export interface PredictOptions {
   sameNetwork?: boolean;
 }
 
+/**
+ * How a side without UDP reaches its relay: TCP when that worked (or was not tested), TLS when only TLS worked,
+ * null when every relay tested failed.
+ */
+function relayTransport(x: PeerBehavior): 'tcp' | 'tls' | null {
+  if (x.tcpRelay === 'ok') return 'tcp';
+  if (x.tlsRelay === 'ok') return 'tls';
+  return x.tcpRelay === 'failed' || x.tlsRelay === 'failed' ? null : 'tcp';
+}
+
 export function predictPath(a: PeerBehavior, b: PeerBehavior, opts: PredictOptions = {}): PathPrediction {
-  if ([a, b].some((x) => x.udp === 'no' && x.tcpRelay === 'failed')) {
-    return { path: 'none', reason: 'one side reaches neither the server over UDP nor a relay over TCP' };
+  const blocked = [a, b].filter((x) => x.udp === 'no');
+  const transports = blocked.map(relayTransport);
+  if (transports.includes(null)) {
+    return { path: 'none', reason: 'one side reaches the server neither over UDP nor through a TURN relay over TCP or TLS' };
   }
-  if (a.udp === 'no' || b.udp === 'no') return { path: 'relay-tcp', reason: 'UDP is blocked on at least one side, so only a TURN relay over TCP can carry the connection' };
+  if (blocked.length > 0) {
+    return transports.every((t) => t === 'tls')
+      ? { path: 'relay-tls', reason: 'UDP is blocked on at least one side and only its TURN relay over TLS gets through, so the connection is relayed over TLS' }
+      : { path: 'relay-tcp', reason: 'UDP is blocked on at least one side, so only a TURN relay over TCP can carry the connection' };
+  }
   if (opts.sameNetwork) return { path: 'direct-lan', reason: 'both peers leave through the same public address, so their local addresses should reach each other' };
   if (a.udp === 'unknown' || b.udp === 'unknown') {
     return { path: 'uncertain', reason: 'at least one side\u2019s UDP reachability was not tested' };
@@ -83,11 +100,11 @@ export const REFERENCE_PEERS: readonly { id: string; label: string; behavior: Pe
   { id: 'restricted-cone', label: 'Restricted cone NAT', behavior: known('EIM', 'ADF') },
   { id: 'port-restricted-cone', label: 'Port-restricted cone NAT', behavior: known('EIM', 'APDF') },
   { id: 'symmetric', label: 'Symmetric NAT', behavior: known('APDM', 'APDF') },
-  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', mappings: [], filterings: [] } },
+  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', tlsRelay: 'not-tested', mappings: [], filterings: [] } },
 ];
 
 function known(m: Mapping, f: Filtering): PeerBehavior {
-  return { udp: 'yes', tcpRelay: 'not-tested', mappings: [m], filterings: [f] };
+  return { udp: 'yes', tcpRelay: 'not-tested', tlsRelay: 'not-tested', mappings: [m], filterings: [f] };
 }
 
 export interface CompatibilityRow {
@@ -108,6 +125,7 @@ export function checkPrediction(predicted: PredictedPath, actual: PathKind): Pre
   if (actual === 'none') return predicted === 'none' ? 'agree' : 'no-path';
   const actualDirect = actual === 'direct-lan' || actual === 'direct-public' || actual === 'p2p-nat';
   const predictedDirect = predicted === 'direct' || predicted === 'direct-lan';
+  // Relayed over UDP, TCP or TLS all count as relayed: which transport each side uses to its relay is its own.
   if (predicted === 'none') return 'disagree';
   return actualDirect === predictedDirect ? 'agree' : 'disagree';
 }

@@ -24,6 +24,13 @@ const REACH_LABELS: Record<string, string> = {
   none: 'no IPv6 address',
 };
 
+const portSuffix = (port: number | null | undefined) => (port ? ` (port ${port})` : '');
+
+/** Why a row failed or was not tested ("failed" never stands alone). */
+function Reason({ text }: { text: string | null | undefined }) {
+  return text ? <span className="reach-reason">: {text}</span> : null;
+}
+
 export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = '' }: { result: DiagnosisResult | null; title?: string; testIdPrefix?: string }) {
   const id = (name: string) => `${testIdPrefix}${name}`;
   if (!result) return null;
@@ -94,16 +101,26 @@ export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = 
       <h3>Reachability</h3>
       <dl className="reachability" data-testid={id('nat-reachability')}>
         <dt>UDP to the server</dt>
-        <dd data-value={result.reachability.udp}>
+        <dd data-value={result.reachability.udp} data-row="udp">
           {REACH_LABELS[result.reachability.udp]}
           {result.reachability.udpMs !== null && ` (${result.reachability.udpMs} ms)`}
+          <Reason text={result.reachability.reasons?.udp} />
         </dd>
-        <dt>TURN relay over TCP</dt>
-        <dd data-value={result.reachability.tcpRelay}>{REACH_LABELS[result.reachability.tcpRelay]}</dd>
-        <dt>TURN relay over TLS</dt>
-        <dd data-value={result.reachability.tlsRelay}>{REACH_LABELS[result.reachability.tlsRelay]}</dd>
+        <dt>TURN relay over TCP{portSuffix(result.reachability.tcpRelayPort)}</dt>
+        <dd data-value={result.reachability.tcpRelay} data-row="tcp-relay">
+          {REACH_LABELS[result.reachability.tcpRelay]}
+          <Reason text={result.reachability.reasons?.tcpRelay} />
+        </dd>
+        <dt>TURN relay over TLS{portSuffix(result.reachability.tlsRelayPort)}</dt>
+        <dd data-value={result.reachability.tlsRelay} data-row="tls-relay">
+          {REACH_LABELS[result.reachability.tlsRelay]}
+          <Reason text={result.reachability.reasons?.tlsRelay} />
+        </dd>
         <dt>IPv6</dt>
-        <dd data-value={result.reachability.ipv6}>{REACH_LABELS[result.reachability.ipv6]}</dd>
+        <dd data-value={result.reachability.ipv6} data-row="ipv6">
+          {REACH_LABELS[result.reachability.ipv6]}
+          <Reason text={result.reachability.reasons?.ipv6} />
+        </dd>
         <dt>Address the server saw</dt>
         <dd>{result.mappedAddress ? formatHostPort(result.mappedAddress) : 'unknown'}</dd>
       </dl>

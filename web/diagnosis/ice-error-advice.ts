@@ -1,6 +1,7 @@
 // icecandidateerror codes (STUN/TURN error codes of RFC 8489 §14.8 / RFC 8656 §18.9, plus the 7xx codes
 // browsers use for "no answer" — W3C webrtc-pc §4.8.2) turned into what they mean and what to change.
 import type { IceErrorDetail } from '../../common/nat/diagnosis-result';
+import { parseStunUrl } from './mapping-inference';
 
 const ADVICE: Record<number, { meaning: string; fix: string }> = {
   300: { meaning: 'The server redirected to another server (Try Alternate), which browsers do not follow.', fix: 'Point the ICE server URL at the server named in the redirect.' },
@@ -37,4 +38,32 @@ export function explainIceError(url: string, code: number, text: string): IceErr
     meaning: known?.meaning ?? `The server answered with error ${code}${text ? ` (${text})` : ''}.`,
     fix: known?.fix ?? 'Look the code up in RFC 8489 §14.8 / RFC 8656 §18.9 and check the TURN server\u2019s logs.',
   };
+}
+
+const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*)$/i;
+
+/**
+ * Firefox does not use a `turns:` URL whose host is an IP address (its ICE log says "No TURN servers
+ * specified"): TLS needs a name to check the certificate against, so the relay test fails without any error.
+ */
+export function firefoxIgnoresTurnsUrl(url: string, userAgent: string): boolean {
+  if (!/^turns:/i.test(url) || !/firefox\//i.test(userAgent)) return false;
+  const host = parseStunUrl(url)?.address;
+  return !!host && IP_LITERAL.test(host);
+}
+
+export const FIREFOX_TURNS_IP =
+  'Firefox does not use TURN over TLS with an IP address; the server needs a DNS name (ICE_HOST set to a name its certificate is for).';
+
+/** Why a relay test over TCP or TLS failed, in words: the server's error, Firefox's silent refusal, or silence. */
+export function relayFailureReason(
+  test: { url: string; protocol: 'tcp' | 'tls'; timeoutMs: number; gotProtocol: string | null; errors: { url: string; code: number; text: string }[] },
+  userAgent: string,
+): string {
+  if (test.protocol === 'tls' && firefoxIgnoresTurnsUrl(test.url, userAgent)) return FIREFOX_TURNS_IP;
+  const e = test.errors[0];
+  if (e) return `${e.code}${e.text ? ` ${e.text}` : ''}: ${explainIceError(e.url, e.code, e.text).meaning}`;
+  if (test.gotProtocol) return `the relay was reached over ${test.gotProtocol.toUpperCase()}, not ${test.protocol.toUpperCase()}`;
+  const what = test.protocol === 'tls' ? 'TLS' : 'TCP';
+  return `no relay within ${test.timeoutMs / 1000} s and no error from the server: a firewall or proxy on the way probably blocks ${what} to port ${parseStunUrl(test.url)?.port ?? '?'}`;
 }

@@ -1,6 +1,7 @@
 // The RTCPeerConnection-based measurements behind "Check my network". Each test owns one PeerConnection,
 // has its own deadline (never Chromium's ~40 s STUN timeout) and always closes what it opened.
 import type { HostPort } from '../../common/nat/nat-behavior';
+import { relayFailureReason } from './ice-error-advice';
 
 export interface CandidateInfo {
   type: string;
@@ -118,13 +119,21 @@ export const isHidden = (address: string) => address.endsWith('.local');
 
 export interface RelayTestResult {
   result: 'ok' | 'failed';
+  /** Why it failed, in words (null when it worked). */
+  reason: string | null;
   relay: CandidateInfo | null;
   errors: IceErrorEvent[];
   ms: number;
 }
 
 /** Allocates a relay over exactly one TURN URL (e.g. `turn:host:3478?transport=tcp`), relay-only policy. */
-export async function runRelayTest(server: RTCIceServer, expectProtocol: 'tcp' | 'tls', timeoutMs: number, factory?: PcFactory): Promise<RelayTestResult> {
+export async function runRelayTest(
+  server: RTCIceServer & { urls: string },
+  expectProtocol: 'tcp' | 'tls',
+  timeoutMs: number,
+  factory?: PcFactory,
+  userAgent = typeof navigator === 'undefined' ? '' : navigator.userAgent,
+): Promise<RelayTestResult> {
   const start = performance.now();
   const g = await startGathering({ iceServers: [server], iceTransportPolicy: 'relay' }, factory);
   try {
@@ -132,7 +141,10 @@ export async function runRelayTest(server: RTCIceServer, expectProtocol: 'tcp' |
     await g.until(isRelay, timeoutMs);
     const relay = g.candidates.find(isRelay) ?? null;
     const ok = relay !== null && (relay.relayProtocol === null || relay.relayProtocol === expectProtocol);
-    return { result: ok ? 'ok' : 'failed', relay, errors: [...g.errors], ms: Math.round(performance.now() - start) };
+    const reason = ok
+      ? null
+      : relayFailureReason({ url: server.urls, protocol: expectProtocol, timeoutMs, gotProtocol: relay?.relayProtocol ?? null, errors: g.errors }, userAgent);
+    return { result: ok ? 'ok' : 'failed', reason, relay, errors: [...g.errors], ms: Math.round(performance.now() - start) };
   } finally {
     g.close();
   }

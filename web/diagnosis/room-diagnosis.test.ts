@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import { verdictFacts, type DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
 import { readPeerDiagnosis } from './peer-diagnosis';
@@ -9,13 +9,13 @@ import { emptyDiagnosis } from './run-diagnosis';
 function finished(m: DiagnosisResult['mapping']['result']['behavior'], f: DiagnosisResult['filtering']['result']['behavior'], over: Partial<DiagnosisResult> = {}): DiagnosisResult {
   const r = emptyDiagnosis('bundled', 1000);
   r.state = 'done';
-  r.reachability = { udp: 'answered', udpMs: 40, tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'none' };
+  r.reachability = { ...r.reachability, udp: 'answered', udpMs: 40, tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'none', tcpRelayPort: 3478 };
   r.publicAddress = 'no';
   r.mappedAddress = { address: '198.51.100.11', port: 40000 };
   r.mapping.result = { behavior: m, evidence: 'seen' };
   r.filtering.result = { behavior: f, evidence: 'seen' };
   Object.assign(r, over);
-  r.verdict = natVerdict({ udp: r.reachability.udp, tcpRelay: r.reachability.tcpRelay, publicAddress: r.publicAddress, mapping: r.mapping.result, filtering: r.filtering.result });
+  r.verdict = natVerdict(verdictFacts(r));
   r.compatibility = compatibilityTable(r.verdict.behavior);
   return r;
 }
@@ -65,6 +65,19 @@ describe('roomPrediction / roomDiagnosis', () => {
     expect(p?.prediction.path).toBe('relay');
     expect(p?.check).toBe('disagree');
     expect(p?.note).toMatch(/Predicted relayed via TURN/);
+  });
+
+  it('a peer behind a TCP-443-only firewall (TURN over TLS works): relayed over TLS predicted, and a TLS relay agrees', () => {
+    const tlsOnly = finished('not-determined', 'not-determined', { mappedAddress: null });
+    tlsOnly.reachability = { ...tlsOnly.reachability, udp: 'no-answer', udpMs: null, tcpRelay: 'failed', tlsRelay: 'ok', tlsRelayPort: 443 };
+    tlsOnly.verdict = natVerdict(verdictFacts(tlsOnly));
+    expect(tlsOnly.verdict.label).toBe('UDP blocked (TLS relay only)');
+    const p = roomPrediction(finished('EIM', 'APDF'), tlsOnly, { kind: 'relay-tls', settled: true });
+    expect(p?.prediction.path).toBe('relay-tls');
+    expect(p?.predictedLabel).toBe('relayed via TURN over TLS');
+    expect(p?.check).toBe('agree');
+    // The other side rebuilds the same verdict from the facts it receives.
+    expect(readPeerDiagnosis({ diagnosis: wire(tlsOnly) })?.verdict?.explanation).toMatch(/only TURN over TLS on port 443 gets through/);
   });
 
   it('two peers behind one public address: same network predicted', () => {

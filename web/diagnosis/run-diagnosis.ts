@@ -5,12 +5,12 @@
 // the primary endpoint; the mapping test (which contacts the alternate address and port) only afterwards, on a
 // separate PeerConnection. Time budget: a UDP verdict within 5 s even when nothing answers.
 import type { IceServersResponse, ServerInfo } from '../../common/messages';
-import { DIAGNOSIS_VERSION, type DiagnosisResult, type SkippedTest } from '../../common/nat/diagnosis-result';
+import { DIAGNOSIS_VERSION, verdictFacts, type DiagnosisResult, type SkippedTest } from '../../common/nat/diagnosis-result';
 import { classifyFiltering, classifyMapping, sameHostPort, type HostPort } from '../../common/nat/nat-behavior';
 import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
 import { explainIceError } from './ice-error-advice';
-import { inferMappingObservations, type StunEndpoint } from './mapping-inference';
+import { inferMappingObservations, parseStunUrl, type StunEndpoint } from './mapping-inference';
 import {
   httpProbeApi,
   isHidden,
@@ -45,7 +45,16 @@ export function emptyDiagnosis(servers: DiagnosisResult['servers'], startedAt = 
     verdictMs: null,
     state: 'running',
     servers,
-    reachability: { udp: 'not-tested', udpMs: null, tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'not-tested' },
+    reachability: {
+      udp: 'not-tested',
+      udpMs: null,
+      tcpRelay: 'not-tested',
+      tlsRelay: 'not-tested',
+      ipv6: 'not-tested',
+      tcpRelayPort: null,
+      tlsRelayPort: null,
+      reasons: { udp: null, tcpRelay: null, tlsRelay: null, ipv6: null },
+    },
     hostAddresses: [],
     mappedAddress: null,
     publicAddress: 'unknown',
@@ -91,13 +100,7 @@ function finish(r: DiagnosisResult, at: () => number): void {
 
 /** Builds the verdict from what is known so far. */
 function decide(r: DiagnosisResult, at: () => number): void {
-  r.verdict = natVerdict({
-    udp: r.reachability.udp,
-    tcpRelay: r.reachability.tcpRelay,
-    publicAddress: r.publicAddress,
-    mapping: r.mapping.result,
-    filtering: r.filtering.result,
-  });
+  r.verdict = natVerdict(verdictFacts(r));
   r.compatibility = compatibilityTable(r.verdict.behavior);
   r.verdictMs ??= at();
 }
@@ -140,28 +143,32 @@ async function runBundled(
   const pick = (re: RegExp) => turnServer?.urls.find((u) => re.test(u));
   const tcpUrl = pick(/^turn:.*transport=tcp/i);
   const tlsUrl = pick(/^turns:/i);
-  const relayTests = Promise.all([
-    tcpUrl && turnServer
-      ? runRelayTest({ urls: tcpUrl, username: turnServer.username, credential: turnServer.credential }, 'tcp', RELAY_DEADLINE_MS, opts.pcFactory).then((t) => {
-          r.reachability.tcpRelay = t.result;
-          addErrors(t.errors);
-          update(`TURN over TCP: ${t.result}`);
-        })
-      : (r.skipped.push({ test: 'tcp-relay', reason: 'the server offers no TURN over TCP' }), undefined),
-    tlsUrl && turnServer
-      ? runRelayTest({ urls: tlsUrl, username: turnServer.username, credential: turnServer.credential }, 'tls', RELAY_DEADLINE_MS, opts.pcFactory).then((t) => {
-          r.reachability.tlsRelay = t.result;
-          addErrors(t.errors);
-          update(`TURN over TLS: ${t.result}`);
-        })
-      : ((r.reachability.tlsRelay = 'not-configured'), undefined),
-  ]);
+  const relay = (url: string | undefined, proto: 'tcp' | 'tls') => {
+    if (!url || !turnServer) return undefined;
+    r.reachability[proto === 'tcp' ? 'tcpRelayPort' : 'tlsRelayPort'] = parseStunUrl(url)?.port ?? null;
+    return runRelayTest({ urls: url, username: turnServer.username, credential: turnServer.credential }, proto, RELAY_DEADLINE_MS, opts.pcFactory).then((t) => {
+      r.reachability[proto === 'tcp' ? 'tcpRelay' : 'tlsRelay'] = t.result;
+      r.reachability.reasons[proto === 'tcp' ? 'tcpRelay' : 'tlsRelay'] = t.reason;
+      addErrors(t.errors);
+      update(`TURN over ${proto.toUpperCase()}: ${t.result}`);
+    });
+  };
+  if (!tcpUrl) {
+    r.skipped.push({ test: 'tcp-relay', reason: 'the server offers no TURN over TCP' });
+    r.reachability.reasons.tcpRelay = 'the server offers no TURN over TCP';
+  }
+  if (!tlsUrl) {
+    r.reachability.tlsRelay = 'not-configured';
+    r.reachability.reasons.tlsRelay = 'the server offers no TURN over TLS (TURN_TLS_PORT, with a certificate)';
+  }
+  const relayTests = Promise.all([relay(tcpUrl, 'tcp'), relay(tlsUrl, 'tls')]);
 
   const f = await runFilteringTest(opts.probe ?? httpProbeApi(base), UDP_DEADLINE_MS, opts.pcFactory);
   addErrors(f.errors);
   r.hostAddresses = [...new Set(f.host.map((c) => c.address))];
   r.reachability.udp = f.udpAt !== null ? 'answered' : 'no-answer';
   r.reachability.udpMs = f.udpAt;
+  if (f.udpAt === null) r.reachability.reasons.udp = `${f.problem ?? 'no answer'} within ${UDP_DEADLINE_MS / 1000} s: something on the way drops UDP to port ${primary.port}`;
   r.mappedAddress = f.probe?.target ?? f.srflx;
   r.publicAddress = publicAddressFrom(r.mappedAddress, f.host);
   if (f.probe) {
@@ -234,6 +241,8 @@ async function runCustom(
   const tls = urls.find((u) => /^turns:/i.test(u.url));
   const relay = (u: { url: string; s: RTCIceServer } | undefined, proto: 'tcp' | 'tls') =>
     u ? runRelayTest({ urls: u.url, username: u.s.username, credential: u.s.credential }, proto, RELAY_DEADLINE_MS, factory) : Promise.resolve(null);
+  r.reachability.tcpRelayPort = tcp ? (parseStunUrl(tcp.url)?.port ?? null) : null;
+  r.reachability.tlsRelayPort = tls ? (parseStunUrl(tls.url)?.port ?? null) : null;
   const relays = Promise.all([relay(tcp, 'tcp'), relay(tls, 'tls')]);
   if (stun.length > 0) {
     const g = await startGathering({ iceServers: stun.map((u) => ({ urls: u.url, username: u.s.username, credential: u.s.credential })) }, factory);
@@ -255,6 +264,9 @@ async function runCustom(
   const [t, s] = await relays;
   r.reachability.tcpRelay = t ? t.result : 'not-tested';
   r.reachability.tlsRelay = s ? s.result : 'not-configured';
+  r.reachability.reasons.tcpRelay = t ? t.reason : 'your ICE servers include no turn:…?transport=tcp URL';
+  r.reachability.reasons.tlsRelay = s ? s.reason : 'your ICE servers include no turns: URL';
+  if (r.reachability.udp === 'no-answer') r.reachability.reasons.udp = 'no STUN answer over UDP from your ICE servers in time';
   if (t) addErrors(t.errors);
   if (s) addErrors(s.errors);
   update('custom servers tested');
