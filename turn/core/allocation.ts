@@ -42,6 +42,8 @@ export class Allocation {
     readonly client: ClientRef,
     readonly username: string,
     readonly userId: string,
+    /** Whom the per-source quota counts this allocation against (clientKey of the client's address). */
+    readonly sourceKey: string,
     readonly key: Buffer,
     readonly family: 4 | 6,
     public expiresAt: number,

@@ -28,7 +28,7 @@ describe('fuzz: TurnCore', () => {
     const maxPermissions = 8;
     const maxChannels = 8;
     const core = new TurnCore({
-      realm: 'p2pcheck', secret: SECRET, nonceTtlMs: 600_000, ...DEFAULT_LIFETIMES, userQuota: 0, totalQuota: 0, maxBps: 0,
+      realm: 'p2pcheck', secret: SECRET, nonceTtlMs: 600_000, ...DEFAULT_LIFETIMES, userQuota: 0, totalQuota: 0, sourceQuota: 0, maxBps: 0,
       maxPermissions, maxChannels, unauthRate: 0, allowPeers: ['203.0.113.0/24'],
       endpoints: { 4: { primary: { family: 4, address: '192.0.2.1', port: 3478 }, 'alt-port': { family: 4, address: '192.0.2.1', port: 3479 } }, 6: {} },
       relayFamilies: { 4: true, 6: false },

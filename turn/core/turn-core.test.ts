@@ -19,7 +19,7 @@ const publicPeer: TransportAddress = { family: 4, address: '8.8.4.4', port: 5000
 
 function makeCore(over: Partial<CoreConfig> = {}): TurnCore {
   return new TurnCore({
-    realm: 'p2pcheck', secret: SECRET, nonceTtlMs: 600_000, ...DEFAULT_LIFETIMES, userQuota: 0, totalQuota: 0, maxBps: 0,
+    realm: 'p2pcheck', secret: SECRET, nonceTtlMs: 600_000, ...DEFAULT_LIFETIMES, userQuota: 0, totalQuota: 0, sourceQuota: 0, maxBps: 0,
     maxPermissions: 10, maxChannels: 10, unauthRate: 0, allowPeers: ['203.0.113.0/24'],
     endpoints: { 4: { primary: { family: 4, address: '192.0.2.1', port: 3478 }, 'alt-port': { family: 4, address: '192.0.2.1', port: 3479 } }, 6: {} },
     relayFamilies: { 4: true, 6: false },
@@ -327,5 +327,71 @@ describe('TurnCore: permissions, Send/Data and channels', () => {
     expect(answered).toBe(10); // burst = 2 × rate
     expect(core.handleClientPacket({ ...client, address: '198.51.100.99' }, allocateRequest(), T0)).toHaveLength(1);
     expect(core.handleClientPacket(client, allocateRequest(), T0 + 1000)).toHaveLength(1);
+  });
+
+  it('unauthenticated replies are rate limited per IPv6 /64, not per address (one host owns the whole /64)', () => {
+    const core = makeCore({ unauthRate: 5 });
+    const v6 = (address: string, port: number): ClientRef => ({ key: `u:${address}:${port}`, transport: 'udp', address, port, family: 6, via: 'primary' });
+    let answered = 0;
+    // 50 different addresses of one /64, as a host rotating its interface identifier would use.
+    for (let i = 0; i < 50; i++) answered += core.handleClientPacket(v6(`2001:db8:1:2::${(i + 1).toString(16)}`, 5000 + i), allocateRequest(), T0).length;
+    expect(answered).toBe(10);
+    expect(core.handleClientPacket(v6('2001:db8:1:3::1', 6000), allocateRequest(), T0)).toHaveLength(1);
+  });
+});
+
+describe('TurnCore: allocations per source (IPv4 address, IPv6 /64) → 486', () => {
+  const from = (address: string, port: number): ClientRef => ({ key: `u:${address}:${port}`, transport: 'udp', address, port, family: address.includes(':') ? 6 : 4, via: 'primary' });
+  /** Allocate as a new REST user each time (the per-user quota never applies); the answer's error code or null. */
+  let user = 0;
+  const tryAllocate = (core: TurnCore, who: ClientRef, now = T0): number | null => {
+    const c = creds(core, now, { id: `user-${user++}`, who });
+    const actions = core.handleClientPacket(who, allocateRequest(c), now);
+    const bind = actions.find((a) => a.type === 'bind-relay');
+    if (!bind || bind.type !== 'bind-relay') return sent(actions).error;
+    const relay = { family: 4 as const, address: '192.0.2.1', port: 50000 + bind.allocation.id };
+    return sent(core.relayBound(bind.allocation, { relay, localRelay: relay }, now)).error;
+  };
+
+  it('one IPv4 address gets sourceQuota allocations with any number of credentials and ports; another address still allocates', () => {
+    const core = makeCore({ sourceQuota: 3 });
+    const answers = Array.from({ length: 6 }, (_, i) => tryAllocate(core, from('198.51.100.10', 40000 + i)));
+    expect(answers).toEqual([null, null, null, 486, 486, 486]);
+    expect(core.stats.quotaRefusals).toEqual({ total: 0, user: 0, source: 3 });
+    expect(tryAllocate(core, from('198.51.100.11', 40000))).toBeNull();
+    // IPv4-mapped IPv6 (a dual-stack socket) is the same source as the IPv4 address.
+    expect(tryAllocate(core, from('::ffff:198.51.100.10', 40100))).toBe(486);
+  });
+
+  it('IPv6 sources are counted per /64: new addresses in the same /64 do not help, another /64 is separate', () => {
+    const core = makeCore({ sourceQuota: 2 });
+    expect(tryAllocate(core, from('2001:db8:0:1::a', 1))).toBeNull();
+    expect(tryAllocate(core, from('2001:db8:0:1:ffff:ffff:ffff:ffff', 2))).toBeNull();
+    expect(tryAllocate(core, from('2001:db8:0:1::b', 3))).toBe(486);
+    expect(tryAllocate(core, from('2001:db8:0:2::a', 4))).toBeNull();
+  });
+
+  it('the slot comes back when an allocation ends: Refresh lifetime 0, expiry, a TCP client gone, a relay that never bound', () => {
+    const core = makeCore({ sourceQuota: 1 });
+    const a = from('198.51.100.20', 1);
+    const b = from('198.51.100.20', 2);
+    const { c } = allocate(core, T0, creds(core, T0, { id: 'first', who: a }), a);
+    expect(tryAllocate(core, b)).toBe(486);
+    core.handleClientPacket(a, refreshRequest(c, 0), T0 + 1000);
+    expect(tryAllocate(core, b, T0 + 2000)).toBeNull(); // b holds it now
+    expect(tryAllocate(core, a, T0 + 2000)).toBe(486);
+    core.sweep(T0 + 2000 + 601_000); // b's allocation expired
+    expect(tryAllocate(core, a, T0 + 2000 + 601_000)).toBeNull();
+    core.clientGone(a.key);
+    const pending = core.handleClientPacket(b, allocateRequest(creds(core, T0 + 603_000, { id: 'late', who: b })), T0 + 603_000)
+      .find((x) => x.type === 'bind-relay')!;
+    if (pending.type !== 'bind-relay') throw new Error('no bind-relay');
+    expect(sent(core.relayBound(pending.allocation, null, T0 + 603_000)).error).toBe(508);
+    expect(tryAllocate(core, a, T0 + 603_000)).toBeNull();
+  });
+
+  it('0 switches the per-source quota off', () => {
+    const core = makeCore({ sourceQuota: 0 });
+    expect(Array.from({ length: 40 }, (_, i) => tryAllocate(core, from('198.51.100.30', i + 1))).every((e) => e === null)).toBe(true);
   });
 });

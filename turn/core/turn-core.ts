@@ -11,6 +11,7 @@ import { checkFingerprint } from '../stun/fingerprint';
 import type { TransportAddress } from '../stun/ip-address';
 import { decodeStunMessage, encodeStunMessage, getAttribute, type DecodedStunMessage, type StunAttribute, type StunMessage } from '../stun/message';
 import { PeerPolicy } from '../security/peer-policy';
+import { clientKey } from '../security/client-key';
 import { RateLimiter } from '../security/rate-limiter';
 import { completeAllocate, handleAllocate, handleRefresh } from './allocate-handlers';
 import { LocalLedger, type AllocationLedger } from './allocation-ledger';
@@ -57,6 +58,7 @@ export class TurnCore {
     errorResponses: new Map(),
     dropped: Object.fromEntries(Object.values(DropReason).map((k) => [k, 0])) as CoreStats['dropped'],
     peerSendErrors: new Map(),
+    quotaRefusals: { total: 0, user: 0, source: 0 },
   };
   private readonly dataTid = randomBytes(12);
 
@@ -65,7 +67,7 @@ export class TurnCore {
     opts: { nonceKey?: Buffer; ledger?: AllocationLedger } = {},
   ) {
     this.nonces = new NonceIssuer(config.nonceTtlMs, opts.nonceKey);
-    this.ledger = opts.ledger ?? new LocalLedger(config.totalQuota, config.userQuota);
+    this.ledger = opts.ledger ?? new LocalLedger({ total: config.totalQuota, perUser: config.userQuota, perSource: config.sourceQuota });
     this.policy = new PeerPolicy(config.allowPeers);
     this.unauthLimiter = new RateLimiter(config.unauthRate);
   }
@@ -233,7 +235,11 @@ export class TurnCore {
 
   /** Counts the allocation against the quotas and keeps it; false (nothing kept) when a quota is full (→ 486). */
   addAllocation(allocation: Allocation): boolean {
-    if (!this.ledger.tryAdd(allocation.userId)) return false;
+    const refused = this.ledger.tryAdd(allocation.userId, allocation.sourceKey);
+    if (refused) {
+      this.stats.quotaRefusals[refused]++;
+      return false;
+    }
     this.allocations.set(allocation.client.key, allocation);
     return true;
   }
@@ -254,7 +260,7 @@ export class TurnCore {
     if (allocation.closed) return;
     allocation.closed = true;
     if (this.allocations.get(allocation.client.key) === allocation) this.allocations.delete(allocation.client.key);
-    this.ledger.remove(allocation.userId);
+    this.ledger.remove(allocation.userId, allocation.sourceKey);
     if (allocation.localRelay) this.ledger.relayClosed(allocation.localRelay.family, allocation.localRelay.port);
     for (const a of [allocation.relay, allocation.localRelay]) {
       const list = a && this.relays.get(a.port);
@@ -321,8 +327,9 @@ export class TurnCore {
 
   /** Error reply to an unauthenticated request, subject to the per-IP rate limit (anti-amplification). */
   unauthReply(client: ClientRef, req: StunMessage, code: number, attrs: StunAttribute[] | (() => StunAttribute[]), now: number): TurnAction[] {
-    // Limit first: a rate-limited flood costs no nonce HMAC (`attrs` may be built lazily).
-    if (!this.unauthLimiter.take(client.address, now)) return this.drop(DropReason.rateLimited);
+    // Limit first: a rate-limited flood costs no nonce HMAC (`attrs` may be built lazily). Keyed by clientKey: an
+    // IPv6 host owns a whole /64, so per-address buckets would give it 2^64 of them.
+    if (!this.unauthLimiter.take(clientKey(client.address), now)) return this.drop(DropReason.rateLimited);
     this.countError(code);
     return [{ type: 'send', to: client, data: errorResponse(req, code, typeof attrs === 'function' ? attrs() : attrs, null) }];
   }

@@ -2,6 +2,7 @@
 // returned actions. Nothing here touches a socket or a timer.
 import type { TransportAddress } from '../stun/ip-address';
 import type { Allocation } from './allocation';
+import type { QuotaRefusal } from './allocation-ledger';
 
 /** Which of the (up to four) RFC 5780 listening endpoints a UDP packet used. */
 export type Via = 'primary' | 'alt-port' | 'alt-ip' | 'alt-ip-port';
@@ -27,6 +28,8 @@ export interface CoreConfig {
   channelLifetimeS: number;
   userQuota: number;
   totalQuota: number;
+  /** Allocations per source: IPv4 address or IPv6 /64 (clientKey); 0 = unlimited. */
+  sourceQuota: number;
   maxBps: number;
   maxPermissions: number;
   maxChannels: number;
@@ -95,4 +98,6 @@ export interface CoreStats {
   errorResponses: Map<number, number>;
   dropped: Record<DropReason, number>;
   peerSendErrors: Map<string, number>;
+  /** Allocate requests answered 486, by the quota that was full. */
+  quotaRefusals: Record<QuotaRefusal, number>;
 }

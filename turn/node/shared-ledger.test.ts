@@ -1,54 +1,71 @@
 import { describe, expect, it } from 'vitest';
-import { LocalLedger } from '../core/allocation-ledger';
+import { LocalLedger, type Quotas } from '../core/allocation-ledger';
 import { SharedLedger } from './shared-ledger';
 import { startTsWorker } from './ts-worker';
 
 const relays = { 4: ['127.0.0.1', '203.0.113.9'], 6: ['::1'] };
+const shared = (quotas: Quotas) => new SharedLedger(SharedLedger.createBuffer(quotas), relays);
 
 describe('SharedLedger (quotas and relayed ports shared by the workers of one server)', () => {
-  it('answers every add/remove exactly like the one-process ledger (random operations, 1,500 users in a 1,024-slot table)', () => {
-    const shared = new SharedLedger(SharedLedger.createBuffer(600, 3), relays);
-    const local = new LocalLedger(600, 3);
+  it('answers every add/remove exactly like the one-process ledger (40,000 random operations; 400 users, 160 sources)', () => {
+    const quotas = { total: 300, perUser: 3, perSource: 4 };
+    const sharedLedger = shared(quotas);
+    const local = new LocalLedger(quotas);
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
-    const held: string[] = [];
+    const rnd = (n: number) => {
+      // mulberry32: the low bits of a plain LCG repeat too soon to mix users and sources.
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const held: Array<[string, string]> = [];
+    const refusals = { total: 0, user: 0, source: 0 };
     for (let step = 0; step < 40_000; step++) {
-      if (held.length > 0 && rnd(100) < 48) {
-        const user = held.splice(rnd(held.length), 1)[0]!;
-        shared.remove(user);
-        local.remove(user);
+      if (held.length > 0 && rnd(100) < 45) {
+        const [user, source] = held.splice(rnd(held.length), 1)[0]!;
+        sharedLedger.remove(user, source);
+        local.remove(user, source);
       } else {
-        const user = `user-${rnd(1500)}`;
-        const a = shared.tryAdd(user);
-        expect(a).toBe(local.tryAdd(user));
-        if (a) held.push(user);
+        const user = `user-${rnd(400)}`;
+        const source = rnd(2) ? `198.51.100.${rnd(100)}` : `2001:db8:${rnd(60).toString(16)}::/64`;
+        const a = sharedLedger.tryAdd(user, source);
+        const b = local.tryAdd(user, source);
+        if (a !== b) expect({ step, a }).toEqual({ step, a: b });
+        if (a === null) held.push([user, source]);
+        else refusals[a]++;
       }
-      expect(shared.total()).toBe(local.total());
-      expect(shared.users).toBe(local.users);
+      const counts = [sharedLedger.total(), sharedLedger.users, sharedLedger.sources];
+      const model = [local.total(), local.users, local.sources];
+      if (counts.some((n, i) => n !== model[i])) expect({ step, counts }).toEqual({ step, counts: model });
     }
-    for (const user of held) shared.remove(user);
-    expect(shared.total()).toBe(0);
-    expect(shared.users).toBe(0);
+    // Every kind of refusal happened, so the comparison covered each branch.
+    expect(Math.min(refusals.total, refusals.user, refusals.source), JSON.stringify(refusals)).toBeGreaterThan(100);
+    for (const [user, source] of held) sharedLedger.remove(user, source);
+    expect([sharedLedger.total(), sharedLedger.users, sharedLedger.sources]).toEqual([0, 0, 0]);
   });
 
-  it('refuses at the total quota and at each user quota, and frees on remove', () => {
-    const ledger = new SharedLedger(SharedLedger.createBuffer(3, 2), relays);
-    expect([ledger.tryAdd('a'), ledger.tryAdd('a'), ledger.tryAdd('a')]).toEqual([true, true, false]);
-    expect([ledger.tryAdd('b'), ledger.tryAdd('c')]).toEqual([true, false]);
-    ledger.remove('a');
-    expect(ledger.tryAdd('c')).toBe(true);
-    ledger.remove('never-added');
-    expect(ledger.total()).toBe(3);
+  it('refuses at the total quota, at each user quota and at each source quota, and frees on remove', () => {
+    const ledger = shared({ total: 5, perUser: 2, perSource: 3 });
+    expect([ledger.tryAdd('a', 'ip1'), ledger.tryAdd('a', 'ip1'), ledger.tryAdd('a', 'ip2')]).toEqual([null, null, 'user']);
+    expect([ledger.tryAdd('b', 'ip1'), ledger.tryAdd('c', 'ip1')]).toEqual([null, 'source']);
+    // A refused source left the user unchanged: c still has both of its slots.
+    expect([ledger.tryAdd('c', 'ip2'), ledger.tryAdd('c', 'ip2')]).toEqual([null, null]);
+    expect(ledger.tryAdd('d', 'ip3')).toBe('total');
+    ledger.remove('a', 'ip1');
+    expect(ledger.tryAdd('d', 'ip1')).toBe(null);
+    ledger.remove('never-added', 'ip1');
+    expect([ledger.total(), ledger.users, ledger.sources]).toEqual([5, 4, 2]);
   });
 
-  it('with no user quota counts only the total', () => {
-    const ledger = new SharedLedger(SharedLedger.createBuffer(0, 0), relays);
-    for (let i = 0; i < 5000; i++) expect(ledger.tryAdd('same-user')).toBe(true);
+  it('with no user or source quota counts only the total', () => {
+    const ledger = shared({ total: 0, perUser: 0, perSource: 0 });
+    for (let i = 0; i < 5000; i++) expect(ledger.tryAdd('same-user', 'same-ip')).toBe(null);
     expect(ledger.total()).toBe(5000);
   });
 
   it('knows a relayed port only on a relay address of the right family, until it closes', () => {
-    const ledger = new SharedLedger(SharedLedger.createBuffer(10, 2), relays);
+    const ledger = shared({ total: 10, perUser: 2, perSource: 2 });
     ledger.relayOpened(4, 50_001);
     ledger.relayOpened(6, 65_535);
     expect(ledger.isRelayOfAnyWorker({ family: 4, address: '127.0.0.1', port: 50_001 })).toBe(true);
@@ -61,19 +78,20 @@ describe('SharedLedger (quotas and relayed ports shared by the workers of one se
     expect(ledger.isRelayOfAnyWorker({ family: 4, address: '127.0.0.1', port: 50_001 })).toBe(false);
   });
 
-  it('holds the quotas across worker threads adding at the same time', async () => {
-    const buffer = SharedLedger.createBuffer(0, 50);
+  it('holds the user and source quotas across worker threads adding at the same time', async () => {
+    const buffer = SharedLedger.createBuffer({ total: 0, perUser: 50, perSource: 30 });
     const worker = (id: number) =>
       new Promise<number>((resolve, reject) => {
         const w = startTsWorker(new URL('./shared-ledger.worker-test.ts', import.meta.url), { buffer, id });
         w.once('message', resolve);
         w.once('error', reject);
       });
-    // Four workers each try 40 allocations for each of 10 users: the user quota (50) must hold over all of them.
+    // Four workers each try 40 allocations for each of 10 users (quota 50; every attempt from another source), and
+    // 400 allocations of distinct users from one source they all share (quota 30): both quotas hold over all.
     const granted = await Promise.all([0, 1, 2, 3].map(worker));
     const ledger = new SharedLedger(buffer, relays);
-    expect(granted.reduce((s, n) => s + n, 0)).toBe(500);
-    expect(ledger.total()).toBe(500);
-    expect(ledger.users).toBe(10);
+    expect(granted.reduce((s, g) => s + g, 0)).toBe(500 + 30);
+    expect(ledger.total()).toBe(530);
+    expect([ledger.users, ledger.sources]).toEqual([10 + 30, 500 + 1]);
   }, 30_000);
 });

@@ -38,6 +38,8 @@ export function createTurnMetrics(core: TurnCore, extra: () => { tcpConnections:
     [...core.stats.errorResponses].map(([code, v]) => [{ code: String(code) }, v]));
   counter('p2pcheck_turn_dropped_packets_total', 'Packets dropped, by reason', ['reason'], () =>
     Object.entries(core.stats.dropped).map(([reason, v]) => [{ reason }, v]));
+  counter('p2pcheck_turn_quota_refusals_total', 'Allocate requests refused with 486, by the quota that was full (total, user, source)', ['quota'], () =>
+    Object.entries(core.stats.quotaRefusals).map(([quota, v]) => [{ quota }, v]));
   counter('p2pcheck_turn_peer_send_errors_total', 'Failed sends towards peers (allocation kept)', ['code'], () =>
     [...core.stats.peerSendErrors].map(([code, v]) => [{ code }, v]));
   return registry;

@@ -185,6 +185,7 @@ async function wire(
     ...DEFAULT_LIFETIMES,
     userQuota: config.userQuota,
     totalQuota: config.totalQuota,
+    sourceQuota: config.maxAllocationsPerIp,
     maxBps: config.maxBps,
     maxPermissions: config.maxPermissions,
     maxChannels: config.maxChannels,

@@ -94,7 +94,7 @@ export async function startTurnShards(config: TurnServerConfig, shardFds: string
     listenV6: ports['6/primary'] !== undefined && family === 4 ? config.listenV6 : null,
     unauthRate: config.unauthRate === 0 ? 0 : Math.max(1, Math.ceil(config.unauthRate / config.workers)),
   };
-  const ledgerBuffer = SharedLedger.createBuffer(config.totalQuota, config.userQuota);
+  const ledgerBuffer = SharedLedger.createBuffer({ total: config.totalQuota, perUser: config.userQuota, perSource: config.maxAllocationsPerIp });
   const nonceKey = randomBytes(32);
   const workers: Worker[] = [];
   const waiting = new Map<number, (m: object[]) => void>();
