@@ -6,6 +6,17 @@ import { createProbeFeature } from './probe/probe-feature';
 import { reportConfigFromEnv } from './reports/report-config';
 import { createReportRoutes } from './reports/report-routes';
 
+// Last resort only: every request, upgrade, socket and message handler contains its own errors (Incidents). An
+// exception that still gets here means the process state is unknown, so it is logged loudly and the process exits
+// non-zero for the supervisor (systemd, Docker) to restart it — never swallowed and carried on with.
+function fatal(kind: string, err: unknown): never {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  console.error(`p2pcheck: FATAL ${kind}, exiting: ${text}`);
+  process.exit(70); // EX_SOFTWARE
+}
+process.on('uncaughtException', (err) => fatal('uncaught exception', err));
+process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
+
 async function main(): Promise<void> {
   // The NAT-diagnosis probe peer (issue 5): HTTP route now, TURN socket hooks once the server runs.
   const probe = createProbeFeature();
@@ -46,8 +57,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || (err instanceof Error && /must|invalid/i.test(err.message))) {
-    console.error(`p2pcheck: configuration error: ${err.message}`);
+  if (err instanceof ConfigError || (err instanceof Error && /must|invalid|required|is above/i.test(err.message))) {
+    // One line naming the setting and the fix; no stack trace.
+    console.error(`p2pcheck: configuration error: ${err.message.split('\n')[0]}`);
   } else {
     console.error('p2pcheck failed to start:', err);
   }
