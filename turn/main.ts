@@ -1,14 +1,16 @@
 // Standalone TURN server (`npm run turn`): settings from the environment (docs/turn-server.md), Prometheus metrics
 // on TURN_METRICS_PORT, JSON-lines logs, graceful shutdown on SIGINT/SIGTERM. Without TURN_SECRET a secret is
 // generated and printed, like `npm start` does, so a first run works; deployments set their own.
-// TURN_WORKERS > 1 (default: one per CPU) shards the server over worker threads (turn/node/turn-shards.ts): this
-// process re-runs itself under a launcher that opens the SO_REUSEPORT listening sockets, then starts the workers.
+// TURN_WORKERS > 1 (default: one per CPU) shards the server over worker threads (turn/node/turn-shards.ts) that share
+// the ports through SO_REUSEPORT: on Node ≥ 22.12 the workers bind them with dgram's reusePort; on Node 20 this
+// process re-runs itself under a launcher (perl) that opens the sockets, then starts the workers.
+// A bad setting prints one line naming the variable and exits 2; a failed start prints one line and exits 1.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { turnConfigFromEnv } from './turn-config';
 import { startTurnServer } from './node/turn-server';
-import { launcherAvailable, relaunchWithSharedPorts, startTurnShards } from './node/turn-shards';
+import { dgramReusePortAvailable, launcherAvailable, relaunchWithSharedPorts, startTurnShards, type ShardSockets } from './node/turn-shards';
 
 const generated = !process.env.TURN_SECRET?.trim();
 const secret = generated ? randomBytes(24).toString('base64url') : process.env.TURN_SECRET!;
@@ -25,22 +27,26 @@ if (generated && !shardFds) {
   logger.warn({ event: 'secret-generated' }, 'TURN_SECRET not set; generated one for this run (set TURN_SECRET to keep credentials valid across restarts)');
   console.error(`TURN_SECRET=${secret}`);
 }
-if (config.workers > 1 && !shardFds) {
-  if (launcherAvailable()) process.exit(await relaunchWithSharedPorts(config, { ...process.env, TURN_SECRET: secret }));
-  logger.warn({ event: 'single-worker', workers: config.workers }, 'TURN_WORKERS > 1 needs Linux and perl (to open SO_REUSEPORT sockets); running one worker');
-  config = { ...config, workers: 1 };
+let sockets: ShardSockets | null = shardFds ? { kind: 'fds', text: shardFds } : null;
+if (config.workers > 1 && !sockets) {
+  if (await dgramReusePortAvailable()) sockets = { kind: 'reusePort' };
+  else if (launcherAvailable()) process.exit(await relaunchWithSharedPorts(config, { ...process.env, TURN_SECRET: secret }));
+  else {
+    logger.warn({ event: 'single-worker', workers: config.workers }, 'TURN_WORKERS > 1 needs Linux and either Node ≥ 22.12 (dgram reusePort) or perl (to open SO_REUSEPORT sockets); running one worker');
+    config = { ...config, workers: 1 };
+  }
 }
 
-const turn = await (config.workers > 1 && shardFds ? startTurnShards(config, shardFds, logger) : startTurnServer(config, { logger }).then((t) => ({
+const turn = await (config.workers > 1 && sockets ? startTurnShards(config, sockets, logger) : startTurnServer(config, { logger }).then((t) => ({
   workers: 1,
   metrics: () => t.registry.metrics(),
   contentType: t.registry.contentType as string,
   close: () => t.close(),
 }))).catch((err: Error) => {
-  console.error(err.message);
+  console.error(err.message); // one line, already naming the setting (e.g. "TURN: cannot bind UDP … set TURN_PORT")
   process.exit(1);
 });
-if (turn.workers > 1) logger.info({ event: 'turn-workers', workers: turn.workers }, `TURN server sharded over ${turn.workers} worker threads`);
+if (turn.workers > 1) logger.info({ event: 'turn-workers', workers: turn.workers, sockets: sockets?.kind }, `TURN server sharded over ${turn.workers} worker threads (${sockets?.kind === 'reusePort' ? 'dgram reusePort' : 'SO_REUSEPORT sockets from the launcher'})`);
 const metrics = createServer((req, res) => {
   if (req.url === '/metrics') {
     turn.metrics().then((body) => {

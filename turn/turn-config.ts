@@ -33,6 +33,8 @@ export interface TurnServerConfig {
   tlsCert: string | null;
   tlsKey: string | null;
   tlsPort: number;
+  /** Seconds a TLS client may take to finish its handshake. */
+  tlsHandshakeTimeoutS: number;
   nonceTtlSeconds: number;
   /** Allocations per REST user id (0 = unlimited). */
   userQuota: number;
@@ -176,6 +178,7 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
     tlsCert,
     tlsKey,
     tlsPort,
+    tlsHandshakeTimeoutS: int('TURN_TLS_HANDSHAKE_TIMEOUT', 10, 1, 120),
     nonceTtlSeconds: int('TURN_NONCE_TTL', 600, 1, 86400),
     userQuota: int('TURN_USER_QUOTA', 20, 0, 1_000_000),
     totalQuota: int('TURN_TOTAL_QUOTA', 20000, 0, 10_000_000),

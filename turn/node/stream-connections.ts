@@ -1,7 +1,11 @@
 // TURN over TCP and TLS (RFC 8656 §3.1, §12.5): each connection is one client 5-tuple; messages are framed by
-// StreamFramer; closing the connection ends its allocation.
+// StreamFramer; closing the connection ends its allocation. Connections are counted per source (clientKey: IPv4
+// address, IPv6 /64) from the moment TCP accepts them, so pending TLS handshakes count too.
 import type { Server as NetServer, Socket } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import { clientKey } from '../security/client-key';
+import { ConcurrencyCap } from '../security/concurrency-cap';
 import { StreamFramer } from '../stun/stream-framer';
 import type { ClientRef, ClientTransport } from '../core/types';
 
@@ -10,44 +14,65 @@ const IDLE_TIMEOUT_MS = 10 * 60_000;
 const MAX_WRITE_BUFFER = 1 << 20;
 
 export interface StreamHandlers {
-  onFrame(client: ClientRef, frame: Buffer): void;
+  /** One framed message; false (the handler failed) closes the connection. */
+  onFrame(client: ClientRef, frame: Buffer): boolean;
   onClose(clientKey: string): void;
   onBadStream(): void;
 }
 
 export class StreamConnections {
   private readonly sockets = new Map<string, Socket>();
-  private readonly perIp = new Map<string, number>();
+  private readonly perSource: ConcurrencyCap;
   private nextId = 1;
   refused = 0;
+  /** TLS handshakes that failed or timed out. */
+  tlsFailures = 0;
 
-  /** `maxPerIp`: concurrent TCP/TLS connections per source IP (each may hold an allocation); more are closed. */
+  /** `maxPerIp`: concurrent TCP/TLS connections per source, handshakes included; more are closed at once. */
   constructor(
     private readonly handlers: StreamHandlers,
     private readonly logger: Logger,
-    private readonly maxPerIp: number,
-  ) {}
+    maxPerIp: number,
+  ) {
+    this.perSource = new ConcurrencyCap(maxPerIp);
+  }
 
   get size(): number {
     return this.sockets.size;
   }
 
-  attach(server: NetServer, transport: ClientTransport, event: 'connection' | 'secureConnection'): void {
-    server.on(event, (socket: Socket) => this.accept(socket, transport));
+  attach(server: NetServer, transport: ClientTransport): void {
+    server.on('connection', (raw: Socket) => {
+      if (!this.admit(raw)) return;
+      if (transport === 'tcp') this.accept(raw, 'tcp');
+    });
+    if (transport === 'tls') {
+      server.on('secureConnection', (socket: Socket) => this.accept(socket, 'tls'));
+      // Node leaves a socket whose handshake failed or timed out open: close it (its source slot comes back).
+      (server as TlsServer).on('tlsClientError', (_err, socket) => {
+        this.tlsFailures++;
+        socket.destroy();
+      });
+    }
     server.on('error', (err) => this.logger.warn({ err, transport }, 'TURN stream listener error'));
+  }
+
+  /** Counts the connection against its source; false (closed) when that source is at its cap. */
+  private admit(raw: Socket): boolean {
+    const source = clientKey(raw.remoteAddress);
+    raw.on('error', () => raw.destroy());
+    if (!this.perSource.tryAcquire(source)) {
+      this.refused++;
+      raw.destroy();
+      return false;
+    }
+    raw.once('close', () => this.perSource.release(source));
+    return true;
   }
 
   private accept(socket: Socket, transport: ClientTransport): void {
     const key = `${transport}${this.nextId++}`;
     const address = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
-    const open = this.perIp.get(address) ?? 0;
-    if (open >= this.maxPerIp) {
-      this.refused++;
-      socket.on('error', () => {});
-      socket.destroy();
-      return;
-    }
-    this.perIp.set(address, open + 1);
     const client: ClientRef = { key, transport, address, port: socket.remotePort ?? 0, family: address.includes(':') ? 6 : 4, via: 'primary' };
     const framer = new StreamFramer();
     this.sockets.set(key, socket);
@@ -63,14 +88,17 @@ export class StreamConnections {
         socket.destroy();
         return;
       }
-      for (const frame of r.frames) this.handlers.onFrame(client, frame);
+      for (const frame of r.frames) {
+        if (socket.destroyed) return;
+        if (!this.handlers.onFrame(client, frame)) {
+          socket.destroy();
+          return;
+        }
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.sockets.delete(key);
-      const n = (this.perIp.get(address) ?? 1) - 1;
-      if (n <= 0) this.perIp.delete(address);
-      else this.perIp.set(address, n);
       this.handlers.onClose(key);
     });
   }

@@ -2,7 +2,14 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { TurnCore } from '../core/turn-core';
 
-export function createTurnMetrics(core: TurnCore, extra: () => { tcpConnections: number }): Registry {
+export interface AdapterCounts {
+  tcpConnections: number;
+  tcpRefused: number;
+  tlsFailures: number;
+  handlerErrors: ReadonlyMap<string, number>;
+}
+
+export function createTurnMetrics(core: TurnCore, extra: () => AdapterCounts): Registry {
   const registry = new Registry();
   const registers = [registry];
   const gauge = (name: string, help: string, read: () => number) =>
@@ -38,6 +45,10 @@ export function createTurnMetrics(core: TurnCore, extra: () => { tcpConnections:
     [...core.stats.errorResponses].map(([code, v]) => [{ code: String(code) }, v]));
   counter('p2pcheck_turn_dropped_packets_total', 'Packets dropped, by reason', ['reason'], () =>
     Object.entries(core.stats.dropped).map(([reason, v]) => [{ reason }, v]));
+  counter('p2pcheck_turn_tcp_refused_total', 'TCP/TLS connections closed at once: their source was at TURN_MAX_TCP_PER_IP', [], () => [[{}, extra().tcpRefused]]);
+  counter('p2pcheck_turn_tls_handshake_failures_total', 'TLS handshakes that failed or timed out (TURN_TLS_HANDSHAKE_TIMEOUT)', [], () => [[{}, extra().tlsFailures]]);
+  counter('p2pcheck_turn_handler_errors_total', 'Exceptions caught at the socket adapter boundary (the input was dropped, the process lived on), by site', ['where'], () =>
+    [...extra().handlerErrors].map(([where, v]) => [{ where }, v]));
   counter('p2pcheck_turn_quota_refusals_total', 'Allocate requests refused with 486, by the quota that was full (total, user, source)', ['quota'], () =>
     Object.entries(core.stats.quotaRefusals).map(([quota, v]) => [{ quota }, v]));
   counter('p2pcheck_turn_peer_send_errors_total', 'Failed sends towards peers (allocation kept)', ['code'], () =>

@@ -18,6 +18,7 @@ import { literalLookup } from './literal-lookup';
 import { RelayPortPool } from './relay-sockets';
 import { SharedLedger } from './shared-ledger';
 import { udpSender } from './fast-udp-send';
+import { HandlerGuard } from './handler-guard';
 import { StreamConnections } from './stream-connections';
 import { createTurnMetrics } from './turn-metrics';
 
@@ -27,10 +28,12 @@ export interface RunningTurnServer {
   altPort: number | null;
   tlsPort: number | null;
   registry: Registry;
-  counters(): ReturnType<TurnCore['counters']> & { tcpConnections: number; tcpRefused: number };
+  counters(): ReturnType<TurnCore['counters']> & { tcpConnections: number; tcpRefused: number; tlsFailures: number; handlerErrors: number };
   probe: ProbeHooks;
   /** The protocol core (tests read its stats). */
   core: TurnCore;
+  /** The UDP listeners bound (tests, and the sharded server's worker 0 telling the others). */
+  udpBound: { ipv6: boolean };
   close(): Promise<void>;
 }
 
@@ -38,8 +41,9 @@ type Listeners = Record<4 | 6, Partial<Record<Via, Socket>>>;
 
 /** One worker of a sharded server (turn/node/turn-shards.ts): what it shares with the others. */
 export interface ShardOptions {
-  /** SO_REUSEPORT listening sockets made by the launcher, adopted instead of bound (`${family}/${via}` → fd). */
-  fds: Readonly<Record<string, number>>;
+  /** How the workers share the listening ports: SO_REUSEPORT sockets the launcher made, adopted instead of bound
+   *  (`${family}/${via}` → fd; Node 20), or each worker binding its own with dgram's `reusePort` (Node ≥ 22.12). */
+  sockets: { kind: 'fds'; fds: Readonly<Record<string, number>> } | { kind: 'reusePort' };
   /** The SharedLedger buffer: quotas and relayed ports of all workers. */
   ledgerBuffer: SharedArrayBuffer;
   /** One nonce key for all workers, so a nonce issued by one is accepted by the others. */
@@ -78,10 +82,12 @@ export function listeningEndpoints(config: TurnServerConfig): ListeningEndpoint[
   return out;
 }
 
-/** Binds a listening socket, or adopts the already bound descriptor `fd` (sharded workers). */
-function bindUdp(family: 4 | 6, address: string, port: number, fd?: number): Promise<Socket> {
+/** Binds a listening socket, or adopts the already bound descriptor `fd` (sharded workers); `reusePort` lets the
+ *  other workers bind the same port (Node ≥ 22.12). */
+function bindUdp(family: 4 | 6, address: string, port: number, opts: { fd?: number; reusePort?: boolean } = {}): Promise<Socket> {
+  const { fd, reusePort = false } = opts;
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
+    const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup, ...(reusePort ? { reusePort } : {}) });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       socket.close();
       const hint = err.code === 'EADDRINUSE' ? ' (another STUN/TURN server running? set TURN_PORT / TURN_ALT_PORT)' : err.code === 'EADDRNOTAVAIL' ? ' (not an address of this host: check TURN_LISTEN / TURN_ALT_IP)' : '';
@@ -112,10 +118,11 @@ export async function startTurnServer(config: TurnServerConfig, opts: { logger?:
   const udp: Listeners = { 4: {}, 6: {} };
   const opened: Socket[] = [];
   const servers: NetServer[] = [];
+  const sockets = opts.shard?.sockets;
   const bindAt = async (family: 4 | 6, via: Via, address: string, port: number) => {
-    const fd = opts.shard?.fds[`${family}/${via}`];
-    if (opts.shard && fd === undefined) throw new Error(`TURN shard: the launcher made no ${family}/${via} socket`);
-    const s = await bindUdp(family, address, port, fd);
+    const fd = sockets?.kind === 'fds' ? sockets.fds[`${family}/${via}`] : undefined;
+    if (sockets?.kind === 'fds' && fd === undefined) throw new Error(`TURN shard: the launcher made no ${family}/${via} socket`);
+    const s = await bindUdp(family, address, port, { fd, reusePort: sockets?.kind === 'reusePort' });
     udp[family][via] = s;
     opened.push(s);
     return s.address().port;
@@ -205,10 +212,12 @@ async function wire(
   const pendingBinds = new Set<Promise<void>>();
   let interceptor: ProbeInterceptor | null = null;
 
+  const guard = new HandlerGuard(logger);
   const streams = new StreamConnections(
     {
-      onFrame: (client, frame) => run(core.handleClientPacket(client, frame, Date.now())),
-      onClose: (key) => run(core.clientGone(key)),
+      // A frame whose handling threw closes its connection (and with it the allocation): the client gets a close.
+      onFrame: (client, frame) => !guard.run('stream-frame', () => run(core.handleClientPacket(client, frame, Date.now()))),
+      onClose: (key) => void guard.run('stream-close', () => run(core.clientGone(key))),
       onBadStream: () => core.stats.dropped.malformed++,
     },
     logger,
@@ -245,7 +254,9 @@ async function wire(
         if (a.allocation.handle) sender.send(a.allocation.handle as Socket, a.data, a.peer.port, a.peer.address, onPeerSendError);
         return;
       case 'bind-relay': {
-        const p = bindRelay(a.allocation, a.family, a.evenPort).finally(() => pendingBinds.delete(p));
+        const p = bindRelay(a.allocation, a.family, a.evenPort)
+          .catch((err: unknown) => relayBindFailed(a.allocation, err))
+          .finally(() => pendingBinds.delete(p));
         pendingBinds.add(p);
         return;
       }
@@ -275,8 +286,12 @@ async function wire(
   function onRelayMessage(this: RelaySocket, msg: Buffer, rinfo: RemoteInfo): void {
     const allocation = this[kAllocation];
     if (!allocation) return;
-    const act = core.handleRelayPacket(allocation, { family: allocation.family, address: rinfo.address, port: rinfo.port }, msg, Date.now());
-    if (act) runOne(act);
+    try {
+      const act = core.handleRelayPacket(allocation, { family: allocation.family, address: rinfo.address, port: rinfo.port }, msg, Date.now());
+      if (act) runOne(act);
+    } catch (err) {
+      guard.note('relay-datagram', err);
+    }
   }
   // Asynchronous socket errors (ICMP-reported, …): count them, keep the allocation.
   function onRelayError(err: NodeJS.ErrnoException): void {
@@ -302,13 +317,35 @@ async function wire(
     run(core.relayBound(allocation, { relay, localRelay: { family, address: localIp, port: bound.port } }, Date.now()));
   };
 
+  // Something threw while a relay was being bound: the client gets 508 (if it still waits) and no socket leaks.
+  const relayBindFailed = (allocation: Allocation, err: unknown) => {
+    guard.note('relay-bind', err);
+    guard.run('relay-bind', () => {
+      if (allocation.relay) return; // it completed; what threw came after
+      const socket = allocation.handle as RelaySocket | null;
+      allocation.handle = null;
+      if (socket) {
+        socket[kAllocation] = undefined;
+        pool.release(socket.address().port);
+        socket.close();
+      }
+      if (!allocation.closed) run(core.relayBound(allocation, null, Date.now()));
+    });
+  };
+
   for (const family of [4, 6] as const) {
     for (const [via, socket] of Object.entries(udp[family]) as Array<[Via, Socket]>) {
       const tag = `u${family}${via}|`;
       socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-        if (interceptor && isProbeTraffic(msg) && interceptor(msg, { address: rinfo.address, port: rinfo.port }, via)) return;
-        const client: ClientRef = { key: tag + rinfo.address + '|' + rinfo.port, transport: 'udp', address: rinfo.address, port: rinfo.port, family, via };
-        run(core.handleClientPacket(client, msg, Date.now()));
+        // The adapter boundary (handler-guard.ts): whatever throws for this datagram, including the probe's
+        // interceptor (signal/probe), drops the datagram and nothing else.
+        try {
+          if (interceptor && isProbeTraffic(msg) && interceptor(msg, { address: rinfo.address, port: rinfo.port }, via)) return;
+          const client: ClientRef = { key: tag + rinfo.address + '|' + rinfo.port, transport: 'udp', address: rinfo.address, port: rinfo.port, family, via };
+          run(core.handleClientPacket(client, msg, Date.now()));
+        } catch (err) {
+          guard.note('udp-datagram', err);
+        }
       });
       socket.on('error', (err) => logger.warn({ err, via, family }, 'TURN UDP listener error'));
     }
@@ -318,11 +355,11 @@ async function wire(
   if (config.tcp) {
     const server = createNetServer();
     servers.push(server);
-    streams.attach(server, 'tcp', 'connection');
+    streams.attach(server, 'tcp');
     tcpPort = await listenStream(server, config.listen, port);
     if (udp[6].primary && config.listenV6) {
       const v6 = createNetServer();
-      streams.attach(v6, 'tcp', 'connection');
+      streams.attach(v6, 'tcp');
       try {
         await listenStream(v6, config.listenV6, port);
         servers.push(v6);
@@ -333,16 +370,15 @@ async function wire(
   }
   let tlsPort: number | null = null;
   if (config.tlsCert && config.tlsKey) {
-    const server = createTlsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) });
+    const server = createTlsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), handshakeTimeout: config.tlsHandshakeTimeoutS * 1000 });
     servers.push(server);
-    streams.attach(server, 'tls', 'secureConnection');
-    server.on('tlsClientError', () => core.stats.dropped.malformed++);
+    streams.attach(server, 'tls');
     tlsPort = await listenStream(server, config.listen, config.tlsPort);
   }
 
-  const sweepTimer = setInterval(() => run(core.sweep(Date.now())), 1000);
+  const sweepTimer = setInterval(() => guard.run('sweep', () => run(core.sweep(Date.now()))), 1000);
   sweepTimer.unref();
-  const registry = createTurnMetrics(core, () => ({ tcpConnections: streams.size }));
+  const registry = createTurnMetrics(core, () => ({ tcpConnections: streams.size, tcpRefused: streams.refused, tlsFailures: streams.tlsFailures, handlerErrors: guard.counts }));
   logger.info({ event: 'turn-listening', udpPort: port, tcpPort, altPort, altIp: config.altIp, tlsPort, realm: config.realm, fastSend: sender.fast, relayPorts: `${config.relayMinPort}-${config.relayMaxPort}` }, 'TURN server listening');
 
   let closing: Promise<void> | null = null;
@@ -353,7 +389,14 @@ async function wire(
     tlsPort,
     registry,
     core,
-    counters: () => ({ ...core.counters(), tcpConnections: streams.size, tcpRefused: streams.refused }),
+    udpBound: { ipv6: udp[6].primary !== undefined && mainFamily === 4 },
+    counters: () => ({
+      ...core.counters(),
+      tcpConnections: streams.size,
+      tcpRefused: streams.refused,
+      tlsFailures: streams.tlsFailures,
+      handlerErrors: [...guard.counts.values()].reduce((a, b) => a + b, 0),
+    }),
     probe: {
       sendFrom(via: Via, to: Endpoint, packet: Buffer) {
         const family = to.address.includes(':') ? 6 : 4;
@@ -369,7 +412,7 @@ async function wire(
       closing ??= (async () => {
         clearInterval(sweepTimer);
         await Promise.all([...pendingBinds]);
-        run(core.closeAll());
+        guard.run('close', () => run(core.closeAll()));
         closed = true;
         streams.destroyAll();
         await Promise.all([

@@ -1,5 +1,5 @@
 // One worker thread of a sharded TURN server (started by turn-shards.ts): a full TURN server on the listening
-// sockets the launcher made for it, sharing quotas, relayed ports and the nonce key with the other workers.
+// sockets the launcher made for it (or that it binds with reusePort), sharing quotas, relayed ports and the nonce key with the other workers.
 // Messages from the main thread: 'metrics' (answer: this worker's metrics as JSON), 'close' (graceful close).
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
@@ -16,7 +16,7 @@ const reply = (m: ShardReply) => port.postMessage(m);
 try {
   const turn = await startTurnServer(config, {
     logger,
-    shard: { fds: data.fds, ledgerBuffer: data.ledgerBuffer, nonceKey: Buffer.from(data.nonceKey) },
+    shard: { sockets: data.sockets, ledgerBuffer: data.ledgerBuffer, nonceKey: Buffer.from(data.nonceKey) },
   });
   port.on('message', (m: ShardRequest) => {
     if (m.type === 'metrics') {
@@ -31,7 +31,7 @@ try {
       });
     }
   });
-  reply({ type: 'ready', tcpPort: turn.tcpPort, tlsPort: turn.tlsPort });
+  reply({ type: 'ready', tcpPort: turn.tcpPort, tlsPort: turn.tlsPort, udpPort: turn.udpPort, altPort: turn.altPort, ipv6: turn.udpBound.ipv6 });
 } catch (err) {
   reply({ type: 'failed', message: (err as Error).message });
 }

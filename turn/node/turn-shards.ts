@@ -1,6 +1,7 @@
 // The sharded standalone TURN server (TURN_WORKERS > 1, Linux): one worker thread per CPU, each a full TURN
-// server on its own SO_REUSEPORT listening sockets (made by reuseport-sockets.pl, see relaunchWithSharedPorts), so
-// the kernel spreads clients over the workers and keeps each client on one. The workers share one SharedLedger
+// server on its own SO_REUSEPORT listening sockets, so the kernel spreads clients over the workers and keeps each
+// client on one. On Node ≥ 22.12 each worker binds its sockets with dgram's `reusePort` (worker 0 first, for the
+// ports); on Node 20 reuseport-sockets.pl makes them before Node starts (see relaunchWithSharedPorts). The workers share one SharedLedger
 // (total and per-user quotas, relayed ports for self-relay) and one nonce key; each keeps its own relay sockets.
 // TCP and TLS listen in worker 0 only. The per-IP rate limit on unauthenticated replies is divided among the
 // workers (one IP's source ports hash to different workers). Metrics are summed over the workers at scrape time.
@@ -12,19 +13,19 @@ import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import type { TurnServerConfig } from '../turn-config';
 import { SharedLedger } from './shared-ledger';
-import { listeningEndpoints } from './turn-server';
+import { listeningEndpoints, type ShardOptions } from './turn-server';
 import { startTsWorker } from './ts-worker';
 
 export interface ShardWorkerData {
   index: number;
   config: TurnServerConfig;
-  fds: Record<string, number>;
+  sockets: ShardOptions['sockets'];
   ledgerBuffer: SharedArrayBuffer;
   nonceKey: Uint8Array;
 }
 export type ShardRequest = { type: 'metrics'; id: number } | { type: 'close' };
 export type ShardReply =
-  | { type: 'ready'; tcpPort: number | null; tlsPort: number | null }
+  | { type: 'ready'; tcpPort: number | null; tlsPort: number | null; udpPort: number; altPort: number | null; ipv6: boolean }
   | { type: 'failed'; message: string }
   | { type: 'metrics'; id: number; metrics: object[]; error?: string }
   | { type: 'closed' };
@@ -49,6 +50,31 @@ export function parseShardFds(text: string, workers: number): { perWorker: Array
     fds.forEach((fd, i) => (perWorker[i]![`${m[1]}/${m[2]}`] = fd));
   }
   return { perWorker, ports };
+}
+
+/**
+ * True when this Node's dgram honours `reusePort` (Node ≥ 22.12 / 23.1 on Linux): two sockets bound to one loopback
+ * port. Older versions ignore the option, so the second bind fails with EADDRINUSE.
+ */
+export async function dgramReusePortAvailable(): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  const { createSocket } = await import('node:dgram');
+  const opened: Array<import('node:dgram').Socket> = [];
+  const bind = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const s = createSocket({ type: 'udp4', reusePort: true } as import('node:dgram').SocketOptions);
+      opened.push(s);
+      s.once('error', reject);
+      s.bind({ address: '127.0.0.1', port, exclusive: true }, () => resolve(s.address().port));
+    });
+  try {
+    await bind(await bind(0));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    for (const s of opened) s.close();
+  }
 }
 
 /** True when the launcher can run here (perl with SO_REUSEPORT, Linux). */
@@ -82,29 +108,23 @@ export interface RunningShards {
   close(): Promise<void>;
 }
 
-export async function startTurnShards(config: TurnServerConfig, shardFds: string, logger: Logger): Promise<RunningShards> {
-  const { perWorker, ports } = parseShardFds(shardFds, config.workers);
+/** How the workers get their listening sockets: the launcher's descriptors (TURN_SHARD_FDS) or `reusePort`. */
+export type ShardSockets = { kind: 'fds'; text: string } | { kind: 'reusePort' };
+
+export async function startTurnShards(config: TurnServerConfig, sockets: ShardSockets, logger: Logger): Promise<RunningShards> {
   const family = config.listen.includes(':') ? 6 : 4;
-  const udpPort = ports[`${family}/primary`]!;
-  // Every worker sees the ports the launcher bound (0 → ephemeral) and only the endpoints it made.
-  const shared: TurnServerConfig = {
-    ...config,
-    port: udpPort,
-    altPort: config.altPort === null ? null : ports[`${family}/alt-port`]!,
-    listenV6: ports['6/primary'] !== undefined && family === 4 ? config.listenV6 : null,
-    unauthRate: config.unauthRate === 0 ? 0 : Math.max(1, Math.ceil(config.unauthRate / config.workers)),
-  };
+  const unauthRate = config.unauthRate === 0 ? 0 : Math.max(1, Math.ceil(config.unauthRate / config.workers));
   const ledgerBuffer = SharedLedger.createBuffer({ total: config.totalQuota, perUser: config.userQuota, perSource: config.maxAllocationsPerIp });
   const nonceKey = randomBytes(32);
   const workers: Worker[] = [];
   const waiting = new Map<number, (m: object[]) => void>();
   let nextId = 0;
 
-  const started = perWorker.map((fds, index) => {
+  const startWorker = (index: number, workerConfig: TurnServerConfig, workerSockets: ShardOptions['sockets']) => {
     const worker = startTsWorker(new URL('./turn-shard-worker.ts', import.meta.url), {
       index,
-      config: index === 0 ? shared : { ...shared, tcp: false, tlsCert: null, tlsKey: null },
-      fds,
+      config: index === 0 ? workerConfig : { ...workerConfig, tcp: false, tlsCert: null, tlsKey: null },
+      sockets: workerSockets,
       ledgerBuffer,
       nonceKey,
     } satisfies ShardWorkerData);
@@ -132,7 +152,7 @@ export async function startTurnShards(config: TurnServerConfig, shardFds: string
         reject(new Error(`TURN worker ${index} exited (${code})`));
       });
     });
-  });
+  };
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -152,11 +172,30 @@ export async function startTurnShards(config: TurnServerConfig, shardFds: string
 
   let ready: Array<ShardReply & { type: 'ready' }>;
   try {
-    ready = await Promise.all(started);
+    if (sockets.kind === 'fds') {
+      const { perWorker, ports } = parseShardFds(sockets.text, config.workers);
+      // Every worker sees the ports the launcher bound (0 → ephemeral) and only the endpoints it made.
+      const shared: TurnServerConfig = {
+        ...config,
+        port: ports[`${family}/primary`]!,
+        altPort: config.altPort === null ? null : ports[`${family}/alt-port`]!,
+        listenV6: ports['6/primary'] !== undefined && family === 4 ? config.listenV6 : null,
+        unauthRate,
+      };
+      ready = await Promise.all(perWorker.map((fds, index) => startWorker(index, shared, { kind: 'fds', fds })));
+    } else {
+      // Worker 0 binds first (port 0 → the ephemeral ports it got); the others join those ports, and skip the
+      // optional IPv6 listener if worker 0 could not bind it.
+      const first = await startWorker(0, { ...config, unauthRate }, { kind: 'reusePort' });
+      const shared: TurnServerConfig = { ...config, unauthRate, port: first.udpPort, altPort: first.altPort, listenV6: first.ipv6 ? config.listenV6 : null };
+      const rest = await Promise.all(Array.from({ length: config.workers - 1 }, (_, i) => startWorker(i + 1, shared, { kind: 'reusePort' })));
+      ready = [first, ...rest];
+    }
   } catch (err) {
     await close();
     throw err;
   }
+  const udpPort = ready[0]!.udpPort;
 
   const workerMetrics = (w: Worker) =>
     new Promise<object[]>((resolve) => {
