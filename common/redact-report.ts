@@ -1,74 +1,129 @@
-// Masks private addresses in a report before it is shared: RFC 1918 (10/8, 172.16/12, 192.168/16), CGNAT
-// (100.64/10, RFC 6598), link-local (169.254/16, fe80::/10), loopback (127/8, ::1) and unique-local IPv6
-// (fc00::/7, RFC 4193). Public addresses stay: they are what a helper needs to see (and the other peer saw
-// them anyway). Every string in the report is scanned — candidates, pairs, the selected-pair history, error
-// messages, fields added later — so nothing slips through a field this file does not know. Pure.
+// Masks private and special addresses in a report before it is shared. What counts as one comes from the one
+// list of special-purpose ranges (turn/security/address-ranges.ts): RFC 1918, CGNAT (100.64/10), loopback,
+// link-local, 0/8, 192.0.0/24, benchmarking (198.18/15, 2001:2::/48), 240/4, IPv6 unique-local, site-local and
+// discard-only — and IPv6 addresses that carry such an IPv4 inside (IPv4-mapped, -compatible, SIIT, NAT64, 6to4,
+// Teredo). mDNS names (`<uuid>.local`) become `x.local`. Public addresses stay (documentation and multicast
+// ranges count as public here): they are what a helper needs to see, and the other peer saw them anyway.
+//
+// Every string in the report is scanned, in every spelling browsers and our own messages use: IPv4 (also with
+// leading zeros and a port), IPv6 in any case, compressed or not, with or without brackets, with a zone id
+// (`%eth0`, `%25eth0`) and with a port written after it without brackets (`fd00::1:5000`, as errors[].message
+// does). When a run of text can be read several ways (address, or address and port), it is masked if any
+// reading is a private address. Addresses are parsed by turn/stun/ip-address.ts. Pure.
+import { embeddedIPv4, specialRangeOf, type RangeKind } from '../turn/security/address-ranges';
+import { ipToBytes } from '../turn/stun/ip-address';
 
-/** What a masked address keeps: the range it is in, never the host part. */
-export function maskIPv4(a: number, b: number): string | null {
-  if (a === 10) return '10.x.x.x';
-  if (a === 172 && b >= 16 && b <= 31) return '172.16-31.x.x';
-  if (a === 192 && b === 168) return '192.168.x.x';
-  if (a === 100 && b >= 64 && b <= 127) return '100.64-127.x.x';
-  if (a === 169 && b === 254) return '169.254.x.x';
-  if (a === 127) return '127.x.x.x';
-  return null;
+/** Ranges whose addresses describe someone's own network. */
+const MASKED: ReadonlySet<RangeKind> = new Set<RangeKind>(['unspecified', 'private', 'shared', 'loopback', 'link-local', 'protocol', 'benchmarking', 'reserved', 'unique-local', 'site-local', 'discard']);
+
+const V6_LABELS: Partial<Record<RangeKind, string>> = {
+  loopback: '::x (loopback)',
+  'unique-local': 'fdxx::x',
+  'link-local': 'fe80::x',
+  'site-local': 'fec0::x',
+  discard: '100::x',
+  benchmarking: '2001:2::x',
+};
+
+/** The mask of a private IPv4 address (4 bytes): its range, never the host part ('10.x.x.x', '172.16-31.x.x'). */
+export function maskIPv4Bytes(v4: Buffer): string | null {
+  if (v4.length !== 4 || v4.readUInt32BE(0) === 0) return null; // 0.0.0.0 hides nothing
+  const range = specialRangeOf(v4);
+  if (!range || !MASKED.has(range.kind)) return null;
+  const prefix = range.parsed.prefix;
+  const octets: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const bits = Math.min(8, Math.max(0, prefix - 8 * i));
+    if (bits === 8) octets.push(String(v4[i]));
+    else if (bits === 0) octets.push('x');
+    else {
+      const lo = v4[i]! & ((0xff << (8 - bits)) & 0xff);
+      octets.push(`${lo}-${lo | (0xff >> bits)}`);
+    }
+  }
+  return octets.join('.');
 }
 
+/** The mask of a private or private-carrying IPv6 address (16 bytes), or null when it may be shown. */
+export function maskIPv6Bytes(v6: Buffer): string | null {
+  for (const { how, v4 } of embeddedIPv4(v6)) {
+    const m = maskIPv4Bytes(v4);
+    if (!m) continue;
+    if (how === 'mapped') return `::ffff:${m}`;
+    if (how === 'siit') return `::ffff:0:${m}`;
+    if (how === 'compatible') return `::${m}`;
+    if (how === 'nat64') return `64:ff9b::${m}`;
+    if (how === '6to4') return `2002:x (6to4 of ${m})`;
+    return `2001:x (Teredo, ${m})`;
+  }
+  const range = specialRangeOf(v6);
+  if (!range || range.kind === 'embeds-ipv4' || !MASKED.has(range.kind)) return null;
+  if (range.kind === 'unspecified') return null; // '::' hides nothing
+  return V6_LABELS[range.kind] ?? 'x::x';
+}
+
+/** The mask for an address literal, or null when it is public (or not an address). */
+function maskAddress(text: string): string | null {
+  const b = ipToBytes(text);
+  if (!b) return null;
+  return b.length === 4 ? maskIPv4Bytes(b) : maskIPv6Bytes(b);
+}
+
+// A run of text that may hold an IPv6 address: hex digits, dots and at least one colon, then maybe a zone id.
+const V6_RUN = /[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*(%(?:25)?[0-9A-Za-z_.~-]+)?/g;
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
-// Candidate IPv6 spans: hex groups with at least two colons (validated by parseIPv6 before masking).
-const IPV6 = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[0-9A-Za-z_.-]+)?(?![0-9A-Za-z:])/g;
+const MDNS = /(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.local(?![A-Za-z0-9-])/gi;
+const PORT = /:(\d{1,5})$/;
 
-/** The eight 16-bit groups of an IPv6 address (IPv4-in-IPv6 tail allowed), or null when it is not one. */
-export function parseIPv6(text: string): number[] | null {
-  const s = text.replace(/%.*$/, '');
-  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return null;
-  let tail: number[] = [];
-  let head = s;
-  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (v4) {
-    const o = v4.slice(1).map(Number);
-    if (o.some((x) => x > 255)) return null;
-    tail = [(o[0]! << 8) | o[1]!, (o[2]! << 8) | o[3]!];
-    head = s.slice(0, v4.index);
-    if (!head.endsWith(':')) return null;
-    head = head.endsWith('::') ? head : head.slice(0, -1);
-  }
-  const parts = head.split('::');
-  if (parts.length > 2) return null;
-  const parse = (p: string) => (p === '' ? [] : p.split(':'));
-  const left = parse(parts[0]!);
-  const right = parts.length === 2 ? parse(parts[1]!) : [];
-  if ([...left, ...right].some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return null;
-  const given = left.length + right.length + tail.length;
-  if (parts.length === 1 ? given !== 8 : given > 7) return null;
-  const zeros = new Array<number>(8 - given).fill(0);
-  return [...left.map((g) => parseInt(g, 16)), ...(parts.length === 2 ? zeros : []), ...right.map((g) => parseInt(g, 16)), ...tail];
+interface Reading {
+  start: number;
+  end: number;
 }
 
-export function maskIPv6(groups: number[]): string | null {
-  const [g0 = 0] = groups;
-  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return '::x (loopback)';
-  if ((g0 & 0xfe00) === 0xfc00) return 'fdxx::x';
-  if ((g0 & 0xffc0) === 0xfe80) return 'fe80::x';
-  // IPv4-mapped (::ffff:a.b.c.d): judge the IPv4 address inside.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const m = maskIPv4(groups[6]! >> 8, groups[6]! & 0xff);
-    return m && `::ffff:${m}`;
+/** Where an address may sit inside `core`: all of it, without a trailing :port, and (glued to a word) after a colon. */
+function readings(core: string, glued: boolean): Reading[] {
+  const out: Reading[] = [];
+  const starts = [0];
+  if (glued) for (let i = 1; i < core.length; i++) if (core[i - 1] === ':' || core[i] === ':') starts.push(i);
+  for (const start of starts) {
+    out.push({ start, end: core.length });
+    const port = PORT.exec(core);
+    if (port && Number(port[1]) <= 65535 && port.index > start) out.push({ start, end: port.index });
   }
-  return null;
+  return out;
+}
+
+function maskV6Run(run: string, zone: string | undefined, glued: boolean): string {
+  let text = zone ? run.slice(0, -zone.length) : run;
+  // Punctuation around the address: a sentence's full stop, a single colon before or after it ("from:", "addr:").
+  let lead = '';
+  let trail = '';
+  while (text.endsWith('.') || (text.endsWith(':') && (!text.endsWith('::') || text.endsWith(':::')))) {
+    trail = text.slice(-1) + trail;
+    text = text.slice(0, -1);
+  }
+  if (text.startsWith(':') && (!text.startsWith('::') || text.startsWith(':::'))) {
+    lead = ':';
+    text = text.slice(1);
+  }
+  // Text glued to a word ("code:fd00::1" scans as "de:fd00::1") is also read from after each single colon.
+  for (const r of readings(text, glued && lead === '')) {
+    const mask = maskAddress(text.slice(r.start, r.end));
+    // The zone id names an interface of the device: it goes with the address.
+    if (mask) return `${lead}${text.slice(0, r.start)}${mask}${text.slice(r.end)}${trail}`;
+  }
+  return run;
 }
 
 /** The text with every private address in it masked. */
 export function redactText(text: string): string {
-  let out = text.replace(IPV6, (span) => {
-    const groups = parseIPv6(span);
-    return (groups && maskIPv6(groups)) ?? span;
+  let out = text.replace(V6_RUN, (run: string, zone: string | undefined, offset: number, whole: string) => {
+    if (!/:.*:|\d+\.\d+\.\d+\.\d+/.test(run)) return run; // one colon and no IPv4: "12:30", "a:b"
+    const before = offset > 0 ? whole[offset - 1]! : '';
+    return maskV6Run(run, zone, /[A-Za-z0-9_]/.test(before));
   });
-  out = out.replace(IPV4, (span, a: string, b: string, c: string, d: string) => {
-    if ([a, b, c, d].some((x) => Number(x) > 255)) return span;
-    return maskIPv4(Number(a), Number(b)) ?? span;
-  });
+  out = out.replace(IPV4, (span: string) => maskAddress(span) ?? span);
+  out = out.replace(MDNS, 'x.local');
   return out;
 }
 
