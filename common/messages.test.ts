@@ -29,6 +29,22 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage(huge)).toMatchObject({ ok: false, code: 'too-large' });
   });
 
+  it('rejects a deeply nested message before JSON.parse and zod see it', () => {
+    const deep = `{"type":"peer-info","info":{"relayOnly":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    expect(parseClientMessage(deep)).toMatchObject({ ok: false, code: 'too-deep' });
+    expect(parseServerMessage(deep)).toMatchObject({ ok: false, code: 'too-deep' });
+  });
+
+  it('relays only the peer-info keys it knows, in the shapes it knows', () => {
+    expect(parseClientMessage('{"type":"peer-info","info":{"relayOnly":true}}')).toMatchObject({ ok: true });
+    expect(parseClientMessage('{"type":"peer-info","info":{"nat":"x"}}')).toMatchObject({ ok: false, code: 'malformed' });
+    expect(parseClientMessage('{"type":"peer-info","info":{"relayOnly":"yes"}}')).toMatchObject({ ok: false, code: 'malformed' });
+    const pair = (local: object) => JSON.stringify({ type: 'peer-info', info: { selectedPair: { local, relayOnly: false } } });
+    expect(parseClientMessage(pair({ type: 'srflx', address: '198.51.100.1', port: 4000, relayProtocol: null, protocol: 'udp' })).ok).toBe(true);
+    expect(parseClientMessage(pair({ type: 'wormhole', protocol: 'udp' }))).toMatchObject({ ok: false, code: 'malformed' });
+    expect(parseClientMessage(pair({ type: 'host', protocol: 'udp', address: 'x'.repeat(101) }))).toMatchObject({ ok: false, code: 'malformed' });
+  });
+
   it('round-trips a trickled candidate and the end-of-candidates marker', () => {
     const c = { candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
     expect(parseClientMessage(JSON.stringify({ type: 'candidate', candidate: c }))).toEqual({ ok: true, message: { type: 'candidate', candidate: c } });

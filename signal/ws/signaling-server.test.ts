@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../common/messages';
+import { Incidents } from '../security/incidents';
 import { SignalingServer } from './signaling-server';
 
 const ROOM = 'roomroomroomroomroom01';
@@ -112,6 +113,36 @@ describe('SignalingServer over a real socket', () => {
     await a.next();
     b.ws.close();
     expect(await a.next()).toMatchObject({ type: 'peer-left', reason: 'disconnected' });
+  });
+
+  it('contains an exception in its own message handling: that socket is told and closed, the others go on', async () => {
+    const incidents = new Incidents(pino({ level: 'silent' }));
+    const { url, signaling } = await startServer({ incidents });
+    const broken = signaling.rooms.handle.bind(signaling.rooms);
+    signaling.rooms.handle = (peerId, msg) => {
+      if (msg.type === 'ping' && msg.ts === 666) throw new Error('a bug in the room logic');
+      return broken(peerId, msg);
+    };
+    const a = await connect(url);
+    const closed = once(a.ws, 'close');
+    a.send({ type: 'ping', ts: 666 });
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'server-error' });
+    expect((await closed)[0]).toBe(1011);
+    expect(await incidents.handlerErrorCount('ws-message')).toBe(1);
+    const b = await connect(url);
+    b.send({ type: 'ping', ts: 1 });
+    expect(await b.next()).toEqual({ type: 'pong', ts: 1 });
+  });
+
+  it('does not queue pongs for a client that pings without reading: pings share the message budget', async () => {
+    const { url } = await startServer({ rate: { perSecond: 1, burst: 3 } });
+    const a = await connect(url);
+    const pongs: Buffer[] = [];
+    a.ws.on('pong', (d) => pongs.push(d));
+    for (let i = 0; i < 10; i++) a.ws.ping(String(i));
+    a.send({ type: 'ping', ts: 1 }); // answered after the pings (same socket, in order) — or refused by the budget
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'rate-limited' });
+    expect(pongs.map(String)).toEqual(['0', '1', '2']);
   });
 
   it('drops a socket that stops answering heartbeats and tells its peer', async () => {
