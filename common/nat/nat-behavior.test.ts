@@ -3,6 +3,7 @@ import {
   ENDPOINT_ROLES,
   classifyFiltering,
   classifyMapping,
+  classifyMappingByCount,
   type EndpointRole,
   type FilteringBehavior,
   type MappingBehavior,
@@ -132,5 +133,40 @@ describe('classifyFiltering: every NAT filter × every set of probe sources × c
 
   it('nothing tested', () => {
     expect(classifyFiltering([]).behavior).toBe('not-determined');
+  });
+});
+
+describe('classifyMappingByCount (no url on the candidates: only the set of mapped addresses per socket)', () => {
+  const HOSTS: Record<EndpointRole, string> = { primary: '192.0.2.1', 'alt-port': '192.0.2.1', 'alt-ip': '192.0.2.2', 'alt-ip-port': '192.0.2.2' };
+  const asked = (roles: readonly EndpointRole[]) => roles.map((role) => ({ role, host: HOSTS[role] }));
+  const distinct = (m: M, roles: readonly EndpointRole[]) => new Set(roles.map((r) => mappedPort(m, r))).size;
+
+  it('never contradicts the simulated NAT, for every behavior, every set of endpoints asked and every subset that answered', () => {
+    for (const m of ['EIM', 'ADM', 'APDM'] as const)
+      for (const askedRoles of subsets(ENDPOINT_ROLES).filter((s) => s.includes('primary')))
+        for (const answered of subsets(askedRoles)) {
+          const r = classifyMappingByCount(asked(askedRoles), distinct(m, answered), answered.length === askedRoles.length);
+          const possible: Record<MappingBehavior, readonly M[]> = {
+            EIM: ['EIM'],
+            ADM: ['ADM'],
+            APDM: ['APDM'],
+            'EIM-or-ADM': ['EIM', 'ADM'],
+            'ADM-or-APDM': ['ADM', 'APDM'],
+            'not-determined': ['EIM', 'ADM', 'APDM'],
+          };
+          expect(possible[r.behavior], `${m}, asked ${askedRoles}, answered ${answered}: ${r.evidence}`).toContain(m);
+        }
+  });
+
+  it('the full four endpoints, all answering, tell the three behaviors apart', () => {
+    const all = asked(ENDPOINT_ROLES);
+    expect(classifyMappingByCount(all, distinct('APDM', ENDPOINT_ROLES), true).behavior).toBe('APDM');
+    expect(classifyMappingByCount(all, distinct('ADM', ENDPOINT_ROLES), true).behavior).toBe('ADM');
+    expect(classifyMappingByCount(all, distinct('EIM', ENDPOINT_ROLES), true).behavior).toBe('EIM');
+  });
+
+  it('three different mapped ports prove a port-dependent mapping even when an answer is missing', () => {
+    expect(classifyMappingByCount(asked(ENDPOINT_ROLES), 3, false)).toMatchObject({ behavior: 'APDM', evidence: expect.stringMatching(/3 different mapped addresses/) });
+    expect(classifyMappingByCount(asked(ENDPOINT_ROLES), 1, false).behavior).toBe('not-determined');
   });
 });

@@ -132,6 +132,30 @@ export function classifyMapping(observations: readonly MappingObservation[]): Ma
 }
 
 /**
+ * The same question when the browser does not say which server reported which address (Firefox sets no `url`
+ * on server-reflexive candidates): only the number of distinct mapped addresses one local socket got from the
+ * endpoints it asked is known. An EIM NAT gives one mapping for all, an ADM NAT at most one per server IP, so
+ * more distinct mappings than server IPs prove a port-dependent mapping whoever answered; fewer need every
+ * endpoint to have answered (`allAnswered`) to mean anything.
+ */
+export function classifyMappingByCount(asked: readonly { role: EndpointRole; host: string }[], distinct: number, allAnswered: boolean): MappingResult {
+  const ips = new Set(asked.map((a) => a.host)).size;
+  const seen = `${distinct} different mapped address${distinct === 1 ? '' : 'es'} from one local socket towards ${asked.length} server endpoints on ${ips} address${ips === 1 ? '' : 'es'}`;
+  if (distinct > ips) return { behavior: 'APDM', evidence: `${seen}: the mapping changed with the server port alone` };
+  if (!allAnswered || distinct === 0) return { behavior: 'not-determined', evidence: `${seen}, and not every endpoint is known to have answered` };
+  if (distinct === 1) {
+    if (ips >= 2) return { behavior: 'EIM', evidence: `${seen}: the same mapping whatever the destination` };
+    return asked.length >= 2
+      ? { behavior: 'EIM-or-ADM', evidence: `${seen}: the same mapping across a port change; the server has a single IP address, so an address change could not be tested` }
+      : { behavior: 'not-determined', evidence: `${seen}: nothing to compare with` };
+  }
+  // 1 < distinct <= ips: one mapping per server address.
+  return asked.length > ips
+    ? { behavior: 'ADM', evidence: `${seen}: one mapping per server address, unchanged by a port change` }
+    : { behavior: 'ADM-or-APDM', evidence: `${seen}: the mapping changed with the server address; a port change was not tested` };
+}
+
+/**
  * RFC 5780 §4.4: the check from the primary endpoint (which the browser contacted) is the control — without
  * its answer nothing can be concluded. An answer from a new IP means EIF; from the same IP and a new port only
  * (new IP kept out) ADF; nothing from a new port APDF.

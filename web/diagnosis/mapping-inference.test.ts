@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classifyMapping } from '../../common/nat/nat-behavior';
 import { explainIceError } from './ice-error-advice';
-import { inferMappingObservations, parseStunUrl, type GatherLog, type StunEndpoint } from './mapping-inference';
+import { inferMapping, inferMappingObservations, parseStunUrl, type GatherLog, type StunEndpoint } from './mapping-inference';
+import { candidateInfo, isUsableHost } from './peer-tests';
+import { RECORDED_ENDPOINTS, RECORDED_GATHERINGS } from './testdata/recorded-candidates';
 
 const EP: StunEndpoint[] = [
   { role: 'primary', url: 'stun:198.51.100.1:3478', host: '198.51.100.1', port: 3478 },
@@ -73,5 +75,37 @@ describe('explainIceError', () => {
     expect(explainIceError('stun:x:3478', 701, 'STUN binding request timed out.').fix).toMatch(/firewall/);
     expect(explainIceError('stun:x:3478', 702, '').meaning).toMatch(/No answer/);
     expect(explainIceError('turn:x:3478', 499, 'odd').meaning).toMatch(/499 \(odd\)/);
+  });
+});
+
+describe('inferMapping on candidates recorded from real browsers (Firefox sets no url)', () => {
+  const logOf = (name: string): GatherLog => {
+    const rec = RECORDED_GATHERINGS[name]!;
+    const infos = rec.candidates.flatMap((c) => ('candidate' in c ? [candidateInfo({ candidate: c.candidate } as RTCIceCandidate, c.url)!] : []));
+    return {
+      srflx: infos.filter((c) => c.type === 'srflx').map((c) => ({ url: c.url, address: c.address, port: c.port, relatedPort: c.relatedPort })),
+      host: infos.filter(isUsableHost).map((c) => ({ address: c.address, port: c.port })),
+      errors: [],
+      complete: rec.state === 'complete',
+    };
+  };
+  const expected: Record<string, string> = { apdm: 'APDM', eim: 'EIM', host: 'EIM' };
+  for (const browser of ['firefox', 'chromium'])
+    for (const mode of ['apdm', 'eim', 'host']) {
+      it(`${browser}, ${mode} NAT → ${expected[mode]}`, () => {
+        const log = logOf(`${browser}-${mode}`);
+        if (browser === 'firefox') expect(log.srflx.every((c) => c.url === null)).toBe(true);
+        expect(inferMapping(RECORDED_ENDPOINTS, log).result.behavior).toBe(expected[mode]);
+      });
+    }
+  it('Firefox behind a symmetric NAT: the four mapped ports from one socket are the evidence', () => {
+    const r = inferMapping(RECORDED_ENDPOINTS, logOf('firefox-apdm'));
+    expect(r.observations).toEqual([]);
+    expect(r.result.evidence).toMatch(/^4 different mapped addresses from one local socket towards 4 server endpoints on 2 addresses/);
+  });
+  it('no url and two local sockets whose port the browser hides: not determined rather than a wrong symmetric', () => {
+    const log = logOf('firefox-apdm');
+    const hidden = { ...log, srflx: log.srflx.map((c) => ({ ...c, relatedPort: null })), host: [...log.host, { address: '10.77.1.2', port: 5000 }] };
+    expect(inferMapping(RECORDED_ENDPOINTS, hidden).result.behavior).toBe('not-determined');
   });
 });

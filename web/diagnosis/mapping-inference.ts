@@ -3,7 +3,7 @@
 // all when the mapped address is the socket's own address), so an endpoint without a candidate either did not
 // answer or repeated an address already seen; "gathering completed without an error for it" tells them apart.
 import type { MappingObservationDetail } from '../../common/nat/diagnosis-result';
-import type { EndpointRole, HostPort } from '../../common/nat/nat-behavior';
+import { classifyMapping, classifyMappingByCount, type EndpointRole, type HostPort, type MappingResult } from '../../common/nat/nat-behavior';
 
 export interface StunEndpoint {
   role: EndpointRole;
@@ -14,7 +14,8 @@ export interface StunEndpoint {
 }
 
 export interface GatherLog {
-  srflx: { url: string | null; address: string; port: number }[];
+  /** `relatedPort`: the local socket's port (raddr/rport), when the browser reveals it (0 or absent: hidden). */
+  srflx: { url: string | null; address: string; port: number; relatedPort?: number | null }[];
   /** UDP host candidates of the same PeerConnection (its sockets). */
   host: HostPort[];
   /** icecandidateerror events (url + code). */
@@ -62,4 +63,33 @@ export function inferMappingObservations(endpoints: readonly StunEndpoint[], log
     // Otherwise it repeated one of several addresses and we cannot tell which: leave the endpoint out.
   }
   return out;
+}
+
+/**
+ * Observations and the mapping behavior from one gathering. With a `url` on every server-reflexive candidate
+ * (Chromium) each answer is attributed to its endpoint. Without (Firefox: no url; its foundations differ per
+ * server address only, Chromium's not at all), several distinct mapped addresses are judged by their number
+ * per local socket (classifyMappingByCount); a single one or none is the inference above, which needs no url.
+ */
+export function inferMapping(endpoints: readonly StunEndpoint[], log: GatherLog): { observations: MappingObservationDetail[]; result: MappingResult } {
+  const distinct = new Set(log.srflx.map((c) => `${c.address}|${c.port}`));
+  if (distinct.size <= 1 || log.srflx.every((c) => c.url)) {
+    const observations = inferMappingObservations(endpoints, log);
+    return { observations, result: classifyMapping(observations) };
+  }
+  // One local socket's answers: grouped by the socket's port when the browser reveals it.
+  const sockets = new Map<string, Set<string>>();
+  for (const c of log.srflx) {
+    const key = c.relatedPort ? String(c.relatedPort) : '?';
+    sockets.set(key, (sockets.get(key) ?? new Set()).add(`${c.address}|${c.port}`));
+  }
+  if (sockets.has('?') && (sockets.size > 1 || log.host.length > 1)) {
+    return {
+      observations: [],
+      result: { behavior: 'not-determined', evidence: 'several local sockets answered and the browser does not say which server or socket each mapped address belongs to' },
+    };
+  }
+  const largest = Math.max(...[...sockets.values()].map((s) => s.size));
+  const allAnswered = log.complete && endpoints.every((ep) => !log.errors.some((e) => sameEndpoint(e.url, ep)));
+  return { observations: [], result: classifyMappingByCount(endpoints, largest, allAnswered) };
 }

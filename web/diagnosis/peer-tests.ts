@@ -9,8 +9,11 @@ export interface CandidateInfo {
   address: string;
   port: number;
   relayProtocol: string | null;
-  /** STUN/TURN server that produced it (srflx/relay). */
+  /** STUN/TURN server that produced it (srflx/relay); Firefox never sets it. */
   url: string | null;
+  /** raddr/rport: the local socket a srflx/relay candidate came from (null or 0 when the browser hides it). */
+  relatedAddress: string | null;
+  relatedPort: number | null;
 }
 
 export interface IceErrorEvent {
@@ -31,6 +34,8 @@ export function candidateInfo(c: RTCIceCandidate, eventUrl: string | null): Cand
   const port = c.port ?? Number(parts[5]);
   if (!type || !address || !Number.isFinite(port)) return null;
   const rp = parts.indexOf('relay-protocol');
+  const raddr = parts.indexOf('raddr');
+  const rport = parts.indexOf('rport');
   const extra = c as RTCIceCandidate & { url?: string | null; relayProtocol?: string | null };
   const url = extra.url ?? eventUrl ?? null;
   return {
@@ -40,6 +45,8 @@ export function candidateInfo(c: RTCIceCandidate, eventUrl: string | null): Cand
     port,
     relayProtocol: extra.relayProtocol ?? (rp > 0 ? (parts[rp + 1] ?? null) : null),
     url,
+    relatedAddress: c.relatedAddress ?? (raddr > 0 ? (parts[raddr + 1] ?? null) : null),
+    relatedPort: c.relatedPort ?? (rport > 0 ? Number(parts[rport + 1]) || null : null),
   };
 }
 

@@ -6,11 +6,11 @@
 // separate PeerConnection. Time budget: a UDP verdict within 5 s even when nothing answers.
 import type { IceServersResponse, ServerInfo } from '../../common/messages';
 import { DIAGNOSIS_VERSION, verdictFacts, type DiagnosisResult, type SkippedTest } from '../../common/nat/diagnosis-result';
-import { classifyFiltering, classifyMapping, sameHostPort, type HostPort } from '../../common/nat/nat-behavior';
+import { classifyFiltering, sameHostPort, type HostPort } from '../../common/nat/nat-behavior';
 import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
 import { explainIceError } from './ice-error-advice';
-import { inferMappingObservations, parseStunUrl, type StunEndpoint } from './mapping-inference';
+import { inferMapping, parseStunUrl, type StunEndpoint } from './mapping-inference';
 import {
   httpProbeApi,
   isHidden,
@@ -196,9 +196,10 @@ async function runBundled(
     addErrors(g.errors);
     const family6 = isIpv6(primary.host);
     const host = g.candidates.filter((c) => isUsableHost(c) && !isHidden(c.address) && isIpv6(c.address) === family6).map((c) => ({ address: c.address, port: c.port }));
-    const srflx = g.candidates.filter((c) => c.type === 'srflx').map((c) => ({ url: c.url, address: c.address, port: c.port }));
-    r.mapping.observations = inferMappingObservations(endpoints, { srflx, host, errors: g.errors, complete: g.complete });
-    r.mapping.result = classifyMapping(r.mapping.observations);
+    const srflx = g.candidates
+      .filter((c) => c.type === 'srflx' && isIpv6(c.address) === family6)
+      .map((c) => ({ url: c.url, address: c.address, port: c.port, relatedPort: c.relatedPort }));
+    r.mapping = inferMapping(endpoints, { srflx, host, errors: g.errors, complete: g.complete });
     const v6 = [...f.host, ...g.candidates].filter((c) => isIpv6(c.address) && !isHidden(c.address));
     r.reachability.ipv6 = v6.some((c) => c.type !== 'host') || (family6 && r.reachability.udp === 'answered') ? 'reached' : v6.length > 0 ? 'gathered-only' : 'none';
     if (!family6 && v6.length > 0) r.skipped.push({ test: 'ipv6', reason: 'IPv6 host candidates exist, but the server has no IPv6 address to test them against' });
