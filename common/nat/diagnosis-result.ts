@@ -105,7 +105,9 @@ export interface RoomDiagnosis {
 }
 
 /** The measured facts a verdict is built from — the same for this page's own result and the other peer's. */
-export function verdictFacts(d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering'>): DiagnosisFacts {
+export function verdictFacts(
+  d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering' | 'mappedAddress' | 'hostAddresses'>,
+): DiagnosisFacts {
   return {
     udp: d.reachability.udp,
     tcpRelay: d.reachability.tcpRelay,
@@ -114,5 +116,7 @@ export function verdictFacts(d: Pick<DiagnosisResult, 'reachability' | 'publicAd
     publicAddress: d.publicAddress,
     mapping: d.mapping.result,
     filtering: d.filtering.result,
+    mappedAddress: d.mappedAddress,
+    hostAddresses: d.hostAddresses,
   };
 }

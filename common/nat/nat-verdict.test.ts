@@ -93,6 +93,38 @@ describe('natVerdict', () => {
     expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'ok' })).kind).not.toBe('no-connectivity');
   });
 
+  it('the page opened on the server\u2019s own machine (loopback mapped address): says the NAT cannot be tested there and how to test for real', () => {
+    for (const address of ['127.0.0.1', '::1']) {
+      // What the old verdict called "Restricted cone NAT (not certain)": hidden host addresses, one-address server.
+      const v = natVerdict(facts({ publicAddress: 'unknown', m: 'EIM-or-ADM', f: 'EIF-or-ADF', mappedAddress: { address, port: 50000 } }));
+      expect(v.kind).toBe('same-machine');
+      expect(v.label).toBe('Same machine as the server (NAT not tested)');
+      expect(v.explanation).toMatch(/cannot be tested from the same machine/);
+      expect(v.advice.join(' ')).toMatch(/another device.*public name or address instead of localhost/);
+      expect(v.certain).toBe(true);
+      expect(v.behavior.udp).toBe('unknown');
+    }
+    expect(natVerdict(facts({ mappedAddress: { address: '198.51.100.7', port: 50000 } })).kind).toBe('port-restricted-cone');
+  });
+
+  it('IPv6 judged on its own: a global IPv6 address beside an IPv4 symmetric NAT', () => {
+    const v = natVerdict(facts({ m: 'APDM', f: 'APDF', hostAddresses: ['10.0.0.2', '2a01:4f8:1:2::5', 'fe80::1'] }));
+    expect(v.label).toBe('Symmetric NAT');
+    expect(v.ipv6).toMatchObject({ state: 'public', label: 'IPv6: public (firewall not tested)' });
+    expect(v.behavior.ipv6).toBe('yes');
+    expect(natVerdict(facts({ hostAddresses: ['10.0.0.2', 'fd00::2', 'fe80::1'] })).ipv6.state).toBe('none');
+    expect(natVerdict(facts({ hostAddresses: ['0c2b.local'] })).ipv6.state).toBe('unknown');
+  });
+
+  it('IPv6: server reached over IPv6 at the device\u2019s own address → open or firewalled from the filtering test', () => {
+    const own = { address: '2a01:4f8:1:2::5', port: 40000 };
+    const open = natVerdict(facts({ publicAddress: 'yes', f: 'EIF', mappedAddress: own, hostAddresses: [own.address] }));
+    expect(open.ipv6.label).toBe('IPv6: public, open');
+    const fw = natVerdict(facts({ publicAddress: 'yes', f: 'APDF', mappedAddress: own, hostAddresses: [own.address] }));
+    expect(fw.ipv6.label).toBe('IPv6: public, firewalled');
+    expect(fw.ipv6.explanation).toMatch(/still connect directly/);
+  });
+
   it('tests skipped (custom ICE servers): undetermined, every behavior still possible', () => {
     const v = natVerdict(facts({ udp: 'not-tested', tcpRelay: 'not-tested', m: 'not-determined', f: 'not-determined' }));
     expect(v.kind).toBe('undetermined');
@@ -125,6 +157,7 @@ describe('natVerdict', () => {
           for (const m of MAPPINGS)
             for (const f of FILTERINGS) {
               const v = natVerdict(facts({ udp, tcpRelay, tlsRelay, publicAddress, m, f }));
+              expect(v.ipv6.label).toMatch(/^IPv6: /);
               if (v.kind === 'no-connectivity') expect([tcpRelay, tlsRelay]).not.toContain('ok');
               expect(v.label.length).toBeGreaterThan(5);
               expect(v.explanation.length).toBeGreaterThan(40);

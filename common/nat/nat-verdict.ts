@@ -1,10 +1,13 @@
 // The plain-language verdict at the top of the report: which NAT this network is behind, what that means for
 // peer-to-peer connections, and what the person can do about it. Pure; built from the measured facts.
+import { isGlobalIpv6, isLoopbackAddress } from './address-scope';
 import {
   FILTERING_LABELS,
   MAPPING_LABELS,
+  formatHostPort,
   type FilteringBehavior,
   type FilteringResult,
+  type HostPort,
   type MappingBehavior,
   type MappingResult,
 } from './nat-behavior';
@@ -19,6 +22,7 @@ export type NatKind =
   | 'udp-blocked'
   | 'tls-relay-only'
   | 'no-connectivity'
+  | 'same-machine'
   | 'undetermined';
 
 export const NAT_KIND_LABELS: Record<NatKind, string> = {
@@ -31,6 +35,7 @@ export const NAT_KIND_LABELS: Record<NatKind, string> = {
   'udp-blocked': 'UDP blocked (TCP relay only)',
   'tls-relay-only': 'UDP blocked (TLS relay only)',
   'no-connectivity': 'No connectivity to the server',
+  'same-machine': 'Same machine as the server (NAT not tested)',
   undetermined: 'NAT type not determined',
 };
 
@@ -47,13 +52,29 @@ export interface DiagnosisFacts {
   publicAddress: 'yes' | 'no' | 'unknown';
   mapping: MappingResult;
   filtering: FilteringResult;
+  /** The address the server saw (a loopback one means the page runs on the server's own machine). */
+  mappedAddress?: HostPort | null;
+  /** This device's own addresses (host candidates; '.local' names when the browser hides them). */
+  hostAddresses?: readonly string[];
 }
+
+export type Ipv6State = 'open' | 'firewalled' | 'public' | 'none' | 'unknown';
+
+export const IPV6_LABELS: Record<Ipv6State, string> = {
+  open: 'IPv6: public, open',
+  firewalled: 'IPv6: public, firewalled',
+  public: 'IPv6: public (firewall not tested)',
+  none: 'IPv6: no public address',
+  unknown: 'IPv6: not known',
+};
 
 /** What a peer-to-peer prediction needs to know about one side (see path-prediction.ts). */
 export interface PeerBehavior {
   udp: 'yes' | 'no' | 'unknown';
   tcpRelay: DiagnosisFacts['tcpRelay'];
   tlsRelay: NonNullable<DiagnosisFacts['tlsRelay']>;
+  /** A public (global) IPv6 address of its own: two such peers connect directly over IPv6 whatever their IPv4 NAT. */
+  ipv6: 'yes' | 'no' | 'unknown';
   /** Every mapping/filtering behavior still possible after the tests. */
   mappings: readonly ('EIM' | 'ADM' | 'APDM')[];
   filterings: readonly ('EIF' | 'ADF' | 'APDF')[];
@@ -72,6 +93,8 @@ export interface NatVerdict {
   caveats: string[];
   mapping: { behavior: MappingBehavior; label: string; evidence: string };
   filtering: { behavior: FilteringBehavior; label: string; evidence: string };
+  /** The verdict is per address family: `label` is IPv4's NAT (or the server's family), this is IPv6's. */
+  ipv6: { state: Ipv6State; label: string; explanation: string };
   behavior: PeerBehavior;
 }
 
@@ -119,7 +142,9 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
   const caveats: string[] = [];
   const tlsRelay = facts.tlsRelay ?? 'not-tested';
   let kind: NatKind;
-  if (facts.udp !== 'answered') {
+  if (facts.mappedAddress && isLoopbackAddress(facts.mappedAddress.address)) {
+    kind = 'same-machine';
+  } else if (facts.udp !== 'answered') {
     if (facts.udp === 'not-tested') kind = 'undetermined';
     else kind = relayOnlyKind(facts.tcpRelay, tlsRelay);
     if (kind === 'udp-blocked' && facts.tcpRelay === 'not-tested') caveats.push('A relay over TCP was not tested, so it is not known whether one would work.');
@@ -134,11 +159,13 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
 
   const mappings = kind === 'open' ? (['EIM'] as const) : possibleMappings(facts.mapping.behavior);
   const filterings = possibleFilterings(facts.filtering.behavior);
-  if (!RELAY_ONLY_KINDS.includes(kind) && kind !== 'no-connectivity' && kind !== 'undetermined') {
+  if (!RELAY_ONLY_KINDS.includes(kind) && kind !== 'no-connectivity' && kind !== 'undetermined' && kind !== 'same-machine') {
     if (mappings.length > 1 && kind !== 'symmetric') caveats.push(`Mapping: ${facts.mapping.evidence}.`);
     if (filterings.length > 1) caveats.push(`Filtering: ${facts.filtering.evidence}.`);
   }
-  const udp = facts.udp === 'answered' ? 'yes' : facts.udp === 'no-answer' ? 'no' : 'unknown';
+  // On the server's own machine nothing was measured about a NAT: every behavior stays possible.
+  const udp = kind === 'same-machine' ? 'unknown' : facts.udp === 'answered' ? 'yes' : facts.udp === 'no-answer' ? 'no' : 'unknown';
+  const ipv6 = ipv6Verdict(facts);
   return {
     kind,
     label: NAT_KIND_LABELS[kind],
@@ -147,14 +174,44 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
     caveats,
     mapping: { behavior: facts.mapping.behavior, label: MAPPING_LABELS[facts.mapping.behavior], evidence: facts.mapping.evidence },
     filtering: { behavior: facts.filtering.behavior, label: FILTERING_LABELS[facts.filtering.behavior], evidence: facts.filtering.evidence },
+    ipv6,
     behavior: {
       udp,
       tcpRelay: facts.tcpRelay,
       tlsRelay,
+      ipv6: ipv6.state === 'none' ? 'no' : ipv6.state === 'unknown' ? 'unknown' : 'yes',
       mappings: udp === 'no' ? [] : udp === 'unknown' ? ALL_MAPPINGS : mappings,
       filterings: udp === 'no' ? [] : udp === 'unknown' ? ALL_FILTERINGS : filterings,
     },
   };
+}
+
+/**
+ * IPv6, judged apart from IPv4: a global address of the device's own is public (no NAT on IPv6). Whether a
+ * firewall filters it is only known when the server itself was reached over IPv6 (then the filtering test ran
+ * over IPv6: anyone got in → open, else firewalled).
+ */
+function ipv6Verdict(facts: DiagnosisFacts): NatVerdict['ipv6'] {
+  const hosts = facts.hostAddresses ?? [];
+  const mapped = facts.mappedAddress;
+  const overV6 = !!mapped && mapped.address.includes(':') && isGlobalIpv6(mapped.address) && hosts.includes(mapped.address);
+  let state: Ipv6State;
+  if (overV6 && facts.udp === 'answered') {
+    const f = facts.filtering.behavior;
+    state = f === 'EIF' ? 'open' : f === 'not-determined' ? 'public' : 'firewalled';
+  } else if (hosts.some(isGlobalIpv6)) state = 'public';
+  else if (hosts.length === 0 || hosts.some((h) => h.endsWith('.local'))) state = 'unknown';
+  else state = 'none';
+  const explanation: Record<Ipv6State, string> = {
+    open: 'This device has a public IPv6 address and nothing filters incoming IPv6 UDP: peers with IPv6 reach it directly.',
+    firewalled:
+      'This device has a public IPv6 address (no NAT on IPv6); a firewall lets in only answers to what it sent. Two peers with IPv6 still connect directly: each side\u2019s own checks open its firewall for the other.',
+    public:
+      'This device has a public IPv6 address (no NAT on IPv6). Two peers with IPv6 connect directly over it, whatever their IPv4 NAT; whether a firewall filters incoming IPv6 could not be tested (the server was not reached over IPv6).',
+    none: 'This device has no public IPv6 address, so only IPv4 counts.',
+    unknown: 'The browser hides this device\u2019s addresses, so whether it has IPv6 is not known.',
+  };
+  return { state, label: IPV6_LABELS[state], explanation: explanation[state] };
 }
 
 const RELAY_ONLY_KINDS: readonly NatKind[] = ['udp-blocked', 'tls-relay-only'];
@@ -268,6 +325,13 @@ function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; adv
         ],
       };
     }
+    case 'same-machine':
+      return {
+        explanation: `The server saw this browser at ${facts.mappedAddress ? formatHostPort(facts.mappedAddress) : 'a loopback address'}, a loopback address: the page was opened on the server\u2019s own machine (localhost), so the test packets never left it and no NAT or firewall was on their way. A NAT cannot be tested from the same machine.`,
+        advice: [
+          'To test this network for real, open the page from another device, or from this one through the server\u2019s public name or address instead of localhost, and press \u201cCheck my network\u201d again.',
+        ],
+      };
     case 'undetermined':
       return {
         explanation:

@@ -47,28 +47,28 @@ describe('directPossible over every mapping × filtering pair', () => {
 });
 
 describe('uncertain sides', () => {
-  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', mappings: ['EIM'], filterings: ['APDF'] };
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', mappings: ['EIM'], filterings: ['APDF'] };
   it('one-address server: EIF-or-ADF ↔ symmetric is direct either way, EIM-or-ADM ↔ port-restricted is not certain', () => {
-    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
+    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
     expect(predictPath(oneIp, behaviorOf('symmetric')).path).toBe('direct');
-    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
+    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
     expect(predictPath(maybeAdm, pr).path).toBe('uncertain');
   });
   it('an untested side gives no prediction, unless the other side rules out UDP', () => {
-    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', tlsRelay: 'not-tested', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
+    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'unknown', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
     expect(predictPath(untested, pr).path).toBe('uncertain');
     expect(predictPath(untested, behaviorOf('udp-blocked')).path).toBe('relay-tcp');
   });
   it('no UDP and no TCP relay → no connection', () => {
-    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'not-configured', mappings: [], filterings: [] };
+    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'not-configured', ipv6: 'no', mappings: [], filterings: [] };
     expect(predictPath(pr, dead).path).toBe('none');
     expect(predictPath(pr, { ...dead, tlsRelay: 'failed' }).path).toBe('none');
   });
 });
 
 describe('restricted egress: only TURN over TCP and/or TLS gets out', () => {
-  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'ok', mappings: ['EIM'], filterings: ['APDF'] };
-  const tlsOnly: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'ok', mappings: [], filterings: [] };
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'ok', ipv6: 'no', mappings: ['EIM'], filterings: ['APDF'] };
+  const tlsOnly: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'ok', ipv6: 'no', mappings: [], filterings: [] };
   it('a TLS-only side is relayed over TLS, not "no connection" — with any peer, and with another such side', () => {
     expect(predictPath(pr, tlsOnly).path).toBe('relay-tls');
     expect(predictPath(tlsOnly, pr).path).toBe('relay-tls');
@@ -111,5 +111,22 @@ describe('checkPrediction', () => {
     expect(checkPrediction('direct', 'none')).toBe('no-path');
     expect(checkPrediction('none', 'none')).toBe('agree');
     expect(checkPrediction('none', 'relay-udp')).toBe('disagree');
+  });
+});
+
+describe('IPv6: two peers with public IPv6 addresses', () => {
+  const sym = behaviorOf('symmetric');
+  it('are predicted direct over IPv6 although their IPv4 NATs (symmetric × symmetric) need a relay', () => {
+    expect(predictPath(sym, sym).path).toBe('relay');
+    const p = predictPath({ ...sym, ipv6: 'yes' }, { ...sym, ipv6: 'yes' });
+    expect(p.path).toBe('direct');
+    expect(p.reason).toMatch(/IPv6/);
+  });
+  it('one side without IPv6 (or unknown): IPv4 decides', () => {
+    expect(predictPath({ ...sym, ipv6: 'yes' }, sym).path).toBe('relay');
+    expect(predictPath({ ...sym, ipv6: 'yes' }, { ...sym, ipv6: 'unknown' }).path).toBe('relay');
+  });
+  it('UDP blocked on one side still means a relay over TCP', () => {
+    expect(predictPath({ ...sym, ipv6: 'yes' }, { ...behaviorOf('udp-blocked'), ipv6: 'yes' }).path).toBe('relay-tcp');
   });
 });

@@ -81,6 +81,9 @@ export function predictPath(a: PeerBehavior, b: PeerBehavior, opts: PredictOptio
       ? { path: 'relay-tls', reason: 'UDP is blocked on at least one side and only its TURN relay over TLS gets through, so the connection is relayed over TLS' }
       : { path: 'relay-tcp', reason: 'UDP is blocked on at least one side, so only a TURN relay over TCP can carry the connection' };
   }
+  if (a.ipv6 === 'yes' && b.ipv6 === 'yes' && !opts.sameNetwork) {
+    return { path: 'direct', reason: 'both peers have a public IPv6 address: ICE connects them directly over IPv6 (each side\u2019s own checks open its firewall for the other), whatever their IPv4 NATs' };
+  }
   if (opts.sameNetwork) return { path: 'direct-lan', reason: 'both peers leave through the same public address, so their local addresses should reach each other' };
   if (a.udp === 'unknown' || b.udp === 'unknown') {
     return { path: 'uncertain', reason: 'at least one side\u2019s UDP reachability was not tested' };
@@ -100,11 +103,11 @@ export const REFERENCE_PEERS: readonly { id: string; label: string; behavior: Pe
   { id: 'restricted-cone', label: 'Restricted cone NAT', behavior: known('EIM', 'ADF') },
   { id: 'port-restricted-cone', label: 'Port-restricted cone NAT', behavior: known('EIM', 'APDF') },
   { id: 'symmetric', label: 'Symmetric NAT', behavior: known('APDM', 'APDF') },
-  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', tlsRelay: 'not-tested', mappings: [], filterings: [] } },
+  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', tlsRelay: 'not-tested', ipv6: 'no', mappings: [], filterings: [] } },
 ];
 
 function known(m: Mapping, f: Filtering): PeerBehavior {
-  return { udp: 'yes', tcpRelay: 'not-tested', tlsRelay: 'not-tested', mappings: [m], filterings: [f] };
+  return { udp: 'yes', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'no', mappings: [m], filterings: [f] };
 }
 
 export interface CompatibilityRow {

@@ -56,6 +56,9 @@ export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = 
               {v.filtering.label}
             </dd>
           </dl>
+          <p className="verdict-ipv6" data-testid={id('nat-ipv6')} data-state={v.ipv6.state}>
+            <strong>{v.ipv6.label}</strong> — {v.ipv6.explanation}
+          </p>
           {v.caveats.length > 0 && (
             <ul className="caveats">
               {v.caveats.map((c) => (

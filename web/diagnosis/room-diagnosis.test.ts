@@ -80,6 +80,15 @@ describe('roomPrediction / roomDiagnosis', () => {
     expect(readPeerDiagnosis({ diagnosis: wire(tlsOnly) })?.verdict?.explanation).toMatch(/only TURN over TLS on port 443 gets through/);
   });
 
+  it('two dual-stack peers, IPv4 symmetric on both sides, public IPv6 on both: direct (over IPv6) predicted', () => {
+    const a = finished('APDM', 'APDF', { hostAddresses: ['10.1.0.2', '2001:470:1:1::2'] });
+    const b = finished('APDM', 'APDF', { hostAddresses: ['10.2.0.2', '2001:470:1:2::2'], mappedAddress: { address: '198.51.100.12', port: 5 } });
+    expect(a.verdict?.ipv6.label).toBe('IPv6: public (firewall not tested)');
+    const p = roomPrediction(a, readPeerDiagnosis({ diagnosis: wire(b) }), { kind: 'direct-public', settled: true });
+    expect(p?.prediction.path).toBe('direct');
+    expect(p?.check).toBe('agree');
+  });
+
   it('two peers behind one public address: same network predicted', () => {
     const p = roomPrediction(finished('EIM', 'APDF'), finished('EIM', 'APDF'), { kind: 'direct-lan', settled: true });
     expect(p?.prediction.path).toBe('direct-lan');
