@@ -1,8 +1,9 @@
 // `npm start` entry: one process serving the page, /ws signaling, the API and the bundled STUN/TURN server.
 import { networkInterfaces } from 'node:os';
-import { ConfigError } from './config';
+import { ConfigError, signalConfigFromEnv } from './config';
 import { startApp } from './app';
 import { createProbeFeature } from './probe/probe-feature';
+import { probeLimitsFromEnv } from './probe/probe-config';
 import { reportConfigFromEnv } from './reports/report-config';
 import { createReportRoutes } from './reports/report-routes';
 
@@ -19,9 +20,9 @@ process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection'
 
 async function main(): Promise<void> {
   // The NAT-diagnosis probe peer (issue 5): HTTP route now, TURN socket hooks once the server runs.
-  const probe = createProbeFeature();
+  const probe = createProbeFeature({ limits: probeLimitsFromEnv(process.env) });
   // Saved reports with permalinks (issue 6): SQLite in DATA_DIR.
-  const reports = createReportRoutes(reportConfigFromEnv(process.env));
+  const reports = createReportRoutes({ ...reportConfigFromEnv(process.env), trustedProxies: signalConfigFromEnv(process.env).trustProxy });
   const app = await startApp(process.env, [probe.route, reports.route]);
   probe.attach(app, process.env);
   const { host } = app.config;

@@ -5,13 +5,16 @@
 //   const app = await startApp(env, [probe.route]);
 //   probe.attach(app, env);
 import type { ProbeHooks } from '../../turn/node/probe-hooks';
+import type { TrustedProxies } from '../http/client-address';
+import { probeAddressSource, type Resolve } from './probe-address';
+import { ProbeRegistry, type ProbeLimits } from './probe-registry';
 import { probeRoutes } from './probe-routes';
 import { ProbeService } from './probe-service';
 import type { ProbeVia } from './probe-session';
 
 /** The parts of RunningApp the probe needs (structural, so tests can pass a fake). */
 export interface ProbeHost {
-  config: { iceHost: string | null };
+  config: { iceHost: string | null; trustProxy?: TrustedProxies };
   turn: { udpPort: number; altPort: number | null; probe?: ProbeHooks } | null;
 }
 
@@ -33,20 +36,24 @@ export function availableVias(altPort: number | null, altIp: string | null | und
   return vias;
 }
 
-export function createProbeFeature(): ProbeFeature {
-  const service = new ProbeService();
+export function createProbeFeature(opts: { limits?: ProbeLimits; resolve?: Resolve } = {}): ProbeFeature {
+  const service = new ProbeService({ registry: new ProbeRegistry(opts.limits) });
   let host: ProbeHost | null = null;
   let hooks: ProbeHooks | null = null;
+  let addressConfig = { iceHost: null as string | null, externalIp: null as string | null, turnListen: null as string | null };
   const route = probeRoutes({
     service,
-    iceHost: () => host?.config.iceHost ?? null,
+    candidateAddress: probeAddressSource(() => addressConfig, opts.resolve),
     primaryPort: () => host?.turn?.udpPort ?? null,
+    trustedProxies: () => host?.config.trustProxy ?? null,
   });
   return {
     service,
     route,
     attach(app, env) {
       host = app;
+      // TURN_* values were validated by the TURN server's configuration before it started.
+      addressConfig = { iceHost: app.config.iceHost, externalIp: env.TURN_EXTERNAL_IP?.trim() || null, turnListen: env.TURN_LISTEN?.trim() || null };
       const probe = app.turn?.probe;
       if (!app.turn || !probe) return;
       hooks = probe;

@@ -3,11 +3,14 @@
 //   POST   /api/probe/<id>/run   {srflx?: {address, port}, waitMs?} → ProbeRunResult (after ≤ ~5 s)
 //   DELETE /api/probe/<id>
 //   GET    /api/probe/status     → {ready, sources, sessions, handled, ignored, sent, runs}
-// Errors are {code, error} with 4xx/503 statuses; bad input never reaches the registry.
-import { lookup } from 'node:dns/promises';
+// Errors are {code, error} with 4xx/503 statuses; bad input never reaches the registry. Sessions are counted per
+// client (clientKey of the address, through TRUST_PROXY): over the per-client cap → 429 too-many-probes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseBoundedJson } from '../../common/bounded-json';
+import { clientKey } from '../../turn/security/client-key';
+import { clientAddressOf, type TrustedProxies } from '../http/client-address';
 import { PROBE_ID_PATTERN } from './probe-registry';
 import type { ProbeService } from './probe-service';
 
@@ -22,10 +25,12 @@ const runBody = z.object({
 
 export interface ProbeRouteOptions {
   service: ProbeService;
-  /** Host name or IP the page uses for STUN (ICE_HOST); null = the request's Host header. */
-  iceHost: () => string | null;
+  /** The candidate address from configuration (probe-address.ts), given the HTTP connection's local address. */
+  candidateAddress: (localAddress: string | undefined) => Promise<string | null>;
   /** UDP port of the primary STUN endpoint, or null while the TURN server is not running. */
   primaryPort: () => number | null;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustedProxies?: () => TrustedProxies;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -41,10 +46,14 @@ export function probeRoutes(opts: ProbeRouteOptions): Route {
       if (!opts.service.ready || port === null) return reply(res, 503, { code: 'no-probe', error: 'the bundled STUN server is not running, so the NAT tests are unavailable' });
       const body = await readJson(req, offerBody);
       if (!body.ok) return reply(res, 400, { code: 'bad-request', error: body.error });
-      const address = await primaryAddress(opts.iceHost() ?? hostOnly(req.headers.host));
-      if (!address) return reply(res, 400, { code: 'no-host', error: 'cannot tell the server\u2019s address: send a Host header with an IP or resolvable name, or set ICE_HOST' });
-      const created = opts.service.registry.create(body.value.sdp, { address, port }, Date.now());
-      if (!created.ok) return reply(res, created.code === 'busy' ? 503 : 400, { code: created.code, error: created.error });
+      const address = await opts.candidateAddress(req.socket.localAddress);
+      if (!address) return reply(res, 503, { code: 'no-host', error: 'the server cannot tell its own address for the network check: set ICE_HOST to its public IP or name' });
+      const client = clientKey(clientAddressOf(req, opts.trustedProxies?.() ?? null));
+      const created = opts.service.registry.create(body.value.sdp, { address, port }, Date.now(), client);
+      if (!created.ok) {
+        const status = created.code === 'busy' ? 503 : created.code === 'too-many-probes' ? 429 : 400;
+        return reply(res, status, { code: created.code, error: created.error }, status === 429 ? { 'retry-after': String(Math.ceil(opts.service.registry.ttlMs / 1000)) } : {});
+      }
       return reply(res, 200, {
         id: created.id,
         answer: { type: 'answer', sdp: created.answer },
@@ -72,8 +81,8 @@ export function probeRoutes(opts: ProbeRouteOptions): Route {
   };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): true {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(body === null ? undefined : JSON.stringify(body));
   return true;
 }
@@ -86,35 +95,12 @@ async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
     if (size > MAX_BODY) return { ok: false, error: `request body larger than ${MAX_BODY} bytes` };
     chunks.push(chunk as Buffer);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch {
-    return { ok: false, error: 'request body is not valid JSON' };
-  }
-  const parsed = schema.safeParse(json);
+  const json = parseBoundedJson(Buffer.concat(chunks).toString('utf8') || '{}', { maxBytes: MAX_BODY, maxDepth: 8 });
+  if (!json.ok) return { ok: false, error: `request body ${json.code === 'malformed' ? 'is not valid JSON' : `is ${json.error}`}` };
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, error: `invalid request${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'unknown'}` };
   }
   return { ok: true, value: parsed.data };
-}
-
-function hostOnly(header: string | undefined): string | null {
-  if (!header) return null;
-  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::\d+)?$/.exec(header);
-  if (bracketed) return bracketed[1] ?? null;
-  const plain = /^([A-Za-z0-9.-]{1,253})(?::\d+)?$/.exec(header);
-  return plain ? (plain[1] ?? null) : null;
-}
-
-/** The probe's candidate must be an IP literal: resolve a host name once. */
-async function primaryAddress(host: string | null): Promise<string | null> {
-  if (!host) return null;
-  if (isIP(host)) return host;
-  try {
-    return (await lookup(host)).address;
-  } catch {
-    return null;
-  }
 }

@@ -44,7 +44,8 @@ export class ProbeService {
   private transport: ProbeTransport | null = null;
   private readonly clock: ProbeClock;
   private readonly running = new Set<string>();
-  private readonly counters = { handled: 0, ignored: 0, sent: 0, runs: 0 };
+  /** handled: answered checks and responses; ignored: not ours or not valid; limited: checks over a source's rate. */
+  private readonly counters = { handled: 0, ignored: 0, limited: 0, sent: 0, runs: 0 };
 
   constructor(opts: { registry?: ProbeRegistry; clock?: ProbeClock } = {}) {
     this.registry = opts.registry ?? new ProbeRegistry();
@@ -76,6 +77,8 @@ export class ProbeService {
       this.counters.handled += 1;
     } else if (out.kind === 'answered-check') {
       this.counters.handled += 1;
+    } else if (out.reason === 'rate-limited') {
+      this.counters.limited += 1;
     } else {
       this.counters.ignored += 1;
     }

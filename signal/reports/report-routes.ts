@@ -1,15 +1,22 @@
 // HTTP API for saved reports, mounted through startApp's extra routes:
 //   POST /api/reports        {report, redact?: boolean (default true)} → 201 {id, url: '/report/<id>', expiresAt, redacted}
 //   GET  /api/reports/<id>   → the saved report JSON; 404 when unknown or expired
-// The body is size-limited and schema-checked before anything is written; errors are {code, error}.
+// The body is size- and depth-limited and schema-checked before anything is written; errors are {code, error}.
+// Per client (clientKey of the address, through TRUST_PROXY): saves are rate-limited (a token bucket per client,
+// least recently seen client forgotten first) and the live reports it holds are capped (in the store).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { parseBoundedJson } from '../../common/bounded-json';
 import { redactReport } from '../../common/redact-report';
 import { reportSchema } from '../../common/report-schema';
-import { TokenBucket } from '../ws/token-bucket';
+import { clientKey } from '../../turn/security/client-key';
+import { RateLimiter } from '../../turn/security/rate-limiter';
+import { clientAddressOf, type TrustedProxies } from '../http/client-address';
 import { ReportStore, type ReportStoreOptions } from './report-store';
 
 export const DEFAULT_MAX_REPORT_BYTES = 512 * 1024;
+/** Deepest nesting a report body may have (a report needs 7 levels). */
+export const MAX_REPORT_DEPTH = 16;
 
 const saveBody = z.object({ report: reportSchema, redact: z.boolean().optional() });
 
@@ -17,8 +24,12 @@ export interface ReportRoutesOptions extends ReportStoreOptions {
   maxBytes?: number;
   /** How often expired reports are deleted, ms (the timer never keeps the process alive). */
   purgeEveryMs?: number;
-  /** Saves allowed per client address: burst and refill per minute. */
+  /** Saves allowed per client (clientKey): burst and refill per minute. */
   savesPerMinute?: number;
+  /** Clients the save limiter remembers at once (the least recently seen is forgotten first). */
+  trackedClients?: number;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); null = the socket's peer is the client. */
+  trustedProxies?: TrustedProxies;
   now?: () => number;
 }
 
@@ -38,37 +49,42 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
   store.purge(now());
   const timer = setInterval(() => store.purge(now()), opts.purgeEveryMs ?? 3_600_000);
   timer.unref();
-  const buckets = new Map<string, TokenBucket>();
+  const limiter = new RateLimiter(perMinute / 60, { burst: perMinute, maxTracked: opts.trackedClients ?? 100_000 });
 
   const route: Route = async (req, res, url) => {
     if (url.pathname !== '/api/reports' && !url.pathname.startsWith('/api/reports/')) return false;
     if (url.pathname === '/api/reports' || url.pathname === '/api/reports/') {
       if (req.method !== 'POST') return reply(res, 405, { code: 'method', error: 'use POST to save a report' });
-      const client = req.socket.remoteAddress ?? 'unknown';
-      if (buckets.size > 10_000) buckets.clear();
-      const bucket = buckets.get(client) ?? new TokenBucket(perMinute, perMinute / 60);
-      buckets.set(client, bucket);
-      if (!bucket.take(now())) return reply(res, 429, { code: 'rate-limited', error: `too many saved reports from this address: at most ${perMinute} a minute` });
+      const client = clientKey(clientAddressOf(req, opts.trustedProxies ?? null));
+      if (!limiter.take(client, now())) {
+        req.resume();
+        return reply(res, 429, { code: 'rate-limited', error: `too many saved reports from this address: at most ${perMinute} a minute; try again in a minute` }, {
+          'retry-after': String(Math.max(1, limiter.retryAfterSeconds(client, now()))),
+        });
+      }
       const type = req.headers['content-type'] ?? '';
       if (!/^application\/json\b/i.test(type)) return reply(res, 415, { code: 'content-type', error: 'send the report as application/json' });
       const body = await readBody(req, maxBytes);
       if (!body.ok) return reply(res, body.status, { code: body.code, error: body.error });
-      let json: unknown;
-      try {
-        json = JSON.parse(body.text);
-      } catch {
+      const json = parseBoundedJson(body.text, { maxBytes, maxDepth: MAX_REPORT_DEPTH });
+      if (!json.ok) {
+        if (json.code === 'too-deep') return reply(res, 400, { code: 'too-deep', error: `the report is nested deeper than ${MAX_REPORT_DEPTH} levels` });
+        if (json.code === 'too-large') return reply(res, 413, { code: 'too-large', error: `the report is larger than ${Math.round(maxBytes / 1024)} KB` });
         return reply(res, 400, { code: 'bad-json', error: 'the request body is not valid JSON' });
       }
-      const parsed = saveBody.safeParse(json);
+      const parsed = saveBody.safeParse(json.value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         return reply(res, 400, { code: 'bad-report', error: `not a p2pcheck report${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}` });
       }
       const redact = parsed.data.redact !== false;
-      // Save what was checked (parsed keeps unknown fields of loose objects), masked unless asked not to.
+      // Save what was checked (fields the schema does not name are already dropped), masked unless asked not to.
       const report = redact ? redactReport(parsed.data.report) : { ...parsed.data.report, redacted: false };
-      const saved = store.save(JSON.stringify(report), now());
-      if (!saved.ok) return reply(res, 503, { code: saved.code, error: saved.error });
+      const saved = store.save(JSON.stringify(report), now(), client);
+      if (!saved.ok) {
+        if (saved.code === 'too-many-reports') return reply(res, 429, { code: saved.code, error: saved.error }, { 'retry-after': String(saved.retryAfterSeconds) });
+        return reply(res, 503, { code: saved.code, error: saved.error });
+      }
       return reply(res, 201, { id: saved.id, url: `/report/${saved.id}`, expiresAt: saved.expiresAt, redacted: redact });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, { code: 'method', error: 'use GET to read a saved report' });
@@ -94,8 +110,8 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
   };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): true {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
   return true;
 }
