@@ -3,11 +3,13 @@
 // check, JSON.stringify when relaying — can overflow the stack on it.
 
 export const DEFAULT_MAX_JSON_DEPTH = 32;
+const utf8 = new TextEncoder();
 
 export type BoundedJson = { ok: true; value: unknown } | { ok: false; code: 'too-large' | 'too-deep' | 'malformed'; error: string };
 
 export function parseBoundedJson(text: string, limits: { maxBytes: number; maxDepth?: number }): BoundedJson {
-  if (text.length > limits.maxBytes || Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
+  // TextEncoder, not Buffer: the page parses signaling frames with this too, and browsers have no Buffer.
+  if (text.length > limits.maxBytes || utf8.encode(text).length > limits.maxBytes) {
     return { ok: false, code: 'too-large', error: `larger than ${limits.maxBytes} bytes` };
   }
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
