@@ -1,10 +1,19 @@
 // Attack tests over real loopback sockets: what a hostile client can make the server do.
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
+import { startTurnServer } from '../node/turn-server';
 import { Attr, Method, StunClass } from '../stun/constants';
-import { allocateRequest, bindingRequest, channelBindRequest, createPermissionRequest, parseMessage, sendIndication } from '../testing/client-messages';
+import { textAttribute } from '../stun/message';
+import { allocateRequest, bindingRequest, buildRequest, channelBindRequest, createPermissionRequest, parseMessage, refreshRequest, sendIndication, type Credentials } from '../testing/client-messages';
 import { StreamTestClient, UdpTestClient } from '../testing/socket-clients';
+import { turnConfigFromEnv } from '../turn-config';
 import { allocateVia, isResponseTo, startServerForTest, TEST_SECRET, udpTransport } from '../testing/test-server';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -209,4 +218,133 @@ describe('send errors towards a peer', () => {
     expect((await good.next()).toString()).toBe('still alive');
     expect(server.counters().allocations).toBe(1);
   });
+});
+
+const allocated = new Map<UdpTestClient, Credentials>();
+
+/** 401 challenge, then Allocate as REST user `id`; the answer's error code (null: allocated, credentials kept). */
+async function tryAllocate(c: UdpTestClient, port: number, id: string): Promise<number | null> {
+  c.send(allocateRequest(), port);
+  const challenge = parseMessage(await c.next(isResponseTo(Method.allocate), 5000));
+  if (challenge.error !== 401) return challenge.error;
+  const rest = createRestCredential(TEST_SECRET, { ttlSeconds: 600, id });
+  const creds = { username: rest.username, password: rest.credential, realm: challenge.realm!, nonce: challenge.nonce! };
+  c.send(allocateRequest(creds), port);
+  const error = parseMessage(await c.next(isResponseTo(Method.allocate), 5000)).error;
+  if (error === null) allocated.set(c, creds);
+  return error;
+}
+
+describe('attack: one source takes the relay port range', () => {
+  it('40 credentials on 40 ports of 127.0.0.2 get TURN_MAX_ALLOCATIONS_PER_IP allocations (then 486); 127.0.0.3 still allocates', async () => {
+    // A 24-port relay range below the ephemeral ports: without a per-source cap the flood takes all 24 and the
+    // second source gets 508 Insufficient Capacity.
+    const min = 20_000 + (process.pid % 400) * 24;
+    const server = await startServerForTest(cleanups, { TURN_RELAY_MIN_PORT: String(min), TURN_RELAY_MAX_PORT: String(min + 23), TURN_MAX_ALLOCATIONS_PER_IP: '8' });
+    const flood = await Promise.all(Array.from({ length: 40 }, () => openClient('127.0.0.2')));
+    const answers = await Promise.all(flood.map((c, i) => tryAllocate(c, server.udpPort, `flood-${i}`)));
+    expect(answers.filter((a) => a === null)).toHaveLength(8);
+    expect(answers.filter((a) => a === 486)).toHaveLength(32);
+    expect(server.core.stats.quotaRefusals.source).toBe(32);
+    const victim = await openClient('127.0.0.3');
+    expect(await tryAllocate(victim, server.udpPort, 'victim')).toBeNull();
+    const metrics = await server.registry.metrics();
+    expect(metrics).toMatch(/^p2pcheck_turn_quota_refusals_total\{quota="source"\} 32$/m);
+  }, 30_000);
+
+  it('the default cap holds too (32 per source), and a slot freed by Refresh lifetime 0 can be taken again', async () => {
+    const server = await startServerForTest(cleanups);
+    const flood = await Promise.all(Array.from({ length: 34 }, () => openClient('127.0.0.2')));
+    const answers = await Promise.all(flood.map((c, i) => tryAllocate(c, server.udpPort, `flood-${i}`)));
+    expect(answers.filter((a) => a === null)).toHaveLength(32);
+    const refusedAt = answers.indexOf(486);
+    const grantedAt = answers.indexOf(null);
+    const granted = flood[grantedAt]!;
+    // The granted client deletes its allocation (RFC 8656 §7.3); the refused one now gets its slot.
+    granted.send(refreshRequest(allocated.get(granted)!, 0), server.udpPort);
+    expect(parseMessage(await granted.next(isResponseTo(Method.refresh))).lifetime).toBe(0);
+    expect(await tryAllocate(flood[refusedAt]!, server.udpPort, `flood-${refusedAt}`)).toBeNull();
+    expect(await tryAllocate(flood[answers.lastIndexOf(486)]!, server.udpPort, 'one-more')).toBe(486);
+  }, 30_000);
+});
+
+describe('attack: a handler that throws', () => {
+  it('an exception on a UDP datagram or a TCP frame drops that input (closes that connection), is counted and logged once; the server keeps answering', async () => {
+    const lines: Array<{ where?: string; event?: string }> = [];
+    const logger = pino({ level: 'error' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const server = await startTurnServer(turnConfigFromEnv({
+      TURN_SECRET: TEST_SECRET, TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: '0', TURN_ALT_PORT: 'off', TURN_RELAY_MIN_PORT: '0',
+    }), { logger });
+    cleanups.push(() => server.close());
+    // The probe's interceptor (signal/probe) sees ICE checks from anyone on the network: a bug there must not end
+    // the process. Likewise a bug in the core on one TCP frame.
+    server.probe.setInterceptor(() => {
+      throw new Error('probe bug');
+    });
+    const handle = server.core.handleClientPacket.bind(server.core);
+    server.core.handleClientPacket = (client, data, now) => {
+      if (client.transport === 'tcp' && data.includes('boom')) throw new Error('core bug');
+      return handle(client, data, now);
+    };
+    const client = await openClient();
+    const iceCheck = buildRequest(Method.binding, [textAttribute(Attr.username, 'remote:local')]);
+    for (let i = 0; i < 3; i++) client.send(iceCheck, server.udpPort);
+    client.send(bindingRequest(), server.udpPort);
+    expect(parseMessage(await client.next()).cls).toBe(StunClass.success);
+
+    const tcp = await StreamTestClient.open(server.tcpPort!);
+    cleanups.push(() => tcp.close());
+    const closed = once(tcp.socket, 'close');
+    tcp.send(bindingRequest([textAttribute(Attr.software, 'boom')])); // the injected core bug
+    await closed;
+    const again = await StreamTestClient.open(server.tcpPort!);
+    cleanups.push(() => again.close());
+    again.send(bindingRequest());
+    expect(parseMessage(await again.next()).cls).toBe(StunClass.success);
+
+    expect(server.counters().handlerErrors).toBe(4);
+    const metrics = await server.registry.metrics();
+    expect(metrics).toMatch(/^p2pcheck_turn_handler_errors_total\{where="udp-datagram"\} 3$/m);
+    expect(metrics).toMatch(/^p2pcheck_turn_handler_errors_total\{where="stream-frame"\} 1$/m);
+    expect(lines.filter((l) => l.event === 'turn-handler-error').map((l) => l.where).sort()).toEqual(['stream-frame', 'udp-datagram']);
+  });
+});
+
+describe('attack: TLS handshakes that never finish', () => {
+  const haveOpenssl = (() => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!haveOpenssl)('count against TURN_MAX_TCP_PER_IP while pending and are closed after TURN_TLS_HANDSHAKE_TIMEOUT; the source can connect again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2pcheck-turn-tls-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const server = await startServerForTest(cleanups, {
+      TURN_TLS_CERT: join(dir, 'cert.pem'), TURN_TLS_KEY: join(dir, 'key.pem'), TURN_TLS_PORT: '0', TURN_MAX_TCP_PER_IP: '2', TURN_TLS_HANDSHAKE_TIMEOUT: '1',
+    });
+    const silent = async () => {
+      const s = netConnect({ port: server.tlsPort!, host: '127.0.0.1', localAddress: '127.0.0.2' });
+      s.on('error', () => {});
+      cleanups.push(async () => void s.destroy());
+      await once(s, 'connect');
+      return { socket: s, closed: once(s, 'close') };
+    };
+    const pending = [await silent(), await silent()];
+    const third = await silent();
+    await third.closed; // closed at once: two handshakes of 127.0.0.2 are pending
+    expect(server.counters().tcpRefused).toBe(1);
+    const started = Date.now();
+    await Promise.all(pending.map((p) => p.closed)); // the server gave up on them
+    expect(Date.now() - started).toBeLessThan(5000);
+    const tls = await StreamTestClient.open(server.tlsPort!, { tls: true, localAddress: '127.0.0.2' });
+    cleanups.push(() => tls.close());
+    tls.send(bindingRequest());
+    expect(parseMessage(await tls.next()).cls).toBe(StunClass.success);
+  }, 20_000);
 });

@@ -93,9 +93,11 @@ export class StreamTestClient extends MessageQueue {
     socket.on('error', () => {});
   }
 
-  static async open(port: number, opts: { host?: string; tls?: boolean } = {}): Promise<StreamTestClient> {
+  static async open(port: number, opts: { host?: string; tls?: boolean; localAddress?: string } = {}): Promise<StreamTestClient> {
     const host = opts.host ?? '127.0.0.1';
-    const socket = opts.tls ? tlsConnect({ port, host, rejectUnauthorized: false }) : netConnect({ port, host });
+    const { localAddress } = opts;
+    const tcp = netConnect({ port, host, localAddress });
+    const socket = opts.tls ? tlsConnect({ socket: tcp, servername: 'localhost', rejectUnauthorized: false }) : tcp;
     await once(socket, opts.tls ? 'secureConnect' : 'connect');
     return new StreamTestClient(socket);
   }
