@@ -1,3 +1,5 @@
+// Must come first: it configures zod before any module builds a schema (CSP: no eval).
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
