@@ -19,8 +19,11 @@ async function openClient(): Promise<UdpTestClient> {
 }
 
 describe('RFC 5780 NAT behaviour discovery', () => {
-  it('with two IPs: OTHER-ADDRESS, RESPONSE-ORIGIN, and CHANGE-REQUEST answered from the other IP and/or port', async () => {
-    const server = await startServerForTest(cleanups, { TURN_ALT_PORT: '0', TURN_ALT_IP: '127.0.0.2' });
+  // TURN_LISTEN '' = the default wildcard (0.0.0.0), as in the README's public-deployment step: with TURN_ALT_IP set
+  // the server binds the specific addresses instead (127.0.0.1 found beside 127.0.0.2 on lo), like coturn's
+  // listening-ip; binding 0.0.0.0 and 127.0.0.2 on one port would fail with EADDRINUSE.
+  it.each([['127.0.0.1'], ['']])('with two IPs (TURN_LISTEN=%j): OTHER-ADDRESS, RESPONSE-ORIGIN, and CHANGE-REQUEST answered from the other IP and/or port', async (listen) => {
+    const server = await startServerForTest(cleanups, { TURN_LISTEN: listen, TURN_ALT_PORT: '0', TURN_ALT_IP: '127.0.0.2' });
     const client = await openClient();
     const P = server.udpPort;
     const A = server.altPort!;

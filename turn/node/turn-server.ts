@@ -379,7 +379,7 @@ async function wire(
   const sweepTimer = setInterval(() => guard.run('sweep', () => run(core.sweep(Date.now()))), 1000);
   sweepTimer.unref();
   const registry = createTurnMetrics(core, () => ({ tcpConnections: streams.size, tcpRefused: streams.refused, tlsFailures: streams.tlsFailures, handlerErrors: guard.counts }));
-  logger.info({ event: 'turn-listening', udpPort: port, tcpPort, altPort, altIp: config.altIp, tlsPort, realm: config.realm, fastSend: sender.fast, relayPorts: `${config.relayMinPort}-${config.relayMaxPort}` }, 'TURN server listening');
+  logger.info({ event: 'turn-listening', listen: config.listen, udpPort: port, tcpPort, altPort, altIp: config.altIp, tlsPort, realm: config.realm, fastSend: sender.fast, relayPorts: `${config.relayMinPort}-${config.relayMaxPort}` }, 'TURN server listening');
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,0 +1,50 @@
+// `npm run turn`'s entry as an operator meets it: a bad setting is one line naming the variable (no stack trace,
+// exit 2); the README's public-deployment step (TURN_ALT_IP with the default TURN_LISTEN) starts.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'turn/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TURN_SECRET: 'main-test', TURN_WORKERS: '1', TURN_LISTEN_V6: 'off', TURN_PORT: '0', TURN_ALT_PORT: '0', TURN_RELAY_MIN_PORT: '0', TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'info', ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines: Array<Record<string, unknown>> = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    try {
+      lines.push(JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      /* not a log line */
+    }
+  });
+  return { child, lines, stderr: () => stderr, exited: once(child, 'exit') as Promise<[number | null, string | null]> };
+}
+
+describe('turn/main.ts', () => {
+  it('refuses a bad setting with one line naming the variable and the fix, exit 2, no stack trace', async () => {
+    const run = runMain({ TURN_RELAY_MIN_PORT: '60000', TURN_RELAY_MAX_PORT: '50000' });
+    const [code] = await run.exited;
+    expect(code).toBe(2);
+    expect(run.stderr()).toBe('p2pcheck TURN: TURN_RELAY_MIN_PORT (60000) must be below TURN_RELAY_MAX_PORT (50000): set a range such as 49152 and 65535\n');
+  }, 30_000);
+
+  it('starts with TURN_ALT_IP and the default TURN_LISTEN (the specific addresses, not the wildcard, are bound)', async () => {
+    const run = runMain({ TURN_ALT_IP: '127.0.0.2' });
+    const deadline = Date.now() + 25_000;
+    while (!run.lines.some((l) => l.event === 'metrics-listening') && run.child.exitCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const listening = run.lines.find((l) => l.event === 'turn-listening');
+    run.child.kill('SIGTERM');
+    const [code] = await run.exited;
+    expect(run.stderr()).not.toMatch(/EADDRINUSE/);
+    expect(listening).toMatchObject({ listen: '127.0.0.1', altIp: '127.0.0.2' });
+    expect(code).toBe(0);
+  }, 30_000);
+});
