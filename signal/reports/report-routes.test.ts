@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleReport } from '../../common/testdata/sample-report';
 import { createReportRoutes, type ReportRoutes } from './report-routes';
+import Database from 'better-sqlite3';
 import { ReportStore } from './report-store';
 
 let dir: string;
@@ -144,5 +145,28 @@ describe('report store', () => {
     expect(full).toMatchObject({ ok: false, code: 'store-full' });
     expect(b.save('{}', 5000).ok).toBe(true); // after the others expired
     b.close();
+  });
+
+  it('opens a database from before the client column without losing a saved report, then counts per client', () => {
+    // The table exactly as it was created before the per-client limit, in a directory of its own.
+    const oldDir = join(dir, 'old');
+    mkdirSync(oldDir);
+    const old = new Database(join(oldDir, 'reports.sqlite'));
+    old.exec(`CREATE TABLE reports (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+      CREATE INDEX reports_expires ON reports (expires_at);`);
+    old.prepare('INSERT INTO reports VALUES (?, ?, ?, ?)').run('A'.repeat(24), 0, 1000, '{"saved":"before"}');
+    old.close();
+    const store = new ReportStore({ dataDir: oldDir, ttlMs: 1000, maxPerClient: 1 });
+    expect(store.get('A'.repeat(24), 10)?.body).toBe('{"saved":"before"}');
+    expect(store.save('{}', 10, '198.51.100.1').ok).toBe(true);
+    expect(store.save('{}', 10, '198.51.100.1')).toMatchObject({ ok: false, code: 'too-many-reports' });
+    expect(store.save('{}', 10, '198.51.100.2').ok).toBe(true);
+    expect(store.liveCount('198.51.100.1', 10)).toBe(1);
+    store.close();
+    // Opening again (column already there) changes nothing.
+    const again = new ReportStore({ dataDir: oldDir, ttlMs: 1000, maxPerClient: 1 });
+    expect(again.get('A'.repeat(24), 10)?.body).toBe('{"saved":"before"}');
+    expect(again.liveCount('198.51.100.2', 10)).toBe(1);
+    again.close();
   });
 });
