@@ -42,6 +42,14 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** WebSocket close codes the relay uses (RFC 6455 §7.4); the close reason is the ErrorCode. */
+export const CloseCode = {
+  /** 1011: the server failed on a message (reason 'server-error'). */
+  serverError: 1011,
+  /** 1013 Try Again Later: refused by the per-client connection cap (reason 'too-many-connections'). */
+  tryAgainLater: 1013,
+} as const;
+
 const roomId = z.string().regex(ROOM_ID_PATTERN, 'room id must be 22-64 URL-safe characters');
 const sdp = z.object({ type: z.enum(['offer', 'answer']), sdp: z.string().max(MAX_MESSAGE_BYTES) });
 const candidate = z.object({

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { ErrorCode, MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from '../../common/messages';
+import { CloseCode, ErrorCode, MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from '../../common/messages';
 import { ConcurrencyCap } from '../../turn/security/concurrency-cap';
 import { RoomRegistry, type Envelope } from '../rooms/room-registry';
 import { refuseOnSocket } from '../http/responses';
@@ -44,8 +44,6 @@ interface PeerSocket {
   client: string;
 }
 
-/** Close code for a connection refused by the per-client cap (RFC 6455 §7.4.1 registry: 1013 Try Again Later). */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
 /** How long a refused socket may take to read its error before it is dropped. */
 const REFUSAL_GRACE_MS = 1000;
 
@@ -137,7 +135,7 @@ export class SignalingServer {
       message: `too many signaling connections from your address (at most ${this.perClient.perKey}); close other p2pcheck tabs or try again later`,
     };
     ws.send(JSON.stringify(message));
-    ws.close(CLOSE_TRY_AGAIN_LATER, ErrorCode.tooManyConnections);
+    ws.close(CloseCode.tryAgainLater, ErrorCode.tooManyConnections);
   }
 
   private onConnection(ws: WebSocket, client: string): void {
@@ -171,7 +169,7 @@ export class SignalingServer {
       if (!peer) return;
       try {
         this.send(peerId, { type: 'error', code: ErrorCode.serverError, message: 'the server failed on this message; reconnect to go on' });
-        peer.ws.close(1011, ErrorCode.serverError);
+        peer.ws.close(CloseCode.serverError, ErrorCode.serverError);
       } catch {
         peer.ws.terminate();
       }
