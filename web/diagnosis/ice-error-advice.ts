@@ -1,6 +1,7 @@
 // icecandidateerror codes (STUN/TURN error codes of RFC 8489 §14.8 / RFC 8656 §18.9, plus the 7xx codes
 // browsers use for "no answer" — W3C webrtc-pc §4.8.2) turned into what they mean and what to change.
 import type { IceErrorDetail } from '../../common/nat/diagnosis-result';
+import { turnRefusal } from '../errors/limit-messages';
 import { parseStunUrl } from './mapping-inference';
 
 const ADVICE: Record<number, { meaning: string; fix: string }> = {
@@ -20,9 +21,7 @@ const ADVICE: Record<number, { meaning: string; fix: string }> = {
   440: { meaning: 'The server does not offer the requested address family (IPv4/IPv6).', fix: 'Enable IPv6 relaying on the TURN server, or ignore if IPv4 works.' },
   441: { meaning: 'The credentials do not match the ones of the existing allocation (Wrong Credentials).', fix: 'Use one username per session; do not switch credentials mid-session.' },
   442: { meaning: 'The server does not support the requested relay transport.', fix: 'Use UDP relaying (the only transport browsers request).' },
-  486: { meaning: 'This user has too many allocations on the server (Allocation Quota Reached).', fix: 'Close other sessions or raise the per-user quota on the TURN server.' },
   500: { meaning: 'The TURN server hit an internal error.', fix: 'Check the TURN server\u2019s logs.' },
-  508: { meaning: 'The server has no relay ports left (Insufficient Capacity).', fix: 'Widen the relay port range or add servers.' },
   701: {
     meaning: 'No answer from the server: the name did not resolve, or nothing came back over this transport before the browser gave up.',
     fix: 'Check the host name and port; check that a firewall lets this transport (UDP, or TCP for ?transport=tcp, TLS for turns:) through to the server and back.',
@@ -30,7 +29,9 @@ const ADVICE: Record<number, { meaning: string; fix: string }> = {
 };
 
 export function explainIceError(url: string, code: number, text: string): IceErrorDetail {
-  const known = ADVICE[code] ?? (code >= 700 && code <= 799 ? ADVICE[701] : undefined);
+  // 486/508: the server's limits, said the way the rest of the page says them (web/errors/limit-messages.ts).
+  const refusal = turnRefusal(code);
+  const known = refusal ? { meaning: `${refusal.refusal.charAt(0).toUpperCase()}${refusal.refusal.slice(1)}.`, fix: refusal.fix } : (ADVICE[code] ?? (code >= 700 && code <= 799 ? ADVICE[701] : undefined));
   return {
     url,
     code,

@@ -1,6 +1,7 @@
 // The RTCPeerConnection-based measurements behind "Check my network". Each test owns one PeerConnection,
 // has its own deadline (never Chromium's ~40 s STUN timeout) and always closes what it opened.
 import type { HostPort } from '../../common/nat/nat-behavior';
+import { fetchApiJson } from '../errors/api-error';
 import { relayFailureReason } from './ice-error-advice';
 
 export interface CandidateInfo {
@@ -245,12 +246,10 @@ export async function runFilteringTest(api: ProbeApi, connectTimeoutMs: number, 
 
 /** The probe API over HTTP (routes in signal/probe/probe-routes.ts). */
 export function httpProbeApi(base = ''): ProbeApi {
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const json = (await res.json().catch(() => ({}))) as { error?: string };
-    if (!res.ok) throw new Error(json.error ?? `${path} answered ${res.status}`);
-    return json;
-  };
+  // An error answer throws ApiRequestError: its message says what happened (429/503 in plain words, else the
+  // probe's own error text), which becomes the filtering test's `problem`.
+  const post = (path: string, body: unknown) =>
+    fetchApiJson<unknown>('probe', `${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return {
     offer: (sdp) => post('/api/probe/offer', { sdp }) as Promise<Awaited<ReturnType<ProbeApi['offer']>>>,
     run: (id, srflx, waitMs) => post(`/api/probe/${id}/run`, { srflx, waitMs }) as Promise<ProbeRunResponse>,

@@ -9,6 +9,7 @@ import { DIAGNOSIS_VERSION, verdictFacts, type DiagnosisResult, type SkippedTest
 import { classifyFiltering, sameHostPort, type HostPort } from '../../common/nat/nat-behavior';
 import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
+import { fetchApiJson } from '../errors/api-error';
 import { explainIceError } from './ice-error-advice';
 import { inferMapping, parseStunUrl, type StunEndpoint } from './mapping-inference';
 import {
@@ -105,12 +106,6 @@ function decide(r: DiagnosisResult, at: () => number): void {
   r.verdictMs ??= at();
 }
 
-async function fetchJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: 'no-store' });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  return (await res.json()) as T;
-}
-
 const stunUrl = (host: string, port: number) => `stun:${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 async function runBundled(
@@ -121,7 +116,10 @@ async function runBundled(
   opts: DiagnosisOptions,
 ): Promise<void> {
   const base = opts.base ?? '';
-  const [info, ice] = await Promise.all([fetchJson<ServerInfo>(`${base}/api/config`), fetchJson<IceServersResponse>(`${base}/api/ice-servers`)]);
+  const [info, ice] = await Promise.all([
+    fetchApiJson<ServerInfo>('config', `${base}/api/config`, { cache: 'no-store' }),
+    fetchApiJson<IceServersResponse>('ice-servers', `${base}/api/ice-servers`, { cache: 'no-store' }),
+  ]);
   const primary = info.turn.primary;
   if (!info.turn.enabled || !primary) {
     r.skipped.push({ test: 'udp', reason: 'this p2pcheck server runs without its STUN/TURN server' });

@@ -51,6 +51,18 @@ describe('relay coverage', () => {
     expect(skipped.text).toMatch(/^not verified: .*\(relay-only check skipped: no TURN server configured on this side\)$/);
   });
 
+  it('says in plain words when the relay server refused for lack of room (486 first, whatever came before it)', () => {
+    const errors = [
+      { at: 250, source: 'ice', code: 701, message: 'turn:10.200.238.1:3478?transport=tcp: no answer' },
+      { at: 300, source: 'ice', code: 486, message: 'turn:10.200.238.1:3478?transport=udp: Allocation Quota Reached' },
+    ];
+    const r = relayCoverage(report(OFFERER_WITHOUT_RELAY, { errors }));
+    expect(r.local).toMatchObject({ state: 'not-gathered', reason: 'turn-error' });
+    expect(r.local.state === 'not-gathered' && r.local.text).toMatch(/^the relay server refused: too many relays from your network \(486 Allocation Quota Reached\)/);
+    const full = relayCoverage(report(OFFERER_WITHOUT_RELAY, { errors: [{ ...errors[1]!, code: 508, message: 'turn:10.200.238.1:3478?transport=udp: Insufficient Capacity' }] }));
+    expect(full.local.state === 'not-gathered' && full.local.text).toMatch(/^the relay server refused: it has no relay ports left for anyone/);
+  });
+
   it('names a TURN error as the reason, before any timing guess', () => {
     const errors = [{ at: 300, source: 'ice', code: 401, message: 'turn:10.200.238.1:3478?transport=udp: Unauthorized' }];
     const r = relayCoverage(report(OFFERER_WITHOUT_RELAY, { errors }));

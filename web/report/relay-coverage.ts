@@ -8,6 +8,7 @@
 // candidate although its TURN server works.
 import type { IceEvent } from '../../common/ice-events';
 import type { ConnectivityReport, RelayCheck } from '../../common/report';
+import { turnRefusalText } from '../errors/limit-messages';
 import { ms } from './report-format';
 import { mbps } from '../quality/quality-verdict';
 
@@ -47,8 +48,10 @@ function localRelay(report: Report, count: number, via: string[]): LocalRelay {
   if (!report.iceServers.some((s) => s.urls.some(isTurnUrl))) return { state: 'not-configured' };
   const turnErrors = report.errors.filter((e) => e.source === 'ice' && e.code !== 'failed' && isTurnUrl(e.message));
   if (turnErrors.length > 0) {
-    const e = turnErrors[0]!;
-    return { state: 'not-gathered', reason: 'turn-error', text: `the TURN server answered with an error (${e.code ?? 'no code'}: ${e.message})` };
+    // A refusal for lack of room (486/508) first: it is the one a person can do something about.
+    const e = turnErrors.find((x) => turnRefusalText(x.code) !== null) ?? turnErrors[0]!;
+    const refusal = turnRefusalText(e.code);
+    return { state: 'not-gathered', reason: 'turn-error', text: refusal ?? `the TURN server answered with an error (${e.code ?? 'no code'}: ${e.message})` };
   }
   const events = report.iceEvents;
   if (!events) return { state: 'not-gathered', reason: 'unknown', text: 'this report has no gathering events to tell why' };

@@ -5,6 +5,8 @@ import { PeerDriver, type PeerRole } from '../peer/peer-driver';
 import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
 import type { AppStore } from '../store/app-store';
 import { startRoomDiagnosis } from '../diagnosis/room-diagnosis-session';
+import { ApiRequestError, fetchApiJson } from '../errors/api-error';
+import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -28,11 +30,10 @@ interface IceConfig {
   ttlMs: number;
 }
 
-const defaultFetchJson = async (path: string) => {
-  const res = await fetch(path, { cache: 'no-store' });
-  if (!res.ok) throw new Error(`${path} answered HTTP ${res.status}`);
-  return res.json();
-};
+const defaultFetchJson = (path: string) => fetchApiJson<unknown>('ice-servers', path, { cache: 'no-store' });
+
+/** Close code the server uses when this network holds too many signaling connections (RFC 6455 §7.4.1). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** Waits between signaling reconnect attempts (about a minute in all), then gives up with a clear message. */
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
@@ -90,7 +91,11 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       ice = { servers: body.iceServers, fetchedAt: now(), ttlMs: (body.ttl || 3600) * 1000 };
       s().setIceServers(body.iceServers.map((x) => ({ urls: [...x.urls] })));
     } catch (err) {
-      s().addError({ at: s().sinceStart(now()), source: 'api', code: null, message: `could not load ICE servers: ${err instanceof Error ? err.message : String(err)}; only host candidates will be gathered` });
+      const message =
+        err instanceof ApiRequestError
+          ? `${err.message} Without relay credentials this test gathers only host candidates (no STUN, no TURN relay).`
+          : `could not load ICE servers: ${err instanceof Error ? err.message : String(err)}; only host candidates will be gathered`;
+      s().addError({ at: s().sinceStart(now()), source: 'api', code: err instanceof ApiRequestError ? err.failure.status : null, message });
       ice = { servers: [], fetchedAt: now(), ttlMs: 60_000 };
     }
     return ice.servers;
@@ -167,6 +172,8 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
         }
         if (msg.code === 'room-full') s().setSignaling({ roomFull: true });
         else s().addError({ at: s().sinceStart(now()), source: 'signaling', code: msg.code, message: msg.message });
+        // Refused for the connection cap: say so at once (the socket closes next and the page keeps retrying).
+        if (msg.code === 'too-many-connections') s().setUi({ fatal: signalingErrorText(msg.code, msg.message) });
         return;
       default: {
         const unreachable: never = msg;
@@ -189,8 +196,9 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       });
     },
     onMalformed: (error) => s().addError({ at: s().sinceStart(now()), source: 'signaling', code: 'malformed', message: error }),
-    onClose: ({ code, wasOpen }) => {
+    onClose: ({ code, reason, wasOpen }) => {
       if (stopped) return;
+      const refusedForCap = code === CLOSE_TRY_AGAIN_LATER || reason === 'too-many-connections';
       if ((wasOpen || reconnectAttempt > 0) && reconnectAttempt < RECONNECT_DELAYS_MS.length) {
         // A blip: reconnect with backoff and rejoin the same room.
         s().setSignaling({ status: 'connecting' });
@@ -203,9 +211,11 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       }
       s().setSignaling({ status: 'closed' });
       s().setUi({
-        fatal: wasOpen || reconnectAttempt > 0
-          ? `The signaling connection closed (code ${code}) and did not come back. A connection already made keeps running; reload the page to start a new test.`
-          : 'Could not reach the signaling server (/ws). Check that p2pcheck is running and that nothing blocks WebSockets, then reload.',
+        fatal: refusedForCap
+          ? signalingErrorText('too-many-connections', reason)
+          : wasOpen || reconnectAttempt > 0
+            ? `The signaling connection closed (code ${code}) and did not come back. A connection already made keeps running; reload the page to start a new test.`
+            : SIGNALING_UNREACHABLE,
       });
     },
   });

@@ -1,10 +1,11 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { composeLinkQuality } from '../quality/link-result';
 import { appStore } from '../store/app-store';
-import { startReportSaver, type PostReport } from './report-saver';
+import { postReport, startReportSaver, type PostReport } from './report-saver';
 
 const initial = appStore.getInitialState();
 beforeEach(() => appStore.setState(initial, true));
+afterEach(() => vi.unstubAllGlobals());
 
 const quality = () =>
   composeLinkQuality({
@@ -69,6 +70,24 @@ describe('report saver', () => {
     expect(appStore.getState().link.share.error).toMatch(/HTTP 503.*Download JSON/);
     await new Promise((r) => setTimeout(r, 20));
     expect(post).toHaveBeenCalledTimes(1);
+    stop();
+  });
+
+  it('a 429 from the server says in plain words that this network saved too many reports, and when to try again; “Try again” saves again', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ code: 'rate-limited', error: 'too many saved reports' }), { status: 429, headers: { 'retry-after': '17' } }));
+    vi.stubGlobal('fetch', fetchMock);
+    const stop = startReportSaver(appStore, postReport);
+    appStore.getState().openRoom('AAAAAAAAAAAAAAAAAAAAAA', false, 1000);
+    appStore.getState().beginTest(2000);
+    appStore.getState().setPeerState('peer-left');
+    await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('failed'));
+    expect(appStore.getState().link.share.error).toBe(
+      'The report was not saved: This server has saved too many reports from your network in a short time; try again in 17 s. \u201cDownload JSON\u201d still works.',
+    );
+    fetchMock.mockImplementation(async () => new Response(JSON.stringify({ id: 'abc', url: '/report/abc', redacted: true }), { status: 201 }));
+    appStore.getState().setShare({ status: 'idle', error: null });
+    await vi.waitFor(() => expect(appStore.getState().link.share.url).toBe('/report/abc'));
+    expect(fetchMock).toHaveBeenCalledTimes(2);
     stop();
   });
 });

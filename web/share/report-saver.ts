@@ -2,6 +2,7 @@
 // without one), and again when the redaction choice changes; writes the permalink into the store. Outside
 // React: subscribes to the store, POSTs /api/reports.
 import type { ConnectivityReport } from '../../common/report';
+import { ApiRequestError, fetchApiJson } from '../errors/api-error';
 import { buildReport } from '../report/build-report';
 import type { AppState, AppStore } from '../store/app-store';
 
@@ -14,11 +15,20 @@ export interface SaveResponse {
 export type PostReport = (body: { report: ConnectivityReport; redact: boolean }) => Promise<SaveResponse>;
 
 export const postReport: PostReport = async (body) => {
-  const res = await fetch('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json().catch(() => null)) as (SaveResponse & { error?: string }) | null;
-  if (!res.ok || !json?.id) throw new Error(json?.error ?? `the server answered HTTP ${res.status}`);
-  return json;
+  const json = await fetchApiJson<Partial<SaveResponse> | null>('report-save', '/api/reports', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!json?.id || !json.url) throw new Error('the server answered without a report id');
+  return { id: json.id, url: json.url, redacted: json.redacted ?? body.redact };
 };
+
+/** What the share panel says when saving failed (a refusal in the server's limits says so in plain words). */
+export function saveFailedText(err: unknown): string {
+  if (err instanceof ApiRequestError) return `The report was not saved: ${err.message} \u201cDownload JSON\u201d still works.`;
+  return `The report could not be saved: ${err instanceof Error ? err.message : String(err)}. "Download JSON" still works.`;
+}
 
 /** True once this test has nothing more to add to its report: the link measured and the relay check (which follows
  *  it, except in relay-only tests) over, or the test ended. */
@@ -45,7 +55,7 @@ export function startReportSaver(store: AppStore, post: PostReport = postReport)
         },
         (err: unknown) => {
           if (store.getState().peer.testNumber === testNumber)
-            store.getState().setShare({ status: 'failed', savedRedacted: redact, error: `The report could not be saved: ${err instanceof Error ? err.message : String(err)}. "Download JSON" still works.` });
+            store.getState().setShare({ status: 'failed', savedRedacted: redact, error: saveFailedText(err) });
         },
       )
       .finally(() => {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { ConnectivityReport } from '../../common/report';
 import { ReportView } from '../report/report-view';
 import { PageHeader } from '../layout/page-header';
+import { ApiRequestError, httpFailureOf } from '../errors/api-error';
 import '../report/link-quality.css';
 
 type Load = { state: 'loading' } | { state: 'ok'; report: ConnectivityReport } | { state: 'error'; message: string };
@@ -13,8 +14,9 @@ export function SavedReportPage({ id }: { id: string }) {
     let live = true;
     fetch(`/api/reports/${encodeURIComponent(id)}`, { cache: 'no-store' })
       .then(async (res) => {
-        const body = (await res.json().catch(() => null)) as (ConnectivityReport & { error?: string }) | null;
-        if (!res.ok || !body || body.version !== 1) throw new Error(body?.error ?? `the server answered HTTP ${res.status}`);
+        if (!res.ok) throw new ApiRequestError('report-load', await httpFailureOf(res));
+        const body = (await res.json().catch(() => null)) as ConnectivityReport | null;
+        if (!body || body.version !== 1) throw new Error('the server answered with something that is not a p2pcheck report');
         if (live) setLoad({ state: 'ok', report: body });
       })
       .catch((err: unknown) => live && setLoad({ state: 'error', message: err instanceof Error ? err.message : String(err) }));
@@ -28,7 +30,7 @@ export function SavedReportPage({ id }: { id: string }) {
       {load.state === 'loading' && <p className="hint">Loading the saved report…</p>}
       {load.state === 'error' && (
         <p className="notice error" data-testid="saved-report-error" role="alert">
-          This report cannot be shown: {load.message}. <a href="/">Run a new test</a>.
+          This report cannot be shown: {load.message.replace(/\.$/, '')}. <a href="/">Run a new test</a>.
         </p>
       )}
       {load.state === 'ok' && (

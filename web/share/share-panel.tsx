@@ -24,7 +24,11 @@ export function SharePanel({ roomLink }: { roomLink: string }) {
         {share.status === 'saving' && <p className="hint">Saving the report…</p>}
         {share.status === 'failed' && (
           <p className="warn" data-testid="share-error">
-            {share.error}
+            {share.error}{' '}
+            {/* Back to idle: the saver tries again at once. */}
+            <button type="button" data-testid="share-retry" onClick={() => appStore.getState().setShare({ status: 'idle', error: null })}>
+              Try again
+            </button>
           </p>
         )}
         {permalink && (
