@@ -38,6 +38,14 @@ export interface SkippedTest {
   reason: string;
 }
 
+/** Hairpinning: did packets sent to the router's own public address come back in to this device? */
+export interface HairpinResult {
+  /** 'not-applicable': no NAT on the way (no public address other than the device's own). */
+  result: 'works' | 'fails' | 'not-applicable' | 'not-tested';
+  evidence: string;
+  ms: number | null;
+}
+
 export interface ReachabilityReasons {
   udp: string | null;
   tcpRelay: string | null;
@@ -74,6 +82,7 @@ export interface DiagnosisResult {
   mappedAddress: HostPort | null;
   publicAddress: 'yes' | 'no' | 'unknown';
   mapping: { observations: MappingObservationDetail[]; result: MappingResult };
+  hairpin: HairpinResult;
   filtering: { observations: FilteringObservationDetail[]; result: FilteringResult };
   verdict: NatVerdict | null;
   compatibility: CompatibilityRow[];
@@ -106,7 +115,7 @@ export interface RoomDiagnosis {
 
 /** The measured facts a verdict is built from — the same for this page's own result and the other peer's. */
 export function verdictFacts(
-  d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering' | 'mappedAddress' | 'hostAddresses'>,
+  d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering' | 'mappedAddress' | 'hostAddresses' | 'hairpin'>,
 ): DiagnosisFacts {
   return {
     udp: d.reachability.udp,
@@ -118,5 +127,6 @@ export function verdictFacts(
     filtering: d.filtering.result,
     mappedAddress: d.mappedAddress,
     hostAddresses: d.hostAddresses,
+    hairpin: d.hairpin.result,
   };
 }

@@ -39,6 +39,10 @@ export const diagnosisWireSchema = z.object({
     observations: z.array(z.object({ role, url: z.string().max(512), mapped: hostPort.nullable(), inferred: z.boolean() })).max(4),
     result: z.object({ behavior: z.enum(['EIM', 'ADM', 'APDM', 'EIM-or-ADM', 'ADM-or-APDM', 'not-determined']), evidence: text }),
   }),
+  // Added after version 1 shipped (absent from older pages' results): the hairpinning test.
+  hairpin: z
+    .object({ result: z.enum(['works', 'fails', 'not-applicable', 'not-tested']), evidence: text, ms })
+    .default({ result: 'not-tested', evidence: 'not run by this peer\u2019s version of the page', ms: null }),
   filtering: z.object({
     observations: z.array(z.object({ role, answered: z.boolean(), sent: z.number().int().min(0).max(100), rttMs: ms })).max(4),
     result: z.object({ behavior: z.enum(['EIF', 'ADF', 'APDF', 'EIF-or-ADF', 'ADF-or-APDF', 'not-determined']), evidence: text }),

@@ -125,6 +125,16 @@ describe('natVerdict', () => {
     expect(fw.ipv6.explanation).toMatch(/still connect directly/);
   });
 
+  it('hairpinning, reported in words and carried into the behavior', () => {
+    const works = natVerdict(facts({ hairpin: 'works' }));
+    expect(works.hairpin.label).toMatch(/^Two devices behind this router can reach each other through its public address/);
+    expect(works.behavior.hairpin).toBe('yes');
+    const fails = natVerdict(facts({ hairpin: 'fails' }));
+    expect(fails.hairpin.label).toMatch(/^Two devices behind this router cannot reach each other through its public address/);
+    expect(fails.behavior.hairpin).toBe('no');
+    expect(natVerdict(facts({})).behavior.hairpin).toBe('unknown');
+  });
+
   it('tests skipped (custom ICE servers): undetermined, every behavior still possible', () => {
     const v = natVerdict(facts({ udp: 'not-tested', tcpRelay: 'not-tested', m: 'not-determined', f: 'not-determined' }));
     expect(v.kind).toBe('undetermined');

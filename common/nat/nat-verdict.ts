@@ -56,7 +56,17 @@ export interface DiagnosisFacts {
   mappedAddress?: HostPort | null;
   /** This device's own addresses (host candidates; '.local' names when the browser hides them). */
   hostAddresses?: readonly string[];
+  /** Did packets sent to the router's own public address come back in (hairpinning)? */
+  hairpin?: 'works' | 'fails' | 'not-applicable' | 'not-tested';
 }
+
+export const HAIRPIN_LABELS: Record<NonNullable<DiagnosisFacts['hairpin']>, string> = {
+  works: 'Two devices behind this router can reach each other through its public address (it supports hairpinning).',
+  fails:
+    'Two devices behind this router cannot reach each other through its public address (no hairpinning): on the same local network they still connect directly; on separate segments of the router they need a relay.',
+  'not-applicable': 'No NAT on the way, so hairpinning does not apply.',
+  'not-tested': 'Hairpinning (two devices behind this router reaching each other through its public address) was not tested.',
+};
 
 export type Ipv6State = 'open' | 'firewalled' | 'public' | 'none' | 'unknown';
 
@@ -75,6 +85,8 @@ export interface PeerBehavior {
   tlsRelay: NonNullable<DiagnosisFacts['tlsRelay']>;
   /** A public (global) IPv6 address of its own: two such peers connect directly over IPv6 whatever their IPv4 NAT. */
   ipv6: 'yes' | 'no' | 'unknown';
+  /** Its router loops packets for its own public address back in: two peers behind it reach each other that way. */
+  hairpin: 'yes' | 'no' | 'unknown';
   /** Every mapping/filtering behavior still possible after the tests. */
   mappings: readonly ('EIM' | 'ADM' | 'APDM')[];
   filterings: readonly ('EIF' | 'ADF' | 'APDF')[];
@@ -95,6 +107,7 @@ export interface NatVerdict {
   filtering: { behavior: FilteringBehavior; label: string; evidence: string };
   /** The verdict is per address family: `label` is IPv4's NAT (or the server's family), this is IPv6's. */
   ipv6: { state: Ipv6State; label: string; explanation: string };
+  hairpin: { state: NonNullable<DiagnosisFacts['hairpin']>; label: string };
   behavior: PeerBehavior;
 }
 
@@ -166,6 +179,7 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
   // On the server's own machine nothing was measured about a NAT: every behavior stays possible.
   const udp = kind === 'same-machine' ? 'unknown' : facts.udp === 'answered' ? 'yes' : facts.udp === 'no-answer' ? 'no' : 'unknown';
   const ipv6 = ipv6Verdict(facts);
+  const hairpin = kind === 'same-machine' ? 'not-tested' : (facts.hairpin ?? 'not-tested');
   return {
     kind,
     label: NAT_KIND_LABELS[kind],
@@ -175,11 +189,13 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
     mapping: { behavior: facts.mapping.behavior, label: MAPPING_LABELS[facts.mapping.behavior], evidence: facts.mapping.evidence },
     filtering: { behavior: facts.filtering.behavior, label: FILTERING_LABELS[facts.filtering.behavior], evidence: facts.filtering.evidence },
     ipv6,
+    hairpin: { state: hairpin, label: HAIRPIN_LABELS[hairpin] },
     behavior: {
       udp,
       tcpRelay: facts.tcpRelay,
       tlsRelay,
       ipv6: ipv6.state === 'none' ? 'no' : ipv6.state === 'unknown' ? 'unknown' : 'yes',
+      hairpin: hairpin === 'works' ? 'yes' : hairpin === 'fails' ? 'no' : 'unknown',
       mappings: udp === 'no' ? [] : udp === 'unknown' ? ALL_MAPPINGS : mappings,
       filterings: udp === 'no' ? [] : udp === 'unknown' ? ALL_FILTERINGS : filterings,
     },

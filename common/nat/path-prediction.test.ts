@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAT_KINDS, expectedPath, type NatKind as LabKind } from '../../e2e/lab/lab-topology';
 import type { PeerBehavior } from './nat-verdict';
-import { REFERENCE_PEERS, checkPrediction, compatibilityTable, directPossible, predictPath } from './path-prediction';
+import { REFERENCE_PEERS, checkPrediction, compatibilityTable, directPossible, predictPath, sameSegment } from './path-prediction';
 
 const LAB_TO_REFERENCE: Record<LabKind, string> = {
   open: 'open',
@@ -47,28 +47,28 @@ describe('directPossible over every mapping × filtering pair', () => {
 });
 
 describe('uncertain sides', () => {
-  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', mappings: ['EIM'], filterings: ['APDF'] };
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', hairpin: 'unknown', mappings: ['EIM'], filterings: ['APDF'] };
   it('one-address server: EIF-or-ADF ↔ symmetric is direct either way, EIM-or-ADM ↔ port-restricted is not certain', () => {
-    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
+    const oneIp: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', hairpin: 'unknown', mappings: ['EIM'], filterings: ['EIF', 'ADF'] };
     expect(predictPath(oneIp, behaviorOf('symmetric')).path).toBe('direct');
-    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
+    const maybeAdm: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'not-configured', ipv6: 'no', hairpin: 'unknown', mappings: ['EIM', 'ADM'], filterings: ['APDF'] };
     expect(predictPath(maybeAdm, pr).path).toBe('uncertain');
   });
   it('an untested side gives no prediction, unless the other side rules out UDP', () => {
-    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'unknown', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
+    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'unknown', hairpin: 'unknown', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
     expect(predictPath(untested, pr).path).toBe('uncertain');
     expect(predictPath(untested, behaviorOf('udp-blocked')).path).toBe('relay-tcp');
   });
   it('no UDP and no TCP relay → no connection', () => {
-    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'not-configured', ipv6: 'no', mappings: [], filterings: [] };
+    const dead: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'not-configured', ipv6: 'no', hairpin: 'unknown', mappings: [], filterings: [] };
     expect(predictPath(pr, dead).path).toBe('none');
     expect(predictPath(pr, { ...dead, tlsRelay: 'failed' }).path).toBe('none');
   });
 });
 
 describe('restricted egress: only TURN over TCP and/or TLS gets out', () => {
-  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'ok', ipv6: 'no', mappings: ['EIM'], filterings: ['APDF'] };
-  const tlsOnly: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'ok', ipv6: 'no', mappings: [], filterings: [] };
+  const pr: PeerBehavior = { udp: 'yes', tcpRelay: 'ok', tlsRelay: 'ok', ipv6: 'no', hairpin: 'unknown', mappings: ['EIM'], filterings: ['APDF'] };
+  const tlsOnly: PeerBehavior = { udp: 'no', tcpRelay: 'failed', tlsRelay: 'ok', ipv6: 'no', hairpin: 'unknown', mappings: [], filterings: [] };
   it('a TLS-only side is relayed over TLS, not "no connection" — with any peer, and with another such side', () => {
     expect(predictPath(pr, tlsOnly).path).toBe('relay-tls');
     expect(predictPath(tlsOnly, pr).path).toBe('relay-tls');
@@ -128,5 +128,32 @@ describe('IPv6: two peers with public IPv6 addresses', () => {
   });
   it('UDP blocked on one side still means a relay over TCP', () => {
     expect(predictPath({ ...sym, ipv6: 'yes' }, { ...behaviorOf('udp-blocked'), ipv6: 'yes' }).path).toBe('relay-tcp');
+  });
+});
+
+describe('two peers behind one router (same public address): hairpinning and segments', () => {
+  const pr = behaviorOf('port-restricted');
+  const hp = (h: PeerBehavior['hairpin']): PeerBehavior => ({ ...pr, hairpin: h });
+  it('one local segment: direct on the LAN, whatever the hairpin test said', () => {
+    expect(predictPath(hp('no'), hp('no'), { sameNetwork: true, sameSegment: 'yes' }).path).toBe('direct-lan');
+  });
+  it('separate segments: direct through the public address when the router hairpins, relayed when it does not', () => {
+    expect(predictPath(hp('yes'), hp('yes'), { sameNetwork: true, sameSegment: 'no' }).path).toBe('direct');
+    expect(predictPath(hp('yes'), hp('unknown'), { sameNetwork: true, sameSegment: 'no' }).path).toBe('direct');
+    const no = predictPath(hp('no'), hp('no'), { sameNetwork: true, sameSegment: 'no' });
+    expect(no.path).toBe('relay');
+    expect(no.reason).toMatch(/no hairpinning/);
+    expect(predictPath(hp('unknown'), hp('unknown'), { sameNetwork: true, sameSegment: 'no' }).path).toBe('uncertain');
+  });
+  it('addresses hidden (mDNS): the hairpin result decides, a router without it leaves it open', () => {
+    expect(predictPath(hp('yes'), hp('yes'), { sameNetwork: true, sameSegment: 'unknown' }).path).toBe('direct');
+    expect(predictPath(hp('no'), hp('no'), { sameNetwork: true, sameSegment: 'unknown' }).path).toBe('uncertain');
+    expect(predictPath(hp('unknown'), hp('unknown'), { sameNetwork: true }).path).toBe('direct-lan');
+  });
+  it('sameSegment: a shared IPv4 /24, none shared, or hidden addresses', () => {
+    expect(sameSegment(['192.168.1.10', 'fe80::1'], ['192.168.1.20'])).toBe('yes');
+    expect(sameSegment(['10.0.1.2'], ['10.0.2.2'])).toBe('no');
+    expect(sameSegment(['abc.local'], ['10.0.2.2'])).toBe('unknown');
+    expect(sameSegment([], [])).toBe('unknown');
   });
 });

@@ -56,8 +56,27 @@ function sides(p: PeerBehavior): Side[] {
 }
 
 export interface PredictOptions {
-  /** Both peers leave through the same public address: host candidates reach each other on the LAN. */
+  /** Both peers leave through the same public address (one router, or one carrier NAT). */
   sameNetwork?: boolean;
+  /**
+   * With `sameNetwork`: are they on one local segment (their private addresses reach each other)? Absent or
+   * 'unknown' when the browsers hide their addresses.
+   */
+  sameSegment?: 'yes' | 'no' | 'unknown';
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/;
+
+/**
+ * Two peers behind one public address: on one local segment when they share an IPv4 /24 (the usual home and
+ * office subnet), on different ones when both show IPv4 addresses and share none; unknown when either hides
+ * its addresses (mDNS names).
+ */
+export function sameSegment(a: readonly string[], b: readonly string[]): 'yes' | 'no' | 'unknown' {
+  const nets = (xs: readonly string[]) => new Set(xs.flatMap((x) => (IPV4.test(x) && !x.startsWith('127.') ? [x.replace(/\.\d{1,3}$/, '')] : [])));
+  const [na, nb] = [nets(a), nets(b)];
+  if (na.size === 0 || nb.size === 0) return 'unknown';
+  return [...na].some((n) => nb.has(n)) ? 'yes' : 'no';
 }
 
 /**
@@ -81,10 +100,26 @@ export function predictPath(a: PeerBehavior, b: PeerBehavior, opts: PredictOptio
       ? { path: 'relay-tls', reason: 'UDP is blocked on at least one side and only its TURN relay over TLS gets through, so the connection is relayed over TLS' }
       : { path: 'relay-tcp', reason: 'UDP is blocked on at least one side, so only a TURN relay over TCP can carry the connection' };
   }
-  if (a.ipv6 === 'yes' && b.ipv6 === 'yes' && !opts.sameNetwork) {
+  if (opts.sameNetwork && (opts.sameSegment ?? 'unknown') === 'yes') {
+    return { path: 'direct-lan', reason: 'both peers are on one local network segment, so their local addresses reach each other' };
+  }
+  if (a.ipv6 === 'yes' && b.ipv6 === 'yes') {
     return { path: 'direct', reason: 'both peers have a public IPv6 address: ICE connects them directly over IPv6 (each side\u2019s own checks open its firewall for the other), whatever their IPv4 NATs' };
   }
-  if (opts.sameNetwork) return { path: 'direct-lan', reason: 'both peers leave through the same public address, so their local addresses should reach each other' };
+  if (opts.sameNetwork) {
+    const segment = opts.sameSegment ?? 'unknown';
+    const hairpin = [a.hairpin, b.hairpin];
+    if (hairpin.includes('yes') && !hairpin.includes('no')) {
+      return { path: 'direct', reason: 'both peers are behind the same router, which loops packets for its public address back in (hairpinning)' };
+    }
+    if (hairpin.includes('no')) {
+      return segment === 'no'
+        ? { path: 'relay', reason: 'both peers are behind the same router but on different local segments, and the router does not loop packets for its public address back in (no hairpinning)' }
+        : { path: 'uncertain', reason: 'both peers are behind the same router, which does not hairpin: direct if they share a local segment, relayed otherwise' };
+    }
+    if (segment === 'no') return { path: 'uncertain', reason: 'both peers are behind the same router on different local segments; whether it hairpins was not tested' };
+    return { path: 'direct-lan', reason: 'both peers leave through the same public address, so their local addresses should reach each other' };
+  }
   if (a.udp === 'unknown' || b.udp === 'unknown') {
     return { path: 'uncertain', reason: 'at least one side\u2019s UDP reachability was not tested' };
   }
@@ -103,11 +138,11 @@ export const REFERENCE_PEERS: readonly { id: string; label: string; behavior: Pe
   { id: 'restricted-cone', label: 'Restricted cone NAT', behavior: known('EIM', 'ADF') },
   { id: 'port-restricted-cone', label: 'Port-restricted cone NAT', behavior: known('EIM', 'APDF') },
   { id: 'symmetric', label: 'Symmetric NAT', behavior: known('APDM', 'APDF') },
-  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', tlsRelay: 'not-tested', ipv6: 'no', mappings: [], filterings: [] } },
+  { id: 'udp-blocked', label: 'UDP blocked', behavior: { udp: 'no', tcpRelay: 'ok', tlsRelay: 'not-tested', ipv6: 'no', hairpin: 'unknown', mappings: [], filterings: [] } },
 ];
 
 function known(m: Mapping, f: Filtering): PeerBehavior {
-  return { udp: 'yes', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'no', mappings: [m], filterings: [f] };
+  return { udp: 'yes', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'no', hairpin: 'unknown', mappings: [m], filterings: [f] };
 }
 
 export interface CompatibilityRow {

@@ -29,6 +29,7 @@ function diagnosis(): DiagnosisResult {
     hostAddresses: ['10.200.11.1', 'fd00::1', '3f0c1a2b-1111-4222-8333-444455556666.local'],
     mappedAddress: { address: '198.51.100.11', port: 40000 },
     publicAddress: 'no',
+    hairpin: { result: 'fails', evidence: 'nothing came back in within 3.0 s', ms: 3004 },
     mapping: {
       observations: [
         { role: 'primary', url: 'stun:10.200.11.1:3478', mapped: { address: '198.51.100.11', port: 40000 }, inferred: false },

@@ -59,6 +59,9 @@ export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = 
           <p className="verdict-ipv6" data-testid={id('nat-ipv6')} data-state={v.ipv6.state}>
             <strong>{v.ipv6.label}</strong> — {v.ipv6.explanation}
           </p>
+          <p className="verdict-hairpin" data-testid={id('nat-hairpin')} data-state={v.hairpin.state} title={result.hairpin?.evidence}>
+            {v.hairpin.label}
+          </p>
           {v.caveats.length > 0 && (
             <ul className="caveats">
               {v.caveats.map((c) => (

@@ -89,6 +89,21 @@ describe('roomPrediction / roomDiagnosis', () => {
     expect(p?.check).toBe('agree');
   });
 
+  it('two peers behind one router on separate segments: relay when it does not hairpin, direct when it does', () => {
+    const seg = (host: string, hairpin: DiagnosisResult['hairpin']['result']) =>
+      finished('EIM', 'APDF', { hostAddresses: [host], hairpin: { result: hairpin, evidence: 'tested', ms: 100 } });
+    const no = roomPrediction(seg('10.0.1.2', 'fails'), readPeerDiagnosis({ diagnosis: wire(seg('10.0.2.2', 'fails')) }), { kind: 'relay-udp', settled: true });
+    expect(no?.prediction.path).toBe('relay');
+    expect(no?.check).toBe('agree');
+    const yes = roomPrediction(seg('10.0.1.2', 'works'), readPeerDiagnosis({ diagnosis: wire(seg('10.0.2.2', 'works')) }), { kind: 'p2p-nat', settled: true });
+    expect(yes?.prediction.path).toBe('direct');
+    expect(yes?.check).toBe('agree');
+    // An older peer without the hairpin field: read as not tested, nothing rejected.
+    const old = wire(seg('10.0.2.2', 'works')) as Record<string, unknown>;
+    delete old.hairpin;
+    expect(readPeerDiagnosis({ diagnosis: old })?.hairpin.result).toBe('not-tested');
+  });
+
   it('two peers behind one public address: same network predicted', () => {
     const p = roomPrediction(finished('EIM', 'APDF'), finished('EIM', 'APDF'), { kind: 'direct-lan', settled: true });
     expect(p?.prediction.path).toBe('direct-lan');

@@ -2,7 +2,7 @@
 // (`{ diagnosis: … }`), and the report compares the path predicted from both verdicts with the settled path.
 // Pure helpers: the comparison, and the report's `diagnosis` field.
 import type { DiagnosisResult, RoomDiagnosis, RoomPrediction } from '../../common/nat/diagnosis-result';
-import { checkPrediction, predictPath, PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
+import { checkPrediction, predictPath, PREDICTED_PATH_LABELS, sameSegment } from '../../common/nat/path-prediction';
 import { readPeerDiagnosis } from './peer-diagnosis';
 export type { RoomPrediction };
 import { PATH_LABELS, type PathKind } from '../../common/report';
@@ -12,7 +12,10 @@ export function roomPrediction(local: DiagnosisResult | null, remote: DiagnosisR
   if (!local?.verdict || !remote?.verdict) return null;
   const sameNetwork =
     local.mappedAddress !== null && remote.mappedAddress !== null && local.mappedAddress.address === remote.mappedAddress.address && local.publicAddress !== 'yes';
-  const prediction = predictPath(local.verdict.behavior, remote.verdict.behavior, { sameNetwork });
+  const prediction = predictPath(local.verdict.behavior, remote.verdict.behavior, {
+    sameNetwork,
+    sameSegment: sameNetwork ? sameSegment(local.hostAddresses, remote.hostAddresses) : undefined,
+  });
   const actual = path.settled ? path.kind : null;
   const check = actual === null ? null : checkPrediction(prediction.path, actual);
   let note: string | null = null;

@@ -11,6 +11,7 @@ import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
 import { fetchApiJson } from '../errors/api-error';
 import { explainIceError } from './ice-error-advice';
+import { runHairpinTest } from './hairpin-test';
 import { inferMapping, parseStunUrl, type StunEndpoint } from './mapping-inference';
 import {
   httpProbeApi,
@@ -29,6 +30,8 @@ export const UDP_DEADLINE_MS = 3000;
 export const RELAY_DEADLINE_MS = 4000;
 /** Only reached when an endpoint does not answer (gathering normally completes in well under a second). */
 export const MAPPING_DEADLINE_MS = 5000;
+/** ICE between two local PeerConnections through the router's public address: answered in milliseconds when it works. */
+export const HAIRPIN_DEADLINE_MS = 3000;
 
 export interface DiagnosisOptions {
   /** The user's own iceServers: the tests that need p2pcheck's server are skipped. */
@@ -60,6 +63,7 @@ export function emptyDiagnosis(servers: DiagnosisResult['servers'], startedAt = 
     mappedAddress: null,
     publicAddress: 'unknown',
     mapping: { observations: [], result: { behavior: 'not-determined', evidence: 'not run yet' } },
+    hairpin: { result: 'not-tested', evidence: 'not run yet', ms: null },
     filtering: { observations: [], result: { behavior: 'not-determined', evidence: 'not run yet' } },
     verdict: null,
     compatibility: [],
@@ -181,6 +185,7 @@ async function runBundled(
   if (r.reachability.udp !== 'answered') {
     // UDP blocked: no mapping test (it would only wait for STUN timeouts). Verdict as soon as TCP is known.
     r.mapping.result = { behavior: 'not-determined', evidence: 'no UDP answer from the server' };
+    r.hairpin = { result: 'not-tested', evidence: 'UDP to the server is blocked', ms: null };
     await relayTests;
     r.reachability.ipv6 = f.host.some((c) => isIpv6(c.address)) ? 'gathered-only' : 'none';
     decide(r, at);
@@ -188,11 +193,18 @@ async function runBundled(
     return;
   }
 
+  const family6 = isIpv6(primary.host);
+  // Hairpinning on two PeerConnections of its own, alongside the mapping test (neither touches the other's sockets).
+  const hairpin =
+    r.publicAddress === 'yes'
+      ? Promise.resolve<DiagnosisResult['hairpin']>({ result: 'not-applicable', evidence: 'this device has a public address of its own (no NAT)', ms: null })
+      : runHairpinTest(endpoints[0]!.url, family6, HAIRPIN_DEADLINE_MS, opts.pcFactory).catch(
+          (err: unknown): DiagnosisResult['hairpin'] => ({ result: 'not-tested', evidence: `the test could not run: ${String(err)}`, ms: null }),
+        );
   const g = await startGathering({ iceServers: endpoints.map((e) => ({ urls: e.url })) }, opts.pcFactory);
   try {
     await g.until(() => false, MAPPING_DEADLINE_MS);
     addErrors(g.errors);
-    const family6 = isIpv6(primary.host);
     const host = g.candidates.filter((c) => isUsableHost(c) && !isHidden(c.address) && isIpv6(c.address) === family6).map((c) => ({ address: c.address, port: c.port }));
     const srflx = g.candidates
       .filter((c) => c.type === 'srflx' && isIpv6(c.address) === family6)
@@ -200,7 +212,10 @@ async function runBundled(
     r.mapping = inferMapping(endpoints, { srflx, host, errors: g.errors, complete: g.complete });
     const v6 = [...f.host, ...g.candidates].filter((c) => isIpv6(c.address) && !isHidden(c.address));
     r.reachability.ipv6 = v6.some((c) => c.type !== 'host') || (family6 && r.reachability.udp === 'answered') ? 'reached' : v6.length > 0 ? 'gathered-only' : 'none';
-    if (!family6 && v6.length > 0) r.skipped.push({ test: 'ipv6', reason: 'IPv6 host candidates exist, but the server has no IPv6 address to test them against' });
+    if (!family6 && v6.length > 0) {
+      r.skipped.push({ test: 'ipv6', reason: 'IPv6 host candidates exist, but the server has no IPv6 address to test them against' });
+      r.reachability.reasons.ipv6 = 'the server has no IPv6 address to test against';
+    }
   } finally {
     g.close();
   }
@@ -208,6 +223,11 @@ async function runBundled(
   await relayTests;
   decide(r, at);
   update('verdict');
+  // The NAT verdict does not wait for the hairpin test (up to HAIRPIN_DEADLINE_MS when the router drops it);
+  // it is rebuilt with it, keeping verdictMs.
+  r.hairpin = await hairpin;
+  decide(r, at);
+  update(`hairpin: ${r.hairpin.result}`);
 }
 
 /** 'yes' when the server saw one of the device's own addresses (no translation on the way). */
@@ -234,6 +254,7 @@ async function runCustom(
   r.skipped.push(...skipped);
   r.mapping.result = { behavior: 'not-determined', evidence: `skipped: ${reason}` };
   r.filtering.result = { behavior: 'not-determined', evidence: `skipped: ${reason}` };
+  r.hairpin = { result: 'not-tested', evidence: `skipped: ${reason}`, ms: null };
   const urls = servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((url) => ({ url, s })));
   const stun = urls.filter((u) => /^(stun|turn):/i.test(u.url) && !/transport=tcp/i.test(u.url));
   const tcp = urls.find((u) => /^turn:.*transport=tcp/i.test(u.url));
