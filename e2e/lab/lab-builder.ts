@@ -6,8 +6,8 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CHROMIUM_PATH } from '../support/chromium-flags';
-import { LAB, LAB_PREFIX, type LabHost } from './lab-topology';
-import { RECENT_LIST, routerRules } from './lab-router-rules';
+import { LAB, LAB_PREFIX, type LabHost, type LabRouter } from './lab-topology';
+import { RECENT_LIST, routerRules, routerRules6 } from './lab-router-rules';
 
 export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
 
@@ -80,10 +80,19 @@ export function labDown(): void {
   if (left.length > 0) throw new LabCommandError(`could not remove namespaces: ${left.join(', ')}`);
 }
 
+/** Namespaces that keep IPv6: the internet, the dual-stack routers and their hosts. */
+function wantsIpv6(ns: string): boolean {
+  return ns === LAB.internetNs || LAB.routers.some((r) => r.ns === ns && r.ipv6) || LAB.hosts.some((h) => h.ns === ns && h.ipv6);
+}
+
 function addNamespace(ns: string): void {
   run('ip', ['netns', 'add', ns]);
-  // IPv6 off before any interface exists, so nothing in the lab gathers or leaks IPv6.
-  inNs(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+  // IPv6 off before any interface exists, so nothing gathers or leaks IPv6 — except where the lab wants it;
+  // there no router advertisements and no duplicate address detection (addresses usable at once).
+  const v6 = wantsIpv6(ns)
+    ? ['net.ipv6.conf.all.accept_ra=0', 'net.ipv6.conf.default.accept_ra=0', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']
+    : ['net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'];
+  inNs(ns, 'sysctl', ['-qw', ...v6]);
   run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
 }
 
@@ -103,6 +112,13 @@ function buildInternet(): void {
   ipIn(ns, 'link', 'set', 'br0', 'up');
   ipIn(ns, 'addr', 'add', `${LAB.server.primary}/24`, 'dev', 'br0');
   ipIn(ns, 'addr', 'add', `${LAB.server.alternate}/32`, 'dev', 'br0');
+  // The page on port 443 of a third address, for the TCP-443-only host (TURN over TLS has 443 on the primary).
+  ipIn(ns, 'addr', 'add', `${LAB.server.page443}/32`, 'dev', 'br0');
+  inNs(ns, 'iptables', ['-w', '-t', 'nat', '-A', 'PREROUTING', '-d', LAB.server.page443, '-p', 'tcp', '--dport', '443', '-j', 'REDIRECT', '--to-ports', String(LAB.server.httpPort)]);
+  // IPv6: the server's two addresses; the internet routes each dual-stack router's LAN /64 to it.
+  inNs(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
+  ipIn(ns, 'addr', 'add', `${LAB.server.ipv6.primary}/64`, 'dev', 'br0', 'nodad');
+  ipIn(ns, 'addr', 'add', `${LAB.server.ipv6.alternate}/64`, 'dev', 'br0', 'nodad');
   // The real internet drops packets to private addresses silently; without a default route a relay's send
   // to a peer's private host candidate fails with ENETUNREACH (issue 4 measured pairs failing from that).
   // A veth whose far end is unused (no dummy module on every kernel); ARP off so sends never wait on a
@@ -113,12 +129,51 @@ function buildInternet(): void {
   ipIn(ns, 'route', 'add', 'default', 'dev', 'drop0');
 }
 
-function attachToInternet(ns: string, ifName: string, portName: string, address: string): void {
-  addVeth(ns, ifName, LAB.internetNs, portName);
-  ipIn(LAB.internetNs, 'link', 'set', portName, 'master', 'br0', 'up');
+/** `ns`'s `ifName` on the internet bridge (or on an upstream router's LAN bridge), default route through it. */
+function attachUpstream(ns: string, ifName: string, portName: string, address: string, upstream: LabRouter | null): void {
+  const upNs = upstream ? upstream.ns : LAB.internetNs;
+  const bridge = upstream ? 'lan0' : 'br0';
+  addVeth(ns, ifName, upNs, portName);
+  ipIn(upNs, 'link', 'set', portName, 'master', bridge, 'up');
   ipIn(ns, 'addr', 'add', `${address}/24`, 'dev', ifName);
   ipIn(ns, 'link', 'set', ifName, 'up');
-  ipIn(ns, 'route', 'add', 'default', 'via', LAB.server.primary);
+  ipIn(ns, 'route', 'add', 'default', 'via', upstream ? `${upstream.lanPrefix}.1` : LAB.server.primary);
+}
+
+function buildRouter(router: LabRouter, port: number): void {
+  addNamespace(router.ns);
+  inNs(router.ns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+  const upstream = router.upstream ? LAB.routers.find((r) => r.ns === router.upstream) ?? null : null;
+  attachUpstream(router.ns, 'wan0', `p${port}`, router.wanAddress, upstream);
+  router.lanPrefixes.forEach((prefix, seg) => {
+    ipIn(router.ns, 'link', 'add', `lan${seg}`, 'type', 'bridge');
+    ipIn(router.ns, 'addr', 'add', `${prefix}.1/24`, 'dev', `lan${seg}`);
+    ipIn(router.ns, 'link', 'set', `lan${seg}`, 'up');
+  });
+  const hosts = LAB.hosts.filter((h) => h.router === router.ns);
+  hosts.forEach((host, i) => {
+    const seg = router.lanPrefixes.findIndex((p) => host.address.startsWith(`${p}.`));
+    addNamespace(host.ns);
+    addVeth(host.ns, 'eth0', router.ns, `h${i}`);
+    ipIn(router.ns, 'link', 'set', `h${i}`, 'master', `lan${seg}`, 'up');
+    ipIn(host.ns, 'addr', 'add', `${host.address}/24`, 'dev', 'eth0');
+    ipIn(host.ns, 'link', 'set', 'eth0', 'up');
+    ipIn(host.ns, 'route', 'add', 'default', 'via', host.gateway);
+    if (host.portRange) inNs(host.ns, 'sysctl', ['-qw', `net.ipv4.ip_local_port_range=${host.portRange[0]} ${host.portRange[1]}`]);
+    if (host.ipv6 && router.ipv6) {
+      ipIn(host.ns, 'addr', 'add', `${host.ipv6}/64`, 'dev', 'eth0', 'nodad');
+      ipIn(host.ns, '-6', 'route', 'add', 'default', 'via', `${router.ipv6.lanPrefix}1`);
+    }
+  });
+  for (const rule of routerRules(router, hosts)) inNs(router.ns, 'iptables', ['-w', ...rule]);
+  if (router.ipv6) {
+    inNs(router.ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
+    ipIn(router.ns, 'addr', 'add', `${router.ipv6.wan}/64`, 'dev', 'wan0', 'nodad');
+    ipIn(router.ns, 'addr', 'add', `${router.ipv6.lanPrefix}1/64`, 'dev', 'lan0', 'nodad');
+    ipIn(router.ns, '-6', 'route', 'add', 'default', 'via', LAB.server.ipv6.primary);
+    ipIn(LAB.internetNs, '-6', 'route', 'add', `${router.ipv6.lanPrefix}/64`, 'via', router.ipv6.wan);
+    for (const rule of routerRules6()) inNs(router.ns, 'ip6tables', ['-w', ...rule]);
+  }
 }
 
 export function labUp(): void {
@@ -128,31 +183,12 @@ export function labUp(): void {
   labDown();
   buildInternet();
   let port = 0;
-  for (const router of LAB.routers) {
-    port += 1;
-    addNamespace(router.ns);
-    inNs(router.ns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
-    attachToInternet(router.ns, 'wan0', `p${port}`, router.wanAddress);
-    ipIn(router.ns, 'link', 'add', 'lan0', 'type', 'bridge');
-    ipIn(router.ns, 'addr', 'add', `${router.lanPrefix}.1/24`, 'dev', 'lan0');
-    ipIn(router.ns, 'link', 'set', 'lan0', 'up');
-    const hosts = LAB.hosts.filter((h) => h.router === router.ns);
-    hosts.forEach((host, i) => {
-      addNamespace(host.ns);
-      addVeth(host.ns, 'eth0', router.ns, `h${i}`);
-      ipIn(router.ns, 'link', 'set', `h${i}`, 'master', 'lan0', 'up');
-      ipIn(host.ns, 'addr', 'add', `${host.address}/24`, 'dev', 'eth0');
-      ipIn(host.ns, 'link', 'set', 'eth0', 'up');
-      ipIn(host.ns, 'route', 'add', 'default', 'via', host.gateway);
-    });
-    const first = hosts[0];
-    if (!first) throw new LabCommandError(`router ${router.name} has no host`);
-    for (const rule of routerRules(router, first.address)) inNs(router.ns, 'iptables', ['-w', ...rule]);
-  }
+  // Upstream routers (the carrier NAT) come before the routers behind them: LAB.routers is in that order.
+  for (const router of LAB.routers) buildRouter(router, ++port);
   for (const host of LAB.hosts.filter((h) => h.router === null)) {
     port += 1;
     addNamespace(host.ns);
-    attachToInternet(host.ns, 'eth0', `p${port}`, host.address);
+    attachUpstream(host.ns, 'eth0', `p${port}`, host.address, null);
   }
   writeChromiumWrappers();
 }
@@ -186,20 +222,28 @@ export function clearRestrictedLists(hosts?: LabHost[]): void {
 export async function labSmokeCheck(): Promise<string[]> {
   const problems: string[] = [];
   const port = 7999;
+  // Port 443 too (on the page's 443 address it is redirected to the page's port): the TCP-443-only host can
+  // reach nothing else.
+  const listens = [[port, LAB.server.primary], [LAB.server.httpPort, '0.0.0.0'], [port, LAB.server.ipv6.primary]];
   const listener = spawn('ip', ['netns', 'exec', LAB.internetNs, process.execPath, '-e',
-    `require('net').createServer((s) => s.end('ok')).listen(${port}, '${LAB.server.primary}', () => console.log('ready'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `const net = require('net'); let n = 0; for (const [p, a] of ${JSON.stringify(listens)}) net.createServer((s) => s.end('ok')).listen(p, a, () => { if (++n === ${listens.length}) console.log('ready'); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const connects = (ns: string, to: string, toPort: number) =>
+    run('ip', ['netns', 'exec', ns, process.execPath, '-e',
+      `const s = require('net').connect(${toPort}, '${to}'); s.setTimeout(2000, () => process.exit(3)); s.on('data', (d) => { process.stdout.write(String(d)); process.exit(0); }); s.on('error', () => process.exit(4));`], { allowFail: true }) === 'ok';
   try {
     await new Promise<void>((resolve, reject) => {
       listener.stdout.once('data', () => resolve());
       listener.once('exit', () => reject(new LabCommandError('smoke-check listener exited')));
     });
     for (const host of LAB.hosts) {
-      const out = run('ip', ['netns', 'exec', host.ns, process.execPath, '-e',
-        `const s = require('net').connect(${port}, '${LAB.server.primary}'); s.setTimeout(2000, () => process.exit(3)); s.on('data', (d) => { process.stdout.write(String(d)); process.exit(0); }); s.on('error', () => process.exit(4));`], { allowFail: true });
-      if (out !== 'ok') problems.push(`${host.name}: no TCP connection to ${LAB.server.primary}:${port}`);
+      const [to, toPort] = host.network === 'tcp-443-only' ? [LAB.server.page443, 443] : [LAB.server.primary, port];
+      if (!connects(host.ns, to, toPort)) problems.push(`${host.name}: no TCP connection to ${to}:${toPort}`);
+      if (host.network === 'tcp-443-only' && connects(host.ns, LAB.server.primary, port)) problems.push(`${host.name}: reaches TCP port ${port} although only 443 should get out`);
       if (!/^default /m.test(run('ip', ['-n', host.ns, 'route'], { allowFail: true }))) problems.push(`${host.name}: no default route`);
-      const v6 = run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim();
-      if (v6 !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
+      const v6 = run('ip', ['-n', host.ns, '-6', 'addr', 'show', 'scope', 'global'], { allowFail: true }).trim();
+      if (!host.ipv6 && run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim() !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
+      if (host.ipv6 && !v6.includes(host.ipv6)) problems.push(`${host.name}: no IPv6 address ${host.ipv6}`);
+      if (host.ipv6 && !connects(host.ns, LAB.server.ipv6.primary, port)) problems.push(`${host.name}: no TCP connection to [${LAB.server.ipv6.primary}]:${port}`);
     }
   } finally {
     listener.kill('SIGKILL');

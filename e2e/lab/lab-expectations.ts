@@ -1,6 +1,8 @@
-// Judges one pair's two connectivity reports against what the NATs should allow. Pure, unit-tested.
+// Judges one pair's two connectivity reports against what the NATs should allow, and one page's "Check my
+// network" against natdiscovery and the network's rules. Pure, unit-tested.
+import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { ConnectivityReport, PathKind } from '../../common/report';
-import type { ExpectedPath, LabHost } from './lab-topology';
+import { LAB_ICE_HOST, type ExpectedPath, type LabHost, type NatDiscoveryResult } from './lab-topology';
 
 export interface PairVerdict {
   ok: boolean;
@@ -27,18 +29,29 @@ function side(host: LabHost, r: ConnectivityReport | null, relayOnly: boolean, e
   const kind = r.path.kind;
   const usesRelay = sel.local.type === 'relay' || sel.remote.type === 'relay';
   if (r.relayOnly !== relayOnly) problems.push(`${who}: report.relayOnly=${r.relayOnly}, test asked for ${relayOnly}`);
-  if (relayOnly || expected === 'relay' || expected === 'relay-tcp') {
+  if (relayOnly || expected === 'relay' || expected === 'relay-tcp' || expected === 'relay-tls') {
     // Not `usesRelay`: a peer's relay often shows up here as prflx; the page tells from the peer's own view.
     if (!RELAY.includes(kind)) problems.push(`${who}: path ${kind} (${types}), expected relayed`);
     if (relayOnly && sel.local.type !== 'relay') problems.push(`${who}: local candidate is ${sel.local.type} although relay-only was forced`);
-    // With UDP blocked, the only way out is TURN over TCP from this side's own allocation.
-    if (host.kind === 'udp-blocked' && (kind !== 'relay-tcp' || sel.local.type !== 'relay' || sel.local.relayProtocol !== 'tcp')) {
+    // With UDP blocked, the only way out is TURN over TCP from this side's own allocation; behind the
+    // TCP-443-only firewall, TURN over TLS on 443.
+    if (host.network === 'tcp-443-only') {
+      if (kind !== 'relay-tls' || sel.local.type !== 'relay' || sel.local.relayProtocol !== 'tls') {
+        problems.push(`${who}: only TCP to port 443 gets out here, expected a local TLS relay candidate (relay-tls), got ${kind} (${types}, relayProtocol ${sel.local.relayProtocol})`);
+      }
+    } else if (host.kind === 'udp-blocked' && (kind !== 'relay-tcp' || sel.local.type !== 'relay' || sel.local.relayProtocol !== 'tcp')) {
       problems.push(`${who}: UDP is blocked here, expected a local TCP relay candidate (relay-tcp), got ${kind} (${types}, relayProtocol ${sel.local.relayProtocol})`);
     }
     // No relay-udp demand where UDP works: with both relay candidates allowed, Chromium sometimes settles on
     // its TCP allocation (seen with coturn in the lab: 2 of 22 forced-relay pairs).
   } else if (expected === 'direct-lan') {
     if (kind !== 'direct-lan' || sel.local.type !== 'host' || sel.remote.type !== 'host') problems.push(`${who}: path ${kind} (${types}), expected direct-lan host→host`);
+  } else if (expected === 'direct-ipv6') {
+    // Global IPv6 on both sides, no NAT: host to host over IPv6, through both stateful firewalls.
+    const v6 = (a: string | null) => !!a && a.includes(':');
+    if (kind !== 'direct-public' || usesRelay || !v6(sel.local.address) || !v6(sel.remote.address)) {
+      problems.push(`${who}: path ${kind} (${types}, ${sel.local.address ?? '?'} → ${sel.remote.address ?? '?'}), expected direct-public over IPv6`);
+    }
   } else {
     if (!DIRECT.includes(kind) || usesRelay) problems.push(`${who}: path ${kind} (${types}), expected direct (p2p-nat or direct-public)`);
   }
@@ -74,5 +87,99 @@ export function predictionProblems(pair: { a: LabHost; b: LabHost }, reports: { 
 /** The short label of an expectation, for the table. */
 export function describeExpected(expected: ExpectedPath, relayOnly: boolean): string {
   if (relayOnly) return 'relay';
-  return { 'direct-lan': 'direct-lan', direct: 'direct', relay: 'relay', 'relay-tcp': 'relay-tcp' }[expected];
+  return expected;
+}
+
+/** Checks that need issue 17's verdict work (hairpinning from one browser, IPv6 per family) run only with
+ * P2L_PENDING=1 until the page has them; without it they are listed as pending, not silently dropped. */
+export const PENDING_ENABLED = process.env.P2L_PENDING === '1';
+
+/** The page's words for what natdiscovery found (NAT_KIND_LABELS in common/nat/nat-verdict.ts). */
+export function expectedLabel(r: NatDiscoveryResult): string {
+  if (r.udp === 'blocked') return 'UDP blocked (TCP relay only)';
+  if (r.mapping === 'no-nat') return 'No NAT (public address)';
+  if (r.mapping !== 'EIM') return 'Symmetric NAT';
+  return { EIF: 'Full cone NAT', ADF: 'Restricted cone NAT', APDF: 'Port-restricted cone NAT' }[r.filtering];
+}
+
+export interface PageVerdictInput {
+  host: LabHost;
+  browser: 'chromium' | 'firefox';
+  /** The independent classifier's result for the host (coturn), IPv4. */
+  discovery: NatDiscoveryResult | { udp: 'unknown'; detail: string };
+  /** What the page shows (`nat-type`) and its result JSON. */
+  label: string;
+  result: DiagnosisResult;
+}
+
+/** Does the page's "Check my network" say what natdiscovery and the network's rules say (issues 5 and 17)?
+ * `problems` must be empty; `pending` lists what only P2L_PENDING=1 turns into problems. */
+export function pageVerdictProblems({ host, browser, discovery: nd, label, result }: PageVerdictInput): { problems: string[]; pending: string[] } {
+  const problems: string[] = [];
+  const pending: string[] = [];
+  const who = `${host.name} (${browser})`;
+  const v = result.verdict;
+  const reach = result.reachability;
+  // Every "failed" / "no answer" row of the reachability table says why (issue 17, item 4).
+  const reasons: { udp?: string | null; tcpRelay?: string | null; tlsRelay?: string | null; ipv6?: string | null } = reach.reasons ?? {};
+  for (const [row, state] of [['udp', reach.udp], ['tcpRelay', reach.tcpRelay], ['tlsRelay', reach.tlsRelay]] as const) {
+    if ((state === 'failed' || state === 'no-answer') && !reasons[row]) problems.push(`${who}: reachability ${row} "${state}" without a reason`);
+  }
+  if (host.network === 'tcp-443-only') {
+    // Only TCP to 443 gets out, and the server offers TURN over TLS there (issue 17, item 1).
+    if (reach.udp !== 'no-answer') problems.push(`${who}: UDP "${reach.udp}", but the firewall drops all UDP`);
+    if (reach.tcpRelay !== 'failed') problems.push(`${who}: TURN over TCP (port 3478) "${reach.tcpRelay}", but the firewall lets out only 443`);
+    const firefoxIpLiteral = browser === 'firefox' && /^\d+\.\d+\.\d+\.\d+$/.test(LAB_ICE_HOST);
+    if (firefoxIpLiteral) {
+      // Firefox will not use turns: with an IP literal: nothing gets out, and the page must say why.
+      if (reach.tlsRelay === 'ok') problems.push(`${who}: TLS relay "ok" although Firefox ignores turns: URLs with an IP address`);
+      if (!/Firefox/.test(reasons.tlsRelay ?? '')) problems.push(`${who}: the TLS relay row does not explain Firefox's refusal of an IP-literal turns: URL (reason: ${reasons.tlsRelay ?? 'none'})`);
+    } else {
+      if (reach.tlsRelay !== 'ok') problems.push(`${who}: TURN over TLS on 443 "${reach.tlsRelay}" (${reasons.tlsRelay ?? 'no reason'}), but it gets through`);
+      if (label !== 'UDP blocked (TLS relay only)') problems.push(`${who}: page says "${label}", expected "UDP blocked (TLS relay only)" (not "no connectivity": TURN over TLS works)`);
+    }
+    return { problems, pending };
+  }
+  const ndLabel = nd.udp === 'unknown' ? `unknown (${nd.detail})` : expectedLabel(nd);
+  if (label !== ndLabel) problems.push(`${who}: page says "${label}", natdiscovery "${ndLabel}"`);
+  if (nd.udp === 'ok' && nd.mapping !== 'no-nat' && v) {
+    if (v.mapping.behavior !== nd.mapping) problems.push(`${who}: page's mapping ${v.mapping.behavior}, natdiscovery ${nd.mapping} (${v.mapping.evidence})`);
+    if (v.filtering.behavior !== nd.filtering) problems.push(`${who}: page's filtering ${v.filtering.behavior}, natdiscovery ${nd.filtering} (${v.filtering.evidence})`);
+  }
+  if (host.ipv6) {
+    // Global IPv6 behind a stateful firewall (issue 17, item 3): judged per family.
+    if (reach.ipv6 !== 'reached') pending.push(`${who}: IPv6 "${reach.ipv6}" (${reasons.ipv6 ?? 'no reason'}), but the host has working global IPv6`);
+    const text = `${v?.label ?? ''} ${v?.explanation ?? ''}`;
+    if (!/IPv6/.test(text)) pending.push(`${who}: the verdict does not mention IPv6 ("${v?.label}")`);
+  } else if (reach.ipv6 === 'reached') {
+    problems.push(`${who}: IPv6 "reached", but IPv6 is off on this host`);
+  }
+  if (host.hairpin !== null) {
+    // Hairpinning from one browser (issue 17, item 2): "two devices behind this router can / cannot reach each
+    // other through its public address".
+    const h = (result as { hairpin?: unknown }).hairpin;
+    const said = hairpinSaid(h);
+    if (said === null) pending.push(`${who}: the page reports no hairpinning result (expected ${host.hairpin ? 'works' : 'does not work'})`);
+    else if (said !== host.hairpin) problems.push(`${who}: page says hairpinning ${said ? 'works' : 'does not work'}, the router ${host.hairpin ? 'loops packets back' : 'does not'}`);
+  }
+  return { problems, pending };
+}
+
+/** The page's hairpinning result as a yes/no, whatever shape it has ({state: 'works'|'fails'} …); null = none. */
+function hairpinSaid(h: unknown): boolean | null {
+  if (h === undefined || h === null) return null;
+  if (typeof h === 'boolean') return h;
+  const s = typeof h === 'string' ? h : typeof h === 'object' ? String((h as Record<string, unknown>).state ?? (h as Record<string, unknown>).result ?? '') : '';
+  if (/^(works|yes|ok|supported)$/i.test(s)) return true;
+  if (/^(fails|failed|no|not-supported|unsupported)$/i.test(s)) return false;
+  return null;
+}
+
+/** Why a pair's prediction cannot agree yet (it needs a part of issue 17 the page lacks), or null. The path
+ * itself is still checked; the prediction only with P2L_PENDING=1. */
+export function pendingPrediction(pair: { a: LabHost; b: LabHost }): string | null {
+  const sameRouter = pair.a.router !== null && pair.a.router === pair.b.router;
+  if (sameRouter && (pair.a.network === 'hairpin' || pair.a.network === 'no-hairpin')) return 'hairpinning from one browser (issue 17, item 2)';
+  if (pair.a.ipv6 && pair.b.ipv6) return 'IPv6 in the prediction (issue 17, item 3)';
+  return null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
 import { judgePair, predictionProblems } from './lab-expectations';
-import { expectedPath, labHost, labPairs } from './lab-topology';
+import { classicPairs, expectedPath, labHost, labPairs } from './lab-topology';
 
 function report(kind: PathKind, local: CandidateType, remote: CandidateType, opts: { relayProtocol?: string; relayOnly?: boolean; state?: ConnectivityReport['peerState'] } = {}): ConnectivityReport {
   const cand = (type: CandidateType, relayProtocol: string | null) => ({ id: type, type, protocol: 'udp' as const, address: null, port: null, priority: null, relayProtocol, url: null, at: 0 });
@@ -27,7 +27,8 @@ describe('expected paths', () => {
     expect(expectedPath('port-restricted', 'port-restricted', true)).toBe('direct-lan');
   });
   it('has every kind pair once plus the same-LAN pair', () => {
-    expect(labPairs()).toHaveLength(22);
+    expect(classicPairs()).toHaveLength(22);
+    expect(new Set(labPairs().map((p) => p.id)).size).toBe(labPairs().length);
   });
 });
 

@@ -17,23 +17,31 @@ export interface NatDiscoveryRun {
   reflexive: string | null;
   /** The server's OTHER-ADDRESS, when it sent one (RFC 5780 §7.4). */
   otherAddress: string | null;
+  /** `-H` only: the request sent to our own mapped address came back (RFC 5780 §4.6). */
+  hairpin: boolean;
+}
+
+/** "198.51.100.7:4000" or "2001:db8::2:4000" (natdiscovery prints IPv6 without brackets) → the address. */
+function addressOf(hostPort: string): string {
+  return hostPort.slice(0, hostPort.lastIndexOf(':'));
 }
 
 /** Parses the output of one `turnutils_natdiscovery -m` or `-f` run. */
 export function parseNatDiscovery(output: string, hostAddress: string): NatDiscoveryRun {
-  const reflexive = /UDP reflexive addr: ([\d.]+:\d+)/.exec(output)?.[1] ?? null;
-  const otherAddress = /Other addr: : ([\d.]+:\d+)/.exec(output)?.[1] ?? null;
+  const reflexive = /UDP reflexive addr: ([\da-f.:]+:\d+)/i.exec(output)?.[1] ?? null;
+  const otherAddress = /Other addr: : ([\da-f.:]+:\d+)/i.exec(output)?.[1] ?? null;
   let mapping: MappingBehavior | null = null;
   if (/NAT with Endpoint Independent Mapping/.test(output)) mapping = 'EIM';
   else if (/NAT with Address Dependent Mapping/.test(output)) mapping = 'ADM';
   else if (/NAT with Address and Port Dependent Mapping/.test(output)) mapping = 'APDM';
   // natdiscovery has no "no NAT" verdict; a mapped address equal to our own address means none.
-  if (mapping === 'EIM' && reflexive?.split(':')[0] === hostAddress) mapping = 'no-nat';
+  if (mapping === 'EIM' && reflexive && addressOf(reflexive) === hostAddress) mapping = 'no-nat';
   let filtering: FilteringBehavior | null = null;
   if (/NAT with Endpoint Independent Filtering/.test(output)) filtering = 'EIF';
   else if (/NAT with Address Dependent Filtering/.test(output)) filtering = 'ADF';
   else if (/NAT with Address and Port Dependent Filtering/.test(output)) filtering = 'APDF';
-  return { mapping, filtering, noResponse: reflexive === null && /STUN receive timeout/.test(output), reflexive, otherAddress };
+  const hairpin = /Received a request \(maybe a successful hairpinning\)/.test(output);
+  return { mapping, filtering, noResponse: reflexive === null && /STUN receive timeout/.test(output), reflexive, otherAddress, hairpin };
 }
 
 export interface HostClassification {
@@ -71,17 +79,76 @@ function runInNs(ns: string, args: string[], timeoutMs: number): Promise<string>
 
 /** Filtering first, then mapping: the mapping test contacts the alternate address, which would open an
  * address-restricted filter and skew the filtering verdict (stuntman #18). */
-export async function classifyHost(host: LabHost, server: { address: string; port: number }): Promise<HostClassification> {
+export async function classifyHost(host: LabHost, server: { address: string; port: number }, expected = host.expectedDiscovery): Promise<HostClassification> {
   const args = (flag: string) => ['turnutils_natdiscovery', flag, '-p', String(server.port), server.address];
   const filteringOut = await runInNs(host.ns, args('-f'), 30_000);
   const mappingOut = await runInNs(host.ns, args('-m'), 30_000);
-  const f = parseNatDiscovery(filteringOut, host.address);
-  const m = parseNatDiscovery(mappingOut, host.address);
+  const own = server.address.includes(':') ? host.ipv6 ?? host.address : host.address;
+  const f = parseNatDiscovery(filteringOut, own);
+  const m = parseNatDiscovery(mappingOut, own);
   let result: HostClassification['result'];
   if (f.noResponse && m.noResponse) result = { udp: 'blocked' };
   else if (f.filtering && m.mapping) result = { udp: 'ok', mapping: m.mapping, filtering: f.filtering };
   else result = { udp: 'unknown', detail: m.otherAddress ? 'no verdict' : 'no OTHER-ADDRESS (RFC 5780 off?)' };
-  return { host, result, matches: result.udp !== 'unknown' && sameDiscovery(result, host.expectedDiscovery), raw: { filtering: filteringOut, mapping: mappingOut } };
+  return { host, result, matches: result.udp !== 'unknown' && expected !== null && sameDiscovery(result, expected), raw: { filtering: filteringOut, mapping: mappingOut } };
+}
+
+/** `turnutils_natdiscovery -H`: sends from a second socket to the first one's mapped address. True when it came
+ * back. (A Linux router cannot loop a host's packet back to the same host — after the DNAT source and
+ * destination are one address and routing drops it — so this says false behind the lab's hairpin router too;
+ * `hairpinBetween` is the check that counts there.) */
+export async function natDiscoveryHairpin(host: LabHost, server: { address: string; port: number }): Promise<boolean> {
+  return parseNatDiscovery(await runInNs(host.ns, ['turnutils_natdiscovery', '-H', '-p', String(server.port), server.address], 30_000), host.address).hairpin;
+}
+
+// Runs inside the receiving host: a STUN Binding request to the server (RFC 8489 §6) learns the socket's public
+// address (XOR-MAPPED-ADDRESS, §14.2), printed as "mapped <ip>:<port>"; then prints the first datagram that
+// arrives as "got <ip>:<port>" or "nothing" after 4 s.
+const RECEIVER = `const d = require('dgram').createSocket('udp4'); const [host, port] = process.argv.slice(1);
+const req = Buffer.alloc(20); req.writeUInt16BE(1, 0); req.writeUInt32BE(0x2112a442, 4); require('crypto').randomFillSync(req, 8, 12);
+let mapped = false;
+d.on('message', (m, r) => {
+  if (!mapped && m.length >= 20 && m.readUInt16BE(0) === 0x0101) {
+    for (let i = 20; i + 4 <= m.length; i += 4 + ((m.readUInt16BE(i + 2) + 3) & ~3)) {
+      if (m.readUInt16BE(i) !== 0x20) continue;
+      const p = m.readUInt16BE(i + 6) ^ 0x2112; const a = (m.readUInt32BE(i + 8) ^ 0x2112a442) >>> 0;
+      mapped = true; console.log('mapped ' + [a >>> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255].join('.') + ':' + p);
+      setTimeout(() => { console.log('nothing'); process.exit(0); }, 4000);
+    }
+    return;
+  }
+  if (mapped) { console.log('got ' + r.address + ':' + r.port); process.exit(0); }
+});
+d.bind(0, () => d.send(req, Number(port), host));
+setTimeout(() => { if (!mapped) { console.log('no-stun'); process.exit(0); } }, 4000);`;
+
+/** Hairpinning as two devices behind one router see it: `to` learns its public address from a STUN server,
+ * `from` sends one datagram there. Returns where it arrived from (the router's public address when it loops
+ * the packet back with its own address as source, RFC 4787 REQ-9), or null when it never arrived. */
+export async function hairpinBetween(from: LabHost, to: LabHost, server: { address: string; port: number }): Promise<{ arrivedFrom: string | null; mapped: string | null }> {
+  const child = spawn('ip', ['netns', 'exec', to.ns, process.execPath, '-e', RECEIVER, server.address, String(server.port)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  const lines = new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/^(got|nothing|no-stun)/m.test(out)) resolve();
+    });
+    child.on('close', () => resolve());
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  try {
+    for (let i = 0; i < 40 && !/^mapped /m.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    const mapped = /^mapped (\S+)/m.exec(out)?.[1] ?? null;
+    if (mapped) {
+      const [ip, port] = [addressOf(mapped), mapped.slice(mapped.lastIndexOf(':') + 1)];
+      await runInNs(from.ns, [process.execPath, '-e', `const d = require('dgram').createSocket('udp4'); d.send('hairpin', ${Number(port)}, '${ip}', () => d.close());`], 5000);
+    }
+    await lines;
+    return { arrivedFrom: /^got (\S+)/m.exec(out)?.[1] ?? null, mapped };
+  } finally {
+    clearTimeout(timer);
+    child.kill('SIGKILL');
+  }
 }
 
 export interface CoturnHandle {
@@ -97,6 +164,7 @@ export async function startCoturn(port = 3578): Promise<CoturnHandle> {
   const child: ChildProcess = spawn(
     'ip',
     ['netns', 'exec', LAB.internetNs, 'turnserver', '-n', '--no-cli', '-S', '-L', LAB.server.primary, '-L', LAB.server.alternate,
+      '-L', LAB.server.ipv6.primary, '-L', LAB.server.ipv6.alternate,
       '-p', String(port), '--alt-listening-port', String(port + 1), '--no-tls', '--no-dtls', '--log-file', 'stdout', '--simple-log'],
     { stdio: ['ignore', log, log] },
   );

@@ -1,13 +1,50 @@
-// Runs one pair of the matrix for real: a Chromium inside each host's namespace opens the same room on
-// p2pcheck's server (by its public lab address) and we read each page's own report once its path settled.
+// Runs one pair of the matrix for real: a browser inside each host's namespace (Chromium; Firefox ESR on one
+// side for the Firefox pairs) opens the same room on p2pcheck's server (by its public lab address) and we read
+// each page's own report once its path settled.
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from 'puppeteer-core';
 import type { ConnectivityReport } from '../../common/report';
 import { CHROMIUM_ARGS } from '../support/chromium-flags';
-import { readPageReport } from '../support/page-readers';
+import { launchFirefox } from '../support/firefox';
 import { chromiumWrapper, clearRestrictedLists } from './lab-builder';
 import { judgePair, predictionProblems, type PairVerdict } from './lab-expectations';
-import { labServerUrl, type LabHost, type LabPair } from './lab-topology';
+import type { LabHost, LabPair } from './lab-topology';
+
+/** What the lab reads from a page, in either browser (Playwright drives Chromium, puppeteer-core Firefox). */
+export interface LabPage {
+  goto(url: string): Promise<void>;
+  /** An attribute of the element with `data-testid`, or null when there is none (yet). */
+  attr(testId: string, name: string): Promise<string | null>;
+  text(testId: string): Promise<string | null>;
+  click(testId: string): Promise<void>;
+  bodyText(): Promise<string>;
+}
+
+export function chromiumLabPage(page: Page): LabPage {
+  return {
+    goto: async (url) => void (await page.goto(url, { timeout: 15_000 })),
+    // Locators, not page.evaluate: tsx's transpiled helpers (__name) do not exist inside the page.
+    attr: (id, name) => page.getByTestId(id).first().getAttribute(name, { timeout: 1000 }).catch(() => null),
+    text: (id) => page.getByTestId(id).first().textContent({ timeout: 2000 }).catch(() => null),
+    click: (id) => page.getByTestId(id).click({ timeout: 10_000 }),
+    bodyText: () => page.locator('body').innerText({ timeout: 2000 }),
+  };
+}
+
+export function firefoxLabPage(page: PuppeteerPage): LabPage {
+  const sel = (id: string) => `[data-testid="${id}"]`;
+  return {
+    goto: async (url) => void (await page.goto(url, { timeout: 15_000 })),
+    attr: (id, name) => page.$eval(sel(id), (el, n) => el.getAttribute(n), name).catch(() => null),
+    text: (id) => page.$eval(sel(id), (el) => el.textContent).catch(() => null),
+    click: async (id) => {
+      await page.waitForSelector(sel(id), { timeout: 10_000 });
+      await page.click(sel(id));
+    },
+    bodyText: () => page.$eval('body', (el) => (el as HTMLElement).innerText),
+  };
+}
 
 /** One Chromium per lab host, launched on first use, with one page kept across pairs: a pair ends by
  * navigating it to about:blank (which closes its connections), and the next pair loads its room in the same
@@ -15,11 +52,14 @@ import { labServerUrl, type LabHost, type LabPair } from './lab-topology';
 export class LabBrowsers {
   private readonly browsers = new Map<string, Promise<Browser>>();
   private readonly pages = new Map<string, Promise<Page>>();
+  private readonly firefoxes = new Map<string, Promise<PuppeteerBrowser>>();
+  private readonly ffPages = new Map<string, Promise<PuppeteerPage>>();
 
   get(host: LabHost): Promise<Browser> {
     let b = this.browsers.get(host.name);
     if (!b) {
-      b = chromium.launch({ executablePath: chromiumWrapper(host), args: CHROMIUM_ARGS, timeout: 30_000 });
+      // The lab's TURN-over-TLS certificate is self-signed (lab-server.ts): Chromium checks TURN certificates.
+      b = chromium.launch({ executablePath: chromiumWrapper(host), args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'], timeout: 30_000 });
       this.browsers.set(host.name, b);
     }
     return b;
@@ -36,9 +76,39 @@ export class LabBrowsers {
     return p;
   }
 
+  /** Firefox ESR inside `host` (puppeteer-core over WebDriver BiDi), launched on first use, one page kept. */
+  firefoxPage(host: LabHost): Promise<PuppeteerPage> {
+    let p = this.ffPages.get(host.name);
+    if (!p) {
+      let b = this.firefoxes.get(host.name);
+      if (!b) {
+        b = launchFirefox(host.ns);
+        this.firefoxes.set(host.name, b);
+      }
+      p = b.then(async (browser) => {
+        const page = await browser.newPage();
+        await page.setViewport({ width: 390, height: 700 });
+        return page;
+      });
+      this.ffPages.set(host.name, p);
+    }
+    return p;
+  }
+
+  /** `host`'s page in the browser asked for. */
+  async labPage(host: LabHost, browser: LabBrowserName): Promise<LabPage> {
+    return browser === 'firefox' ? firefoxLabPage(await this.firefoxPage(host)) : chromiumLabPage(await this.page(host));
+  }
+
   /** Done with `host`'s page: hang up by leaving the room; if even that fails, drop the page's context so the
    * next use starts from a fresh one. */
-  async release(host: LabHost): Promise<void> {
+  async release(host: LabHost, browser: LabBrowserName = 'chromium'): Promise<void> {
+    if (browser === 'firefox') {
+      const page = await this.ffPages.get(host.name)?.catch(() => null);
+      const left = await page?.goto('about:blank', { timeout: 10_000 }).then(() => true, () => false);
+      if (!left) this.ffPages.delete(host.name);
+      return;
+    }
     const p = this.pages.get(host.name);
     if (!p) return;
     const page = await p.catch(() => null);
@@ -49,13 +119,29 @@ export class LabBrowsers {
     }
   }
 
+  /** Closes `host`'s Firefox (each is a few hundred MB; the host checks need one per host only once). */
+  async closeFirefox(host: LabHost): Promise<void> {
+    const b = this.firefoxes.get(host.name);
+    this.firefoxes.delete(host.name);
+    this.ffPages.delete(host.name);
+    await (await b?.catch(() => null))?.close().catch(() => undefined);
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.browsers.values()];
+    const ff = [...this.firefoxes.values()];
     this.browsers.clear();
     this.pages.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close().catch(() => undefined)));
+    this.firefoxes.clear();
+    this.ffPages.clear();
+    await Promise.all([
+      ...all.map(async (p) => (await p.catch(() => null))?.close().catch(() => undefined)),
+      ...ff.map(async (p) => (await p.catch(() => null))?.close().catch(() => undefined)),
+    ]);
   }
 }
+
+export type LabBrowserName = 'chromium' | 'firefox';
 
 export interface PairRun {
   verdict: PairVerdict;
@@ -69,10 +155,19 @@ export function newRoomId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-const readReport = (page: Page) => readPageReport(page, 2000);
+/** The page's own report (`<pre data-testid="report-json">`), or null when it is not there or not JSON. */
+async function readReport(page: LabPage): Promise<ConnectivityReport | null> {
+  const text = await page.text('report-json');
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as ConnectivityReport;
+  } catch {
+    return null;
+  }
+}
 
-async function pageText(page: Page): Promise<string> {
-  const text = await page.locator('body').innerText({ timeout: 2000 }).catch((e: Error) => `(unreadable: ${e.message.split('\n')[0]})`);
+async function pageText(page: LabPage): Promise<string> {
+  const text = await page.bodyText().catch((e: Error) => `(unreadable: ${e.message.split('\n')[0]})`);
   return JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300));
 }
 
@@ -87,17 +182,15 @@ interface PageStatus {
 
 /** The status line's and prediction panel's data attributes: a few bytes per poll, where the raw report is tens
  * of kilobytes (reading that 8 times a second from every page cost more CPU than the pages themselves). */
-async function pageStatus(page: Page): Promise<PageStatus | null> {
-  // Locators, not page.evaluate: tsx's transpiled helpers (__name) do not exist inside the page.
-  const attr = (testId: string, name: string) => page.getByTestId(testId).getAttribute(name, { timeout: 1000 }).catch(() => null);
-  const peerState = await attr('status-line', 'data-peer-state');
+async function pageStatus(page: LabPage): Promise<PageStatus | null> {
+  const peerState = await page.attr('status-line', 'data-peer-state');
   if (peerState === null) return null;
-  return { peerState, settled: (await attr('status-line', 'data-settled')) === 'yes', check: await attr('prediction', 'data-check') };
+  return { peerState, settled: (await page.attr('status-line', 'data-settled')) === 'yes', check: await page.attr('prediction', 'data-check') };
 }
 
 /** Polls both pages until both say settled (and, when asked, show their prediction check) or a side failed, or
  * the deadline passes; then reads both full reports. */
-async function waitForBoth(pages: [Page, Page], timeoutMs: number, withPrediction: boolean): Promise<[ConnectivityReport | null, ConnectivityReport | null]> {
+async function waitForBoth(pages: [LabPage, LabPage], timeoutMs: number, withPrediction: boolean): Promise<[ConnectivityReport | null, ConnectivityReport | null]> {
   const deadline = Date.now() + timeoutMs;
   const finished = (s: PageStatus | null) =>
     !!s && ((s.peerState === 'connected' && s.settled && (!withPrediction || (s.check !== null && s.check !== 'pending'))) || FINAL_STATES.has(s.peerState as ConnectivityReport['peerState']));
@@ -116,16 +209,24 @@ export interface PairRunOptions {
   timeoutMs?: number;
 }
 
+/** The room URL as `host` must load it (its own way to the page), for room `id`. */
+function roomUrlFor(host: LabHost, id: string, relayOnly: boolean): string {
+  return `${host.pageUrl}/r/${id}${relayOnly ? '?relay=1' : ''}`;
+}
+
 export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly, checkPrediction, timeoutMs = 40_000 }: PairRunOptions): Promise<PairRun> {
   const started = Date.now();
   // The restricted-cone filter remembers addresses; start every pair from a clean list.
   clearRestrictedLists([pair.a, pair.b]);
-  const roomUrl = `${labServerUrl()}/r/${newRoomId()}${relayOnly ? '?relay=1' : ''}`;
+  const id = newRoomId();
+  const roomUrl = roomUrlFor(pair.a, id, relayOnly);
+  const browserA: LabBrowserName = pair.firefox === 'a' ? 'firefox' : 'chromium';
+  const browserB: LabBrowserName = pair.firefox === 'b' ? 'firefox' : 'chromium';
   try {
-    const [pa, pb] = await Promise.all([browsers.page(pair.a), browsers.page(pair.b)]);
+    const [pa, pb] = await Promise.all([browsers.labPage(pair.a, browserA), browsers.labPage(pair.b, browserB)]);
     // One after the other: the first to join is the offerer (the "-a" host, the rows of the table).
-    await pa.goto(roomUrl, { timeout: 15_000 });
-    await pb.goto(roomUrl, { timeout: 15_000 });
+    await pa.goto(roomUrl);
+    await pb.goto(roomUrlFor(pair.b, id, relayOnly));
     const [a, b] = await waitForBoth([pa, pb], timeoutMs, checkPrediction);
     const verdict = judgePair(pair, { a, b }, relayOnly);
     if (checkPrediction) {
@@ -144,14 +245,14 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly,
     verdict.problems.unshift(`run error: ${(err as Error).message.split('\n')[0]}`);
     return { verdict: { ...verdict, ok: false }, reports: { a: null, b: null }, roomUrl, elapsedMs: Date.now() - started };
   } finally {
-    await Promise.all([browsers.release(pair.a), browsers.release(pair.b)]);
+    await Promise.all([browsers.release(pair.a, browserA), browsers.release(pair.b, browserB)]);
   }
 }
 
-/** `host`'s page at `path` on the lab server (e.g. for a single-browser "check my network" from every host).
- * Call `browsers.release(host)` when done. */
-export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/'): Promise<Page> {
-  const page = await browsers.page(host);
-  await page.goto(`${labServerUrl()}${path}`, { timeout: 15_000 });
+/** `host`'s page at `path` on the lab server, the way that host reaches it (e.g. for a single-browser "check
+ * my network" from every host). Call `browsers.release(host, browser)` when done. */
+export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/', browser: LabBrowserName = 'chromium'): Promise<LabPage> {
+  const page = await browsers.labPage(host, browser);
+  await page.goto(`${host.pageUrl}${path}`);
   return page;
 }

@@ -1,15 +1,35 @@
 // p2pcheck's own server inside the lab's "internet" namespace, on both public addresses, with the relay
-// allowed to send to the lab's public ranges (they are documentation ranges, denied by default).
+// allowed to send to the lab's public ranges (they are documentation ranges, denied by default), TURN over TLS on
+// port 443 of the primary address (a throw-away certificate made at start) and IPv6 for the dual-stack hosts.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppProcess, type AppProcess } from '../support/app-process';
-import { LAB } from './lab-topology';
+import { LAB, LAB_ICE_HOST, LAB_PREFIX } from './lab-topology';
+
+/** The name the test certificate is made for (Firefox uses `turns:` only with a host name, issue 17). */
+export const LAB_TLS_NAME = 'turn.p2l.test';
+
+/** A self-signed certificate for TURN over TLS, in /tmp/p2l-tls (removed with the lab). */
+export function labTlsFiles(): { cert: string; key: string } {
+  const dir = join(tmpdir(), `${LAB_PREFIX}tls`);
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  if (existsSync(cert) && existsSync(key)) return { cert, key };
+  mkdirSync(dir, { recursive: true });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', `/CN=${LAB_TLS_NAME}`, '-addext', `subjectAltName=DNS:${LAB_TLS_NAME},IP:${LAB.server.primary}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { cert, key };
+}
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function labServerEnv(): Record<string, string> {
   const s = LAB.server;
+  const tls = labTlsFiles();
   return {
     HOST: '0.0.0.0',
     PORT: String(s.httpPort),
@@ -22,6 +42,13 @@ export function labServerEnv(): Record<string, string> {
     TURN_SECRET: randomBytes(18).toString('base64url'),
     TURN_REALM: 'p2pcheck-lab',
     TURN_ALLOW_PEERS: s.publicCidrs.join(','),
+    // TURN over TLS on 443 of the primary address; the page's 443 is on another address (LAB.server.page443),
+    // so the ICE URLs must name the primary whichever address the page came from.
+    TURN_TLS_CERT: tls.cert,
+    TURN_TLS_KEY: tls.key,
+    TURN_TLS_PORT: String(s.turnTlsPort),
+    ICE_HOST: LAB_ICE_HOST,
+    TURN_LISTEN_V6: s.ipv6.primary,
     LOG_LEVEL: 'warn',
   };
 }

@@ -29,20 +29,43 @@ export const EXPECTED_DISCOVERY: Record<NatKind, NatDiscoveryResult> = {
   'udp-blocked': { udp: 'blocked' },
 };
 
+/** What a router does (see lab-router-rules.ts): the classic NAT kinds, plus the networks of issue 17. */
+export type RouterRecipe =
+  | Exclude<NatKind, 'open'>
+  /** Office firewall: NAT, no UDP out at all, TCP out only to port 443. */
+  | 'tcp-443-only'
+  /** Carrier-grade NAT (RFC 6888: endpoint-independent mapping), 100.64.0.0/10 on its inside. */
+  | 'carrier'
+  /** Port-restricted NAT with two isolated LAN segments that reach each other only through the public
+   * address: with NAT loopback ("hairpin") rules, or without. */
+  | 'hairpin'
+  | 'no-hairpin';
+
 export interface LabRouter {
   name: string;
   ns: string;
   /** NAT recipe this router applies (see lab-router-rules.ts). */
-  kind: Exclude<NatKind, 'open'>;
+  kind: RouterRecipe;
   wanAddress: string;
-  /** /24 prefix of the LAN, e.g. "10.3.0"; the router is .1, hosts .2, .3. */
+  /** Namespace of the router whose LAN this router's WAN sits on (CGNAT), or null for the internet bridge. */
+  upstream: string | null;
+  /** /24 prefix of the first LAN, e.g. "10.3.0"; the router is .1, hosts .2, .3. */
   lanPrefix: string;
+  /** Every LAN segment's /24 prefix (bridges lan0, lan1 …); one for most routers. */
+  lanPrefixes: string[];
+  /** IPv6: the router's address on the internet bridge and its LAN's /64 (no NAT, stateful firewall). */
+  ipv6: { wan: string; lanPrefix: string } | null;
 }
+
+/** What is special about a host's network beyond its IPv4 NAT kind (issue 17). */
+export type LabNetwork = 'plain' | 'tcp-443-only' | 'cgnat' | 'hairpin' | 'no-hairpin' | 'dual-stack';
 
 export interface LabHost {
   name: string;
   ns: string;
+  /** How its IPv4 NAT looks from outside (what natdiscovery should find). */
   kind: NatKind;
+  network: LabNetwork;
   /** Router namespace name, or null for an open host on the internet bridge. */
   router: string | null;
   address: string;
@@ -50,17 +73,33 @@ export interface LabHost {
   /** The address the rest of the lab sees this host's traffic come from (router WAN or its own). */
   publicAddress: string;
   expectedDiscovery: NatDiscoveryResult;
+  /** What natdiscovery must find over IPv6 (dual-stack hosts: no NAT, filtered by a stateful firewall), or null. */
+  expectedDiscovery6: NatDiscoveryResult | null;
+  /** What `turnutils_natdiscovery -H` must say (packets to its own public address come back), or null = not checked. */
+  hairpin: boolean | null;
+  /** Global IPv6 address (dual-stack hosts), or null: IPv6 is off. */
+  ipv6: string | null;
+  /** Ephemeral port range of the host (`net.ipv4.ip_local_port_range`), for routers that forward by port. */
+  portRange: [number, number] | null;
+  /** The page's base URL as this host loads it (the TCP-443-only host can only reach port 443). */
+  pageUrl: string;
 }
 
 export interface LabServer {
   ns: string;
-  /** First public address: the page, /ws, STUN/TURN. */
+  /** First public address: the page, /ws, STUN/TURN, TURN over TLS on 443. */
   primary: string;
   /** Second public address (RFC 5780 CHANGE-REQUEST "other address"). */
   alternate: string;
+  /** Third address: the page on port 443 (plain HTTP, redirected to httpPort), for the TCP-443-only host.
+   * The page and TURN over TLS both on 443 need two addresses (or a TLS-aware front). */
+  page443: string;
   httpPort: number;
   turnPort: number;
   turnAltPort: number;
+  turnTlsPort: number;
+  /** IPv6 of the server (primary, alternate) on the internet bridge; only dual-stack hosts can reach it. */
+  ipv6: { primary: string; alternate: string; prefix: string };
   /** CIDRs that hold the lab's "public" addresses (for the relay's allow-list). */
   publicCidrs: string[];
 }
@@ -75,66 +114,116 @@ export interface LabTopology {
 }
 
 const INTERNET_PREFIX = '198.51.100';
+const V6_PREFIX = '2001:db8:100';
+/** The carrier NAT's inside (RFC 6598 shared address space). */
+const CGN_PREFIX = '100.64.0';
 
 function buildTopology(): LabTopology {
   const internetNs = `${LAB_PREFIX}inet`;
   const routers: LabRouter[] = [];
   const hosts: LabHost[] = [];
   const natKinds = NAT_KINDS.filter((k): k is Exclude<NatKind, 'open'> => k !== 'open');
+  const server = {
+    ns: internetNs,
+    primary: `${INTERNET_PREFIX}.1`,
+    alternate: '203.0.113.1',
+    page443: `${INTERNET_PREFIX}.2`,
+    httpPort: 8080,
+    turnPort: 3478,
+    turnAltPort: 3479,
+    turnTlsPort: 443,
+    ipv6: { primary: `${V6_PREFIX}::1`, alternate: `${V6_PREFIX}::2`, prefix: `${V6_PREFIX}::/64` },
+    publicCidrs: [`${INTERNET_PREFIX}.0/24`, '203.0.113.0/24'],
+  };
+  const defaultPage = `http://${server.primary}:${server.httpPort}`;
   let n = 0;
-  const addRouter = (name: string, kind: Exclude<NatKind, 'open'>, hostNames: string[]): void => {
+  interface RouterOptions {
+    upstream?: LabRouter;
+    segments?: number;
+    ipv6?: boolean;
+  }
+  /** hostNames[i] goes on segment i (when the router has several) or all on the first. */
+  const addRouter = (name: string, kind: RouterRecipe, hostNames: string[], host: Partial<Pick<LabHost, 'kind' | 'network' | 'hairpin' | 'pageUrl'>> = {}, opts: RouterOptions = {}): LabRouter => {
     n += 1;
-    const router: LabRouter = { name, ns: `${LAB_PREFIX}r-${name}`, kind, wanAddress: `${INTERNET_PREFIX}.${10 + n}`, lanPrefix: `10.${n}.0` };
+    const segments = opts.segments ?? 1;
+    const lanPrefixes = kind === 'carrier' ? [CGN_PREFIX] : Array.from({ length: segments }, (_, i) => `10.${n}.${i}`);
+    const router: LabRouter = {
+      name,
+      ns: `${LAB_PREFIX}r-${name}`,
+      kind,
+      wanAddress: opts.upstream ? `${opts.upstream.lanPrefix}.${2 + routers.filter((r) => r.upstream === opts.upstream!.ns).length}` : `${INTERNET_PREFIX}.${10 + n}`,
+      upstream: opts.upstream?.ns ?? null,
+      lanPrefix: lanPrefixes[0]!,
+      lanPrefixes,
+      ipv6: opts.ipv6 ? { wan: `${V6_PREFIX}::${10 + n}`, lanPrefix: `2001:db8:${n}::` } : null,
+    };
     routers.push(router);
+    const publicAddress = opts.upstream ? opts.upstream.wanAddress : router.wanAddress;
     hostNames.forEach((hostName, i) => {
+      const segment = segments > 1 ? i : 0;
+      const kindOfHost = host.kind ?? (kind as NatKind);
       hosts.push({
         name: hostName,
         ns: `${LAB_PREFIX}h-${hostName}`,
-        kind,
+        kind: kindOfHost,
+        network: host.network ?? 'plain',
         router: router.ns,
-        address: `${router.lanPrefix}.${2 + i}`,
-        gateway: `${router.lanPrefix}.1`,
-        publicAddress: router.wanAddress,
-        expectedDiscovery: EXPECTED_DISCOVERY[kind],
+        address: `${lanPrefixes[segment]}.${segments > 1 ? 2 : 2 + i}`,
+        gateway: `${lanPrefixes[segment]}.1`,
+        publicAddress,
+        expectedDiscovery: EXPECTED_DISCOVERY[kindOfHost],
+        hairpin: host.hairpin ?? null,
+        ipv6: router.ipv6 ? `${router.ipv6.lanPrefix}2` : null,
+        expectedDiscovery6: router.ipv6 ? { udp: 'ok', mapping: 'no-nat', filtering: 'APDF' } : null,
+        // Routers that forward by port (hairpin) need each host's ports apart: 20000–29999, 30000–39999.
+        portRange: segments > 1 ? [20000 + 10000 * i, 29999 + 10000 * i] : null,
+        pageUrl: host.pageUrl ?? defaultPage,
       });
     });
+    return router;
   };
   for (const kind of natKinds) {
     for (const suffix of ['a', 'b']) addRouter(`${kind}-${suffix}`, kind, [`${kind}-${suffix}`]);
   }
   // Two hosts behind one home router (port-restricted, the most common kind) for the same-LAN pair.
   addRouter('home', 'port-restricted', ['lan-a', 'lan-b']);
+  // Issue 17: the networks many people are behind. An office firewall that lets out only TCP to port 443 …
+  addRouter('tcp443', 'tcp-443-only', ['tcp443'], { kind: 'udp-blocked', network: 'tcp-443-only', pageUrl: `http://${server.page443}:443` });
+  // … a home NAT behind a carrier-grade NAT (the mobile or ISP carrier's), 100.64.0.0/10 in between …
+  const carrier = addRouter('cgn', 'carrier', []);
+  addRouter('cgnat-home', 'port-restricted', ['cgnat'], { kind: 'port-restricted', network: 'cgnat' }, { upstream: carrier });
+  // … two devices on separate segments of one router, which reach each other only through its public address
+  // (with NAT loopback, and without) …
+  addRouter('hairpin', 'hairpin', ['hairpin-a', 'hairpin-b'], { kind: 'port-restricted', network: 'hairpin', hairpin: true }, { segments: 2 });
+  addRouter('no-hairpin', 'no-hairpin', ['nohairpin-a', 'nohairpin-b'], { kind: 'port-restricted', network: 'no-hairpin', hairpin: false }, { segments: 2 });
+  // … and dual-stack hosts: IPv4 behind a symmetric NAT, global IPv6 behind a stateful firewall.
+  for (const suffix of ['a', 'b']) addRouter(`dualstack-${suffix}`, 'symmetric', [`dualstack-${suffix}`], { kind: 'symmetric', network: 'dual-stack' }, { ipv6: true });
   ['a', 'b'].forEach((suffix, i) => {
     const address = `${INTERNET_PREFIX}.${101 + i}`;
     hosts.push({
       name: `open-${suffix}`,
       ns: `${LAB_PREFIX}h-open-${suffix}`,
       kind: 'open',
+      network: 'plain',
       router: null,
       address,
       gateway: `${INTERNET_PREFIX}.1`,
       publicAddress: address,
       expectedDiscovery: EXPECTED_DISCOVERY.open,
+      hairpin: null,
+      ipv6: null,
+      expectedDiscovery6: null,
+      portRange: null,
+      pageUrl: defaultPage,
     });
   });
-  return {
-    internetNs,
-    internetPrefix: INTERNET_PREFIX,
-    server: {
-      ns: internetNs,
-      primary: `${INTERNET_PREFIX}.1`,
-      alternate: '203.0.113.1',
-      httpPort: 8080,
-      turnPort: 3478,
-      turnAltPort: 3479,
-      publicCidrs: [`${INTERNET_PREFIX}.0/24`, '203.0.113.0/24'],
-    },
-    routers,
-    hosts,
-  };
+  return { internetNs, internetPrefix: INTERNET_PREFIX, server, routers, hosts };
 }
 
 export const LAB: LabTopology = buildTopology();
+
+/** The host the ICE server URLs name (the server's ICE_HOST): an IP literal, so Firefox will not use turns:. */
+export const LAB_ICE_HOST = LAB.server.primary;
 
 export function labHost(name: string): LabHost {
   const host = LAB.hosts.find((h) => h.name === name);
@@ -142,13 +231,13 @@ export function labHost(name: string): LabHost {
   return host;
 }
 
-/** The page's base URL as every lab host must load it (ICE server URLs use the page's host). */
+/** The page's base URL as the classic lab hosts load it (ICE server URLs use ICE_HOST = the primary address). */
 export function labServerUrl(): string {
   return `http://${LAB.server.primary}:${LAB.server.httpPort}`;
 }
 
-/** How we expect the settled path to look for a pair, from how the NATs behave (issue 4). */
-export type ExpectedPath = 'direct-lan' | 'direct' | 'relay' | 'relay-tcp';
+/** How we expect the settled path to look for a pair, from how the NATs behave (issues 4 and 17). */
+export type ExpectedPath = 'direct-lan' | 'direct' | 'direct-ipv6' | 'relay' | 'relay-tcp' | 'relay-tls';
 
 export interface LabPair {
   /** Stable id used in logs and the table, e.g. "port-restricted-a × symmetric-b". */
@@ -156,6 +245,12 @@ export interface LabPair {
   a: LabHost;
   b: LabHost;
   expected: ExpectedPath;
+  /** Issue 17's pairs (new networks), shown in their own table. */
+  extra: boolean;
+  /** Why this expectation, for the doc's table (extra pairs only). */
+  why?: string;
+  /** Which side runs Firefox ESR instead of Chromium (the Firefox pairs), or null. */
+  firefox: 'a' | 'b' | null;
 }
 
 const EASY: readonly NatKind[] = ['open', 'full-cone'];
@@ -170,17 +265,53 @@ export function expectedPath(a: NatKind, b: NatKind, sameLan: boolean): Expected
 }
 
 /** Every kind against every kind (same kind through two different routers), plus the same-LAN pair. */
-export function labPairs(): LabPair[] {
+export function classicPairs(): LabPair[] {
   const pairs: LabPair[] = [];
   NAT_KINDS.forEach((ka, i) => {
     NAT_KINDS.slice(i).forEach((kb) => {
       const a = labHost(`${ka}-a`);
       const b = labHost(`${kb}-b`);
-      pairs.push({ id: `${a.name} × ${b.name}`, a, b, expected: expectedPath(ka, kb, false) });
+      pairs.push({ id: `${a.name} × ${b.name}`, a, b, expected: expectedPath(ka, kb, false), extra: false, firefox: null });
     });
   });
   const a = labHost('lan-a');
   const b = labHost('lan-b');
-  pairs.push({ id: `${a.name} × ${b.name}`, a, b, expected: 'direct-lan' });
+  pairs.push({ id: `${a.name} × ${b.name}`, a, b, expected: 'direct-lan', extra: false, firefox: null });
   return pairs;
+}
+
+/** Issue 17's networks against the classic ones: a representative subset, each pair showing something new. */
+export function extraPairs(): LabPair[] {
+  const pair = (a: string, b: string, expected: ExpectedPath, why: string): LabPair => ({ id: `${a} × ${b}`, a: labHost(a), b: labHost(b), expected, extra: true, why, firefox: null });
+  return [
+    pair('tcp443', 'open-b', 'relay-tls', 'only TCP to 443 gets out: TURN over TLS on 443'),
+    pair('tcp443', 'symmetric-b', 'relay-tls', 'the same against the hardest NAT'),
+    pair('tcp443', 'udp-blocked-b', 'relay-tls', 'TLS relay on one side, TCP relay on the other'),
+    pair('cgnat', 'full-cone-b', 'direct', 'two cone NATs in a row (EIM+EIM) still map independently; a full cone opens the way'),
+    pair('cgnat', 'port-restricted-b', 'direct', 'EIM behind EIM: hole punching works as with one port-restricted NAT'),
+    pair('cgnat', 'symmetric-b', 'relay', 'port-restricted (through the CGN) against symmetric'),
+    pair('hairpin-a', 'hairpin-b', 'direct', 'separate segments; the router loops packets to its public address back in'),
+    pair('nohairpin-a', 'nohairpin-b', 'relay', 'separate segments; no NAT loopback, so no direct path at all'),
+    pair('dualstack-a', 'dualstack-b', 'direct-ipv6', 'IPv4 symmetric on both sides, but global IPv6 behind stateful firewalls'),
+    pair('dualstack-a', 'symmetric-b', 'relay', 'the other side has IPv4 only: symmetric against symmetric'),
+    pair('dualstack-b', 'open-a', 'direct', 'IPv4: symmetric against a public address'),
+  ];
+}
+
+/** Firefox ESR (side a) against Chromium: the Firefox cases of issue 17 and a few classic ones. */
+export function firefoxPairs(): LabPair[] {
+  const pair = (a: string, b: string, expected: ExpectedPath, why: string): LabPair => ({ id: `${a} (Firefox) × ${b}`, a: labHost(a), b: labHost(b), expected, extra: true, why, firefox: 'a' });
+  return [
+    pair('symmetric-a', 'port-restricted-b', 'relay', 'Firefox behind the symmetric NAT it used to call "not determined"'),
+    pair('port-restricted-a', 'port-restricted-b', 'direct', 'hole punching between the two ICE agents'),
+    pair('full-cone-a', 'symmetric-b', 'direct', 'a full cone opens the way for a symmetric NAT'),
+    pair('open-a', 'udp-blocked-b', 'relay-tcp', 'Chromium relayed over TCP, Firefox public'),
+    pair('hairpin-a', 'hairpin-b', 'direct', 'NAT loopback between Firefox and Chromium'),
+    pair('dualstack-a', 'dualstack-b', 'direct-ipv6', 'IPv6 host to host through both firewalls'),
+  ];
+}
+
+/** The whole matrix: the classic pairs, issue 17's networks, and the Firefox pairs. */
+export function labPairs(): LabPair[] {
+  return [...classicPairs(), ...extraPairs(), ...firefoxPairs()];
 }

@@ -15,12 +15,12 @@ import { test, expect, type TestInfo } from '@playwright/test';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { AppProcess } from '../support/app-process';
 import { acquireLabLock, clearRestrictedLists, labDown, labSkipReason, labSmokeCheck, labUp } from './lab-builder';
+import { PENDING_ENABLED, pageVerdictProblems } from './lab-expectations';
 import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type HostCheck, type MatrixCell } from './lab-matrix';
-import { classifyHost, describeDiscovery, startCoturn, type CoturnHandle } from './lab-nat-discovery';
-import { LabBrowsers, openLabPage } from './lab-pair-runner';
+import { classifyHost, describeDiscovery, hairpinBetween, natDiscoveryHairpin, startCoturn, type CoturnHandle } from './lab-nat-discovery';
+import { LabBrowsers, openLabPage, type LabBrowserName } from './lab-pair-runner';
 import { pageBuildProblem, startLabServer } from './lab-server';
-import { runNetworkCheck } from '../support/page-readers';
-import { LAB, labPairs, type LabHost, type NatDiscoveryResult } from './lab-topology';
+import { LAB, labPairs, type LabHost } from './lab-topology';
 
 const skipReason = labSkipReason();
 /** Pairs at once. Never two on one host (the scheduler sees to it); each pair is two Chromiums. */
@@ -28,6 +28,12 @@ const CONCURRENCY = Number(process.env.P2L_CONCURRENCY || 3);
 /** Optional comma-separated substrings of pair ids ("symmetric,lan-"), for working on one corner. */
 const ONLY = process.env.P2L_PAIRS || '';
 const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id.includes(s.trim())));
+/** Optional comma-separated substrings of host names ("tcp443,dualstack") for the host checks. */
+const HOSTS_ONLY = process.env.P2L_HOSTS || '';
+const hosts = LAB.hosts.filter((h) => !HOSTS_ONLY || HOSTS_ONLY.split(',').some((s) => h.name.includes(s.trim())));
+/** Firefox's host checks: which hosts (default all of `hosts`), and how many Firefoxes at once. */
+const FIREFOX_HOSTS = process.env.P2L_FIREFOX_HOSTS || '';
+const FIREFOX_CONCURRENCY = Number(process.env.P2L_FIREFOX_CONCURRENCY || 2);
 
 // Default mode, not serial: a failing test must not stop the others (Playwright then restarts the worker, and
 // beforeAll rebuilds the lab). Sections of the doc go to files for that reason.
@@ -37,7 +43,7 @@ test.skip(skipReason !== null, skipReason ?? '');
 // Per Playwright run (the runner is our parent; a failed test restarts the worker, not the runner). Not in
 // test-results/: a concurrent Playwright run elsewhere in the tree would wipe it.
 const SECTION_DIR = join(tmpdir(), `p2pcheck-lab-sections-${process.ppid}`);
-type Section = 'hosts' | 'normal' | 'relay';
+type Section = 'hosts' | 'firefox-hosts' | 'normal' | 'relay';
 function saveSection(name: Section, text: string): void {
   mkdirSync(SECTION_DIR, { recursive: true });
   writeFileSync(`${SECTION_DIR}/${name}.md`, text);
@@ -83,84 +89,156 @@ test.afterAll(async () => {
   }
 });
 
-/** The page's words for what natdiscovery found. */
-function expectedLabel(r: NatDiscoveryResult): string {
-  if (r.udp === 'blocked') return 'UDP blocked (TCP relay only)';
-  if (r.mapping === 'no-nat') return 'No NAT (public address)';
-  if (r.mapping !== 'EIM') return 'Symmetric NAT';
-  return { EIF: 'Full cone NAT', ADF: 'Restricted cone NAT', APDF: 'Port-restricted cone NAT' }[r.filtering];
+interface PageCheckResult {
+  result: DiagnosisResult;
+  label: string;
+  wallMs: number;
 }
 
-async function checkFromHost(host: LabHost): Promise<{ result: DiagnosisResult; label: string; wallMs: number }> {
-  const page = await openLabPage(browsers, host, '/');
+/** "Check my network" from `host` in `browser`, on the page as that host reaches it. */
+async function checkFromHost(host: LabHost, browser: LabBrowserName): Promise<PageCheckResult> {
+  const page = await openLabPage(browsers, host, '/', browser);
   try {
     const started = Date.now();
-    const result = await runNetworkCheck(page, 20_000);
+    await page.click('check-network');
+    let json: string | null = null;
+    for (const deadline = Date.now() + 40_000; json === null && Date.now() < deadline; ) {
+      json = await page.text('diagnosis-json');
+      if (json === null) await new Promise((r) => setTimeout(r, 300));
+    }
+    if (json === null) throw new Error(`${host.name} (${browser}): no Check-my-network result within 40 s`);
     const wallMs = Date.now() - started;
-    const label = (await page.getByTestId('nat-type').textContent()) ?? '';
-    return { result, label, wallMs };
+    const label = (await page.text('nat-type')) ?? '';
+    return { result: JSON.parse(json) as DiagnosisResult, label, wallMs };
   } finally {
-    await browsers.release(host);
+    await browsers.release(host, browser);
   }
 }
 
-/** natdiscovery against both servers, then the page, each from a clean restricted-cone list (the mapping tests
- * contact the second address, which opens an address-restricted filter). */
-async function checkHost(host: LabHost): Promise<HostCheck> {
+const stunAt = (port: number, address = LAB.server.primary) => ({ address, port });
+
+/** natdiscovery against both servers (and over IPv6, and for hairpinning, where the host has them), then the
+ * page, each from a clean restricted-cone list (the mapping tests contact the second address, which opens an
+ * address-restricted filter). In Firefox the natdiscovery results of the Chromium run are reused. */
+async function checkHost(host: LabHost, browser: LabBrowserName, known?: HostCheck): Promise<HostCheck> {
   const problems: string[] = [];
-  clearRestrictedLists([host]);
-  const ours = await classifyHost(host, { address: LAB.server.primary, port: LAB.server.turnPort });
-  clearRestrictedLists([host]);
-  const theirs = await classifyHost(host, { address: LAB.server.primary, port: coturn!.port });
-  clearRestrictedLists([host]);
-  const page = await checkFromHost(host);
+  let ours = known?.ours ?? null;
+  let theirs = known?.coturn ?? null;
+  let coturn6 = known?.coturn6 ?? null;
+  let hairpin = known?.hairpin ?? null;
   const built = describeDiscovery(host.expectedDiscovery);
-  if (!ours.matches) problems.push(`${host.name}: natdiscovery against p2pcheck's server says ${describeDiscovery(ours.result)}, the lab was built as ${built}`);
-  if (!theirs.matches) problems.push(`${host.name}: natdiscovery against coturn says ${describeDiscovery(theirs.result)}, the lab was built as ${built}`);
-  // The page is compared with the independent classifier (coturn), which in turn must match the lab as built.
-  const nd = theirs.result;
-  const v = page.result.verdict;
-  const ndLabel = nd.udp === 'unknown' ? `unknown (${nd.detail})` : expectedLabel(nd);
-  if (page.label !== ndLabel) problems.push(`${host.name}: page says "${page.label}", natdiscovery "${ndLabel}"`);
-  if (nd.udp === 'ok' && nd.mapping !== 'no-nat' && v) {
-    if (v.mapping.behavior !== nd.mapping) problems.push(`${host.name}: page's mapping ${v.mapping.behavior}, natdiscovery ${nd.mapping}`);
-    if (v.filtering.behavior !== nd.filtering) problems.push(`${host.name}: page's filtering ${v.filtering.behavior}, natdiscovery ${nd.filtering}`);
+  if (!known) {
+    clearRestrictedLists([host]);
+    ours = await classifyHost(host, stunAt(LAB.server.turnPort));
+    clearRestrictedLists([host]);
+    theirs = await classifyHost(host, stunAt(coturn!.port));
+    if (!ours.matches) problems.push(`${host.name}: natdiscovery against p2pcheck's server says ${describeDiscovery(ours.result)}, the lab was built as ${built}`);
+    if (!theirs.matches) problems.push(`${host.name}: natdiscovery against coturn says ${describeDiscovery(theirs.result)}, the lab was built as ${built}`);
+    if (host.expectedDiscovery6) {
+      coturn6 = await classifyHost(host, stunAt(coturn!.port, LAB.server.ipv6.primary), host.expectedDiscovery6);
+      if (!coturn6.matches) problems.push(`${host.name}: natdiscovery over IPv6 says ${describeDiscovery(coturn6.result)}, the lab was built as ${describeDiscovery(host.expectedDiscovery6)}`);
+    }
+    if (host.hairpin !== null) {
+      const other = LAB.hosts.find((h) => h.router === host.router && h !== host)!;
+      const nd = await natDiscoveryHairpin(host, stunAt(coturn!.port));
+      const between = await hairpinBetween(other, host, stunAt(coturn!.port));
+      hairpin = { natdiscovery: nd, between: between.arrivedFrom };
+      if ((between.arrivedFrom !== null) !== host.hairpin) problems.push(`${host.name}: a datagram from ${other.name} to its public address ${between.mapped ?? '?'} ${between.arrivedFrom ? `arrived (from ${between.arrivedFrom})` : 'never arrived'}; the router was built ${host.hairpin ? 'with' : 'without'} NAT loopback`);
+      else if (between.arrivedFrom && !between.arrivedFrom.startsWith(`${host.publicAddress}:`)) problems.push(`${host.name}: the looped-back datagram came from ${between.arrivedFrom}, not from the router's public address (RFC 4787 REQ-9)`);
+    }
   }
+  clearRestrictedLists([host]);
+  const page = await checkFromHost(host, browser);
+  // The page is compared with the independent classifier (coturn), which in turn must match the lab as built.
+  const v = page.result.verdict;
+  const judged = pageVerdictProblems({ host, browser, discovery: theirs!.result, label: page.label, result: page.result });
+  problems.push(...judged.problems);
   // Within 5 s of the tests starting (once the page knows the server's endpoints), by our own deadline, not
   // Chromium's ~40 s STUN timeout; the wall-clock bound is looser because lab machines can be busy.
   const started = page.result.timeline.find((t) => t.step === 'servers known')?.at ?? 0;
-  const udpBlockedMs = host.kind === 'udp-blocked' && page.result.verdictMs !== null ? page.result.verdictMs - started : null;
-  if (host.kind === 'udp-blocked' && !(udpBlockedMs !== null && udpBlockedMs < 5000 && page.wallMs < 15_000)) {
+  const udpBlocked = host.kind === 'udp-blocked' && host.network === 'plain';
+  const udpBlockedMs = udpBlocked && page.result.verdictMs !== null ? page.result.verdictMs - started : null;
+  if (udpBlocked && !(udpBlockedMs !== null && udpBlockedMs < 5000 && page.wallMs < 15_000)) {
     problems.push(`${host.name}: UDP-blocked verdict ${udpBlockedMs} ms after the tests started (${page.wallMs} ms wall), want < 5 s`);
   }
   return {
     host,
+    browser,
     ours,
     coturn: theirs,
-    page: { label: page.label, mapping: v?.mapping.behavior ?? '-', filtering: v?.filtering.behavior ?? '-', verdictMs: page.result.verdictMs, udpBlockedMs },
+    coturn6,
+    hairpin,
+    page: {
+      label: page.label,
+      mapping: v?.mapping.behavior ?? '-',
+      filtering: v?.filtering.behavior ?? '-',
+      verdictMs: page.result.verdictMs,
+      udpBlockedMs,
+      ipv6: page.result.reachability.ipv6,
+      tlsRelay: page.result.reachability.tlsRelay,
+    },
     problems,
+    pending: judged.pending,
   };
 }
 
-test('every host: natdiscovery classifies it as built, and "Check my network" says the same', async () => {
-  test.setTimeout(8 * 60_000);
-  expect(setupProblem, 'lab servers').toBeNull();
-  const queue = [...LAB.hosts];
+/** Host checks of this run, by host name, for the Firefox rows (which reuse natdiscovery's results). */
+const hostChecks = new Map<string, HostCheck>();
+
+function logHost(row: HostCheck): void {
+  const nd = row.coturn ? describeDiscovery(row.coturn.result) : '-';
+  const status = row.problems.length ? 'FAIL' : row.pending.length ? 'pend' : 'ok  ';
+  console.log(`[lab] ${status} ${row.host.name} (${row.browser}): natdiscovery ${nd}; page "${row.page?.label}" after ${row.page?.verdictMs} ms${row.problems.length ? ` — ${row.problems.join('; ')}` : ''}${row.pending.length ? ` — pending: ${row.pending.join('; ')}` : ''}`);
+}
+
+async function checkAll(list: LabHost[], browser: LabBrowserName, concurrency: number): Promise<HostCheck[]> {
+  const queue = [...list];
   const rows: HostCheck[] = [];
   const worker = async () => {
     for (let host = queue.shift(); host; host = queue.shift()) {
-      const row = await checkHost(host);
+      let row: HostCheck;
+      try {
+        row = await checkHost(host, browser, browser === 'firefox' ? hostChecks.get(host.name) : undefined);
+      } catch (err) {
+        row = { host, browser, ours: null, coturn: null, coturn6: null, hairpin: null, page: null, problems: [`${host.name} (${browser}): ${(err as Error).message.split('\n')[0]}`], pending: [] };
+      } finally {
+        if (browser === 'firefox') await browsers.closeFirefox(host); // one Firefox per host, only for this check
+      }
+      if (browser === 'chromium') hostChecks.set(host.name, row);
       rows.push(row);
-      console.log(`[lab] ${row.problems.length ? 'FAIL' : 'ok  '} ${host.name}: natdiscovery ${describeDiscovery(row.coturn.result)}; page "${row.page?.label}" after ${row.page?.verdictMs} ms${row.problems.length ? ` — ${row.problems.join('; ')}` : ''}`);
+      logHost(row);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(3, CONCURRENCY) }, () => worker()));
+  await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, () => worker()));
   rows.sort((x, y) => LAB.hosts.indexOf(x.host) - LAB.hosts.indexOf(y.host));
+  return rows;
+}
+
+function expectHostRows(rows: HostCheck[], expected: number): void {
+  expect(rows.length).toBe(expected);
+  expect(rows.flatMap((r) => r.problems)).toEqual([]);
+  if (PENDING_ENABLED) expect(rows.flatMap((r) => r.pending), 'issue 17 checks (P2L_PENDING=1)').toEqual([]);
+}
+
+test('every host: natdiscovery classifies it as built, and "Check my network" says the same', async () => {
+  test.setTimeout(10 * 60_000);
+  expect(setupProblem, 'lab servers').toBeNull();
+  const rows = await checkAll(hosts, 'chromium', Math.min(3, CONCURRENCY));
   const table = renderHostChecks(rows);
   saveSection('hosts', table);
   await test.info().attach('hosts.md', { body: table, contentType: 'text/markdown' });
-  expect(rows.length).toBe(LAB.hosts.length);
-  expect(rows.flatMap((r) => r.problems)).toEqual([]);
+  expectHostRows(rows, hosts.length);
+});
+
+test('every host in Firefox ESR: "Check my network" agrees with natdiscovery too', async () => {
+  test.setTimeout(10 * 60_000);
+  expect(setupProblem, 'lab servers').toBeNull();
+  const list = hosts.filter((h) => !FIREFOX_HOSTS || FIREFOX_HOSTS.split(',').some((s) => h.name.includes(s.trim())));
+  const rows = await checkAll(list, 'firefox', FIREFOX_CONCURRENCY);
+  const table = renderHostChecks(rows);
+  saveSection('firefox-hosts', table);
+  await test.info().attach('firefox-hosts.md', { body: table, contentType: 'text/markdown' });
+  expectHostRows(rows, list.length);
 });
 
 async function attachCells(testInfo: TestInfo, cells: MatrixCell[]): Promise<void> {
@@ -202,8 +280,8 @@ for (const relayOnly of [true, false]) {
 }
 
 function writeDoc(): void {
-  const sections = { normal: section('normal'), relay: section('relay'), hosts: section('hosts') };
-  if (!sections.normal && !sections.relay && !sections.hosts) return;
+  const sections = { normal: section('normal'), relay: section('relay'), hosts: section('hosts'), firefox: section('firefox-hosts') };
+  if (!sections.normal && !sections.relay && !sections.hosts && !sections.firefox) return;
   const doc = [
     '# NAT lab matrix',
     '',
@@ -220,6 +298,8 @@ function writeDoc(): void {
     renderExpectations(pairs),
     '',
     sections.hosts ?? '_host checks not run_',
+    '',
+    sections.firefox?.replace('### Every host:', '### Every host in Firefox ESR:') ?? '_Firefox host checks not run_',
     '',
   ].join('\n');
   mkdirSync('test-results', { recursive: true });
