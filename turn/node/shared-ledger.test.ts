@@ -58,6 +58,17 @@ describe('SharedLedger (quotas and relayed ports shared by the workers of one se
     expect([ledger.total(), ledger.users, ledger.sources]).toEqual([5, 4, 2]);
   });
 
+  it('with no total quota, a source table three quarters full (98,304 of 131,072 slots) refuses new sources like a full server', () => {
+    const ledger = shared({ total: 0, perUser: 0, perSource: 1 });
+    let granted = 0;
+    for (let i = 0; i < 98_304; i++) if (ledger.tryAdd('u', `src-${i}`) === null) granted++;
+    expect(granted).toBe(98_304);
+    expect(ledger.tryAdd('u', 'one-more')).toBe('total');
+    expect(ledger.tryAdd('u', 'src-7')).toBe('source');
+    ledger.remove('u', 'src-7');
+    expect(ledger.tryAdd('u', 'one-more')).toBe(null);
+  });
+
   it('with no user or source quota counts only the total', () => {
     const ledger = shared({ total: 0, perUser: 0, perSource: 0 });
     for (let i = 0; i < 5000; i++) expect(ledger.tryAdd('same-user', 'same-ip')).toBe(null);
