@@ -1,5 +1,6 @@
 // The bounded over-the-wire share of the fuzzing: mutated datagrams to the UDP listener and mutated streams to the
-// TCP listener of a running server. Afterwards it still answers Binding over both, and nothing was allocated.
+// TCP listener of a running server. Afterwards it still answers Binding over both, nothing was allocated, and no
+// input needed the adapter boundary's catch (handler errors 0).
 import { afterEach, describe, expect, it } from 'vitest';
 import { StunClass } from '../stun/constants';
 import { encodeChannelData } from '../stun/channel-data';
@@ -61,5 +62,7 @@ describe('fuzz over sockets', () => {
     expect(server.counters()).toMatchObject({ allocations: 0, allocationsCreated: 0, permissions: 0, channels: 0 });
     await expect.poll(() => server.counters().tcpConnections).toBe(1);
     expect(server.core.stats.dropped.malformed).toBeGreaterThan(DATAGRAMS / 10);
+    // Nothing reached the adapter boundary (handler-guard.ts): every mutated input was handled, not caught.
+    expect(server.counters().handlerErrors).toBe(0);
   }, 60_000);
 });

@@ -34,6 +34,9 @@ export interface RunningTurnServer {
   core: TurnCore;
   /** The UDP listeners bound (tests, and the sharded server's worker 0 telling the others). */
   udpBound: { ipv6: boolean };
+  /** The address the main listeners are bound to: TURN_LISTEN, or with TURN_ALT_IP beside the wildcard the primary
+   *  address the configuration found (turn-config.ts). */
+  listenAddress: string;
   close(): Promise<void>;
 }
 
@@ -390,6 +393,7 @@ async function wire(
     registry,
     core,
     udpBound: { ipv6: udp[6].primary !== undefined && mainFamily === 4 },
+    listenAddress: config.listen,
     counters: () => ({
       ...core.counters(),
       tcpConnections: streams.size,

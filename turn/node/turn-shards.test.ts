@@ -189,7 +189,7 @@ describe.skipIf(skip)('TURN server sharded over two workers (TURN_WORKERS=2)', (
     }
     expect(existsSync(`/proc/${workersPid}`) && !readFileSync(`/proc/${workersPid}/stat`, 'utf8').includes(') Z ')).toBe(false);
     expect(server.lines.some((l) => l.event === 'shutdown' && l.reason === 'launcher-parent-gone')).toBe(true);
-  }, 30_000);
+  }, 60_000);
 
   it.skipIf(!existsSync('/usr/bin/turnutils_uclient'))('coturn\'s turnutils_uclient -y -m 8 over UDP and over TCP against two workers: every packet arrives', async () => {
     const server = await startSharded({});
