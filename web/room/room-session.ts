@@ -1,6 +1,6 @@
 // One room page's connection logic, outside React: fetches ICE servers, talks to the signaling relay, and
 // starts a PeerDriver per test (a new one each time another peer arrives). Writes only through the store.
-import type { IceServersResponse, ServerMessage } from '../../common/messages';
+import { CloseCode, ErrorCode, type IceServersResponse, type ServerMessage } from '../../common/messages';
 import { PeerDriver, type PeerRole } from '../peer/peer-driver';
 import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
 import type { AppStore } from '../store/app-store';
@@ -31,9 +31,6 @@ interface IceConfig {
 }
 
 const defaultFetchJson = (path: string) => fetchApiJson<unknown>('ice-servers', path, { cache: 'no-store' });
-
-/** Close code the server uses when this network holds too many signaling connections (RFC 6455 §7.4.1). */
-const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** Waits between signaling reconnect attempts (about a minute in all), then gives up with a clear message. */
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
@@ -173,7 +170,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
         if (msg.code === 'room-full') s().setSignaling({ roomFull: true });
         else s().addError({ at: s().sinceStart(now()), source: 'signaling', code: msg.code, message: msg.message });
         // Refused for the connection cap: say so at once (the socket closes next and the page keeps retrying).
-        if (msg.code === 'too-many-connections') s().setUi({ fatal: signalingErrorText(msg.code, msg.message) });
+        if (msg.code === ErrorCode.tooManyConnections) s().setUi({ fatal: signalingErrorText(msg.code, msg.message) });
         return;
       default: {
         const unreachable: never = msg;
@@ -198,7 +195,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
     onMalformed: (error) => s().addError({ at: s().sinceStart(now()), source: 'signaling', code: 'malformed', message: error }),
     onClose: ({ code, reason, wasOpen }) => {
       if (stopped) return;
-      const refusedForCap = code === CLOSE_TRY_AGAIN_LATER || reason === 'too-many-connections';
+      const refusedForCap = code === CloseCode.tryAgainLater || reason === ErrorCode.tooManyConnections;
       if ((wasOpen || reconnectAttempt > 0) && reconnectAttempt < RECONNECT_DELAYS_MS.length) {
         // A blip: reconnect with backoff and rejoin the same room.
         s().setSignaling({ status: 'connecting' });
@@ -212,7 +209,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       s().setSignaling({ status: 'closed' });
       s().setUi({
         fatal: refusedForCap
-          ? signalingErrorText('too-many-connections', reason)
+          ? signalingErrorText(ErrorCode.tooManyConnections, reason)
           : wasOpen || reconnectAttempt > 0
             ? `The signaling connection closed (code ${code}) and did not come back. A connection already made keeps running; reload the page to start a new test.`
             : SIGNALING_UNREACHABLE,
