@@ -58,6 +58,7 @@ export class SignalingServer {
   private readonly maxBuffered: number;
   private readonly incidents: Incidents;
   private rejected = 0;
+  private originWarned = false;
 
   constructor(private readonly opts: SignalingOptions) {
     // maxPayload is small on purpose: a larger frame closes the socket with 1009 before it is buffered.
@@ -92,7 +93,13 @@ export class SignalingServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, client = 'unknown'): void {
     if (socket.destroyed) return;
     if (!originAllowed(req.headers.origin, req.headers.host, this.opts.allowedOrigins ?? { any: false, origins: new Set() })) {
-      this.incidents.refused('ws-origin', { client, origin: req.headers.origin?.slice(0, 200), host: req.headers.host?.slice(0, 200) });
+      const seen = { client, origin: req.headers.origin?.slice(0, 200), host: req.headers.host?.slice(0, 200) };
+      this.incidents.refused('ws-origin', seen);
+      if (!this.originWarned) {
+        // Once per process at warn: the usual cause on a real deployment is a proxy that rewrites Host.
+        this.originWarned = true;
+        this.opts.logger.warn(seen, '/ws refused a page of another origin; if it is this server\'s own page behind a reverse proxy, forward the Host header (nginx: proxy_set_header Host $host) or list the origin in ALLOWED_ORIGINS');
+      }
       refuseOnSocket(socket, 403, ErrorCode.originNotAllowed, 'this signaling server only serves its own page (Origin not allowed; see ALLOWED_ORIGINS)');
       return;
     }
