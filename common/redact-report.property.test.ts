@@ -120,8 +120,8 @@ function randomSecret(r: Rand): Secret {
   secrets.push(addr);
   const zone = r() < 0.2 ? pick(r, ['%eth0', '%25wlan0', '%3']) : '';
   const port = 1 + int(r, 65535);
-  const form = int(r, 4);
-  const text = form === 0 ? addr + zone : form === 1 ? `[${addr}${zone}]` : form === 2 ? `[${addr}${zone}]:${port}` : `${addr}:${port}`;
+  const form = int(r, 5);
+  const text = [addr + zone, `[${addr}${zone}]`, `[${addr}${zone}]:${port}`, `${addr}:${port}`, `%5B${addr}%5D:${port}`][form]!;
   return { text, secrets };
 }
 

@@ -47,6 +47,7 @@ describe('every spelling', () => {
     ['a5f3e1b2-0c4d-4e5f-8a9b-0123456789ab.local:5000', 'a5f3e1b2', 'x.local:5000'],
     ['MY-LAPTOP.LOCAL', 'LAPTOP', 'x.local'],
     ['198.18.0.9 240.1.2.3 192.0.0.8', '.9', '198.18-19.x.x 240-255.x.x.x 192.0.0.x'],
+    ['turn:%5Bfd00::9%5D:3478', 'fd00::9', 'turn:%5Bfdxx::x%5D:3478'], // URL-encoded brackets
   ])('%s', (text, secret, masked) => {
     const out = redactText(text);
     expect(out).not.toContain(secret);

@@ -69,8 +69,9 @@ function maskAddress(text: string): string | null {
   return b.length === 4 ? maskIPv4Bytes(b) : maskIPv6Bytes(b);
 }
 
-// A run of text that may hold an IPv6 address: hex digits, dots and at least one colon, then maybe a zone id.
-const V6_RUN = /[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*(%(?:25)?[0-9A-Za-z_.~-]+)?/g;
+// A run of text that may hold an IPv6 address: hex digits, dots and at least one colon, then maybe a zone id
+// (only right after a hex digit: "turn:%5B…" is not a zone).
+const V6_RUN = /[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*((?<=[0-9A-Fa-f])%(?:25)?[0-9A-Za-z_.~-]+)?/g;
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
 const MDNS = /(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.local(?![A-Za-z0-9-])/gi;
 const PORT = /:(\d{1,5})$/;
@@ -93,24 +94,32 @@ function readings(core: string, glued: boolean): Reading[] {
   return out;
 }
 
-function maskV6Run(run: string, zone: string | undefined, glued: boolean): string {
+function maskV6Run(run: string, zone: string | undefined, before: string): string {
   let text = zone ? run.slice(0, -zone.length) : run;
-  // Punctuation around the address: a sentence's full stop, a single colon before or after it ("from:", "addr:").
+  // URL-encoded brackets ("%5Bfd00::1%5D"): the run starts after '%' with "5B", and "%5D" scans as a zone id.
+  const closing = zone && /^%5d/i.test(zone) ? zone : '';
   let lead = '';
+  if (before === '%' && /^5b/i.test(text)) {
+    lead = text.slice(0, 2);
+    text = text.slice(2);
+  }
+  const glued = lead === '' && /[A-Za-z0-9_]/.test(before);
+  // Punctuation around the address: a sentence's full stop, a single colon before or after it ("from:", "addr:").
   let trail = '';
   while (text.endsWith('.') || (text.endsWith(':') && (!text.endsWith('::') || text.endsWith(':::')))) {
     trail = text.slice(-1) + trail;
     text = text.slice(0, -1);
   }
-  if (text.startsWith(':') && (!text.startsWith('::') || text.startsWith(':::'))) {
-    lead = ':';
+  const colonLead = text.startsWith(':') && (!text.startsWith('::') || text.startsWith(':::'));
+  if (colonLead) {
+    lead += ':';
     text = text.slice(1);
   }
   // Text glued to a word ("code:fd00::1" scans as "de:fd00::1") is also read from after each single colon.
-  for (const r of readings(text, glued && lead === '')) {
+  for (const r of readings(text, glued && !colonLead)) {
     const mask = maskAddress(text.slice(r.start, r.end));
     // The zone id names an interface of the device: it goes with the address.
-    if (mask) return `${lead}${text.slice(0, r.start)}${mask}${text.slice(r.end)}${trail}`;
+    if (mask) return `${lead}${text.slice(0, r.start)}${mask}${text.slice(r.end)}${trail}${closing}`;
   }
   return run;
 }
@@ -119,8 +128,7 @@ function maskV6Run(run: string, zone: string | undefined, glued: boolean): strin
 export function redactText(text: string): string {
   let out = text.replace(V6_RUN, (run: string, zone: string | undefined, offset: number, whole: string) => {
     if (!/:.*:|\d+\.\d+\.\d+\.\d+/.test(run)) return run; // one colon and no IPv4: "12:30", "a:b"
-    const before = offset > 0 ? whole[offset - 1]! : '';
-    return maskV6Run(run, zone, /[A-Za-z0-9_]/.test(before));
+    return maskV6Run(run, zone, offset > 0 ? whole[offset - 1]! : '');
   });
   out = out.replace(IPV4, (span: string) => maskAddress(span) ?? span);
   out = out.replace(MDNS, 'x.local');
