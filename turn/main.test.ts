@@ -2,6 +2,7 @@
 // exit 2); the README's public-deployment step (TURN_ALT_IP with the default TURN_LISTEN) starts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 
@@ -32,6 +33,20 @@ describe('turn/main.ts', () => {
     const [code] = await run.exited;
     expect(code).toBe(2);
     expect(run.stderr()).toBe('p2pcheck TURN: TURN_RELAY_MIN_PORT (60000) must be below TURN_RELAY_MAX_PORT (50000): set a range such as 49152 and 65535\n');
+  }, 30_000);
+
+  it('a metrics port in use: one line naming TURN_METRICS_PORT, exit 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, r));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const run = runMain({ TURN_METRICS_PORT: String(port) });
+      const [code] = await run.exited;
+      expect(code).toBe(1);
+      expect(run.stderr()).toBe(`p2pcheck TURN: cannot serve /metrics on port ${port}: EADDRINUSE (set TURN_METRICS_PORT to a free port)\n`);
+    } finally {
+      blocker.close();
+    }
   }, 30_000);
 
   it('starts with TURN_ALT_IP and the default TURN_LISTEN (the specific addresses, not the wildcard, are bound)', async () => {

@@ -22,6 +22,14 @@ try {
   process.exit(2);
 }
 const logger = pino({ level: config.logLevel, base: { svc: 'turn' } });
+// Last resort, not the mechanism: socket callbacks are contained by turn/node/handler-guard.ts. Anything that still
+// escapes is a bug: log it as one fatal JSON line and exit loudly for the service manager to restart.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    logger.fatal({ err, event: 'turn-crash', kind: event }, 'TURN server crashed');
+    process.exit(70);
+  });
+}
 const shardFds = process.env.TURN_SHARD_FDS;
 if (generated && !shardFds) {
   logger.warn({ event: 'secret-generated' }, 'TURN_SECRET not set; generated one for this run (set TURN_SECRET to keep credentials valid across restarts)');
@@ -56,6 +64,10 @@ const metrics = createServer((req, res) => {
     return;
   }
   res.writeHead(404).end();
+});
+metrics.once('error', (err: NodeJS.ErrnoException) => {
+  console.error(`p2pcheck TURN: cannot serve /metrics on port ${config.metricsPort}: ${err.code ?? err.message} (set TURN_METRICS_PORT to a free port)`);
+  void turn.close().finally(() => process.exit(1));
 });
 metrics.listen(config.metricsPort, () => {
   const address = metrics.address();
