@@ -3,6 +3,7 @@
 // a single CSP violation, and the security headers are on the page, an asset, a 404 and /report/<id>.
 // Violations are caught by a `securitypolicyviolation` listener installed before any page script (and by the
 // console); the first test proves that listener sees a deliberate violation of each kind in both browsers.
+// One more case checks that a limit the server hits reaches the page in plain words (web/errors/limit-messages.ts).
 import type { BrowserContext, Page } from '@playwright/test';
 import type { Browser as PptrBrowser, Page as PptrPage } from 'puppeteer-core';
 import type { ConnectivityReport } from '../common/report';
@@ -166,6 +167,18 @@ test('landing page, "Check my network" and an unknown page raise no CSP violatio
   await ff.waitForSelector('::-p-text(There is no page at /no-such-page)');
   await chrome.context().close();
   await ff.browserContext().close();
+});
+
+test('a limit hit says what happened: a 429 from /api/ice-servers shows in the room page’s error list in plain words', async ({ browser, app, csp, room }) => {
+  // The server's own limiter is not used here: tripping it would refuse credentials to every later test of this
+  // worker (all browsers share one address). The answer is the server's 429 shape (signal/http/responses.ts).
+  const page = await chromiumPage(browser, csp);
+  await page.route('**/api/ice-servers', (r) =>
+    r.fulfill({ status: 429, headers: { 'retry-after': '30', 'content-type': 'application/json' }, body: JSON.stringify({ code: 'rate-limited', error: 'too many TURN credential requests', retryAfter: 30 }) }),
+  );
+  await page.goto(`${app.baseURL}/r/${room.newRoomId()}`);
+  await expect(page.getByTestId('errors')).toContainText('This server is handing out too many relay credentials to your network right now; try again in 30 s.');
+  await page.context().close();
 });
 
 test('a Chromium ↔ Firefox room through its link measurement to the saved report, and /report/<id> in both: no CSP violation', async ({ browser, firefox, app, csp }) => {
