@@ -161,7 +161,7 @@ async function runBundled(
   }
   if (!tlsUrl) {
     r.reachability.tlsRelay = 'not-configured';
-    r.reachability.reasons.tlsRelay = 'the server offers no TURN over TLS (TURN_TLS_PORT, with a certificate)';
+    r.reachability.reasons.tlsRelay = 'the server offers no TURN over TLS (TURN_TLS_CERT and TURN_TLS_KEY are not set)';
   }
   const relayTests = Promise.all([relay(tcpUrl, 'tcp'), relay(tlsUrl, 'tls')]);
 
