@@ -4,7 +4,7 @@
 // Violations are caught by a `securitypolicyviolation` listener installed before any page script (and by the
 // console); the first test proves that listener sees a deliberate violation of each kind in both browsers.
 // One more case checks that a limit the server hits reaches the page in plain words (web/errors/limit-messages.ts).
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { Browser as PptrBrowser, Page as PptrPage } from 'puppeteer-core';
 import type { ConnectivityReport } from '../common/report';
 import { SECURITY_HEADERS } from '../signal/http/security-headers';
@@ -79,7 +79,7 @@ const test = base.extend<{ csp: CspWatch }, { firefox: PptrBrowser }>({
   },
 });
 
-async function chromiumPage(browser: import('@playwright/test').Browser, csp: CspWatch): Promise<Page> {
+async function chromiumPage(browser: Browser, csp: CspWatch): Promise<Page> {
   return (await csp.chromium(await browser.newContext())).newPage();
 }
 
