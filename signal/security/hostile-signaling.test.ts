@@ -108,6 +108,7 @@ describe('hostile input against the signaling relay and HTTP server', () => {
       ['a /ws upgrade without a key', 'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n', 400],
       ['a /ws upgrade with POST', `POST /ws HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}\r\n`, 400],
       ['bytes that are not HTTP', 'HELLO THERE\r\n\r\n', 400],
+      ['a header larger than Node reads', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
       ['an unknown API', 'GET /api/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 404],
       ['a POST to a read-only API', 'POST /api/ice-servers HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n', 405],
       ['a route that throws', 'GET /api/test-throws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 500],
