@@ -2,9 +2,9 @@
 import { xorAddressAttribute } from '../stun/address';
 import { Attr, Method, TRANSPORT_UDP } from '../stun/constants';
 import { getAttribute, u32Attribute, type DecodedStunMessage } from '../stun/message';
-import { clientKey } from '../security/client-key';
 import { Allocation } from './allocation';
 import { authenticate } from './auth';
+import { sourceOf } from './source-key';
 import type { TurnCore } from './turn-core';
 import type { ClientRef, TurnAction } from './types';
 import type { TransportAddress } from '../stun/ip-address';
@@ -46,7 +46,7 @@ export function handleAllocate(core: TurnCore, req: DecodedStunMessage, client: 
   const relayFamily = family ?? 4;
   if (!core.config.relayFamilies[relayFamily]) return reply(440);
   const lifetime = grantedLifetime(core, req);
-  const allocation = new Allocation(client, auth.username, auth.userId, clientKey(client.address), auth.key, relayFamily, now + lifetime * 1000, now, req.transactionId, lifetime, core.config.maxBps);
+  const allocation = new Allocation(client, auth.username, auth.userId, sourceOf(client), auth.key, relayFamily, now + lifetime * 1000, now, req.transactionId, lifetime, core.config.maxBps);
   // Total, per-user and per-source quotas (the last so that one address cannot take the relay range from others).
   if (!core.addAllocation(allocation)) return reply(486);
   return [{ type: 'bind-relay', allocation, family: relayFamily, evenPort: !!getAttribute(req, Attr.evenPort) }];

@@ -11,12 +11,12 @@ import { checkFingerprint } from '../stun/fingerprint';
 import type { TransportAddress } from '../stun/ip-address';
 import { decodeStunMessage, encodeStunMessage, getAttribute, type DecodedStunMessage, type StunAttribute, type StunMessage } from '../stun/message';
 import { PeerPolicy } from '../security/peer-policy';
-import { clientKey } from '../security/client-key';
 import { RateLimiter } from '../security/rate-limiter';
 import { completeAllocate, handleAllocate, handleRefresh } from './allocate-handlers';
 import { LocalLedger, type AllocationLedger } from './allocation-ledger';
 import { peerKey, type Allocation } from './allocation';
 import { handleBinding } from './binding-handler';
+import { sourceOf } from './source-key';
 import { handleChannelBind, handleCreatePermission } from './permission-handlers';
 import { errorResponse, successResponse } from './responses';
 import { AuthFailure, DropReason, type ClientRef, type CloseReason, type CoreConfig, type CoreStats, type TurnAction } from './types';
@@ -329,7 +329,7 @@ export class TurnCore {
   unauthReply(client: ClientRef, req: StunMessage, code: number, attrs: StunAttribute[] | (() => StunAttribute[]), now: number): TurnAction[] {
     // Limit first: a rate-limited flood costs no nonce HMAC (`attrs` may be built lazily). Keyed by clientKey: an
     // IPv6 host owns a whole /64, so per-address buckets would give it 2^64 of them.
-    if (!this.unauthLimiter.take(clientKey(client.address), now)) return this.drop(DropReason.rateLimited);
+    if (!this.unauthLimiter.take(sourceOf(client), now)) return this.drop(DropReason.rateLimited);
     this.countError(code);
     return [{ type: 'send', to: client, data: errorResponse(req, code, typeof attrs === 'function' ? attrs() : attrs, null) }];
   }
