@@ -95,6 +95,9 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     await turn?.close();
     throw err;
   }
+  // After listening, a server 'error' (e.g. accept() failing with EMFILE) must not end the process: count it.
+  server.on('error', (err) => incidents.handlerError('http', err, { phase: 'accept' }));
+  metricsServer?.on('error', (err) => incidents.handlerError('metrics', err, { phase: 'accept' }));
   const httpPort = (server.address() as AddressInfo).port;
   const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : null;
 
