@@ -76,6 +76,7 @@ describe('roomPrediction / roomDiagnosis', () => {
     expect(p?.prediction.path).toBe('relay-tls');
     expect(p?.predictedLabel).toBe('relayed via TURN over TLS');
     expect(p?.check).toBe('agree');
+    expect(roomPrediction(finished('EIM', 'APDF'), tlsOnly, { kind: 'p2p-nat', settled: true })?.note).toMatch(/let more through than its test showed/);
     // The other side rebuilds the same verdict from the facts it receives.
     expect(readPeerDiagnosis({ diagnosis: wire(tlsOnly) })?.verdict?.explanation).toMatch(/only TURN over TLS on port 443 gets through/);
   });

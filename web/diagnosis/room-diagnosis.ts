@@ -21,7 +21,7 @@ export function roomPrediction(local: DiagnosisResult | null, remote: DiagnosisR
   let note: string | null = null;
   if (check === 'disagree') {
     note = `Predicted ${PREDICTED_PATH_LABELS[prediction.path]}, but the connection settled on ${PATH_LABELS[actual!]}. ${
-      prediction.path === 'relay' || prediction.path === 'relay-tcp'
+      prediction.path.startsWith('relay')
         ? 'A NAT let more through than its test showed (for example a NAT that keeps ports when it can), or one side has a second network path.'
         : 'Something between the peers drops traffic the NAT tests did not see (a firewall, or a NAT whose behavior changes under load), or the browser picked the relay before a direct pair succeeded.'
     }`;
