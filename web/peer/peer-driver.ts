@@ -235,7 +235,7 @@ export class PeerDriver {
       { type: local.type, address: local.address, port: local.port, relayProtocol: local.relayProtocol, protocol: local.protocol },
       this.s.peer.relayOnly,
     );
-    this.opts.send({ type: 'peer-info', info: info as unknown as Record<string, unknown> });
+    this.opts.send({ type: 'peer-info', info });
   }
 
   /**
