@@ -10,13 +10,14 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 /**
- * Global unicast IPv6 (2000::/3, RFC 4291 §2.4), minus the ranges inside it that are not a device's own
- * public address: documentation (2001:db8::/32) and Teredo (2001::/32, IPv4 tunnelled).
+ * Global unicast IPv6 (2000::/3, RFC 4291 §2.4), minus Teredo (2001::/32: IPv4 tunnelled, not a native
+ * address). The documentation prefix 2001:db8::/32 counts as global, as documentation IPv4 ranges count as
+ * public in saved reports: test networks (the NAT lab) number their "internet" from it.
  */
 export function isGlobalIpv6(address: string): boolean {
   const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   if (!a.includes(':') || !/^[0-9a-f:.]+$/.test(a)) return false;
   const first = parseInt(a.split(':')[0] || '0', 16);
   if ((first & 0xe000) !== 0x2000) return false;
-  return !/^2001:0{0,3}db8:/.test(a) && !/^2001:0{0,4}:/.test(a) && !/^2001::/.test(a);
+  return !/^2001:(0{1,4})?:/.test(a);
 }

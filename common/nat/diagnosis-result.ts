@@ -122,6 +122,7 @@ export function verdictFacts(
     tcpRelay: d.reachability.tcpRelay,
     tlsRelay: d.reachability.tlsRelay,
     relayPorts: { tcp: d.reachability.tcpRelayPort, tls: d.reachability.tlsRelayPort },
+    tlsRelayReason: d.reachability.reasons.tlsRelay,
     publicAddress: d.publicAddress,
     mapping: d.mapping.result,
     filtering: d.filtering.result,

@@ -91,6 +91,8 @@ describe('natVerdict', () => {
     expect(noTls.kind).toBe('no-connectivity');
     expect(noTls.advice.join(' ')).toMatch(/TLS on port 443/);
     expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'ok' })).kind).not.toBe('no-connectivity');
+    const firefox = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'failed', tlsRelayReason: 'Firefox does not use TURN over TLS with an IP address; the server needs a DNS name' }));
+    expect(firefox.advice[0]).toBe('TURN over TLS failed: Firefox does not use TURN over TLS with an IP address; the server needs a DNS name');
   });
 
   it('the page opened on the server\u2019s own machine (loopback mapped address): says the NAT cannot be tested there and how to test for real', () => {

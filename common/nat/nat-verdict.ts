@@ -48,6 +48,8 @@ export interface DiagnosisFacts {
   tlsRelay?: 'ok' | 'failed' | 'not-configured' | 'not-tested';
   /** The ports the TCP/TLS relay tests used (named in the verdict: "TURN over TLS on port 443"). */
   relayPorts?: { tcp: number | null; tls: number | null };
+  /** Why the TLS relay test failed, when it did (for instance Firefox refusing an IP-literal turns: URL). */
+  tlsRelayReason?: string | null;
   /** Is the address the server saw one of this device's own addresses? 'unknown' when the browser hides them. */
   publicAddress: 'yes' | 'no' | 'unknown';
   mapping: MappingResult;
@@ -333,6 +335,7 @@ function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; adv
       return {
         explanation: `Nothing reached the server: ${tried.join(', ')} \u2014 all failed. Peer-to-peer connections from this network will most likely fail.`,
         advice: [
+          ...(facts.tlsRelay === 'failed' && facts.tlsRelayReason ? [`TURN over TLS failed: ${facts.tlsRelayReason}`] : []),
           'Check for a firewall or proxy that blocks non-web traffic; ask the network administrator to allow UDP or TCP to the TURN port.',
           ...(facts.tlsRelay === 'not-configured' || facts.tlsRelay === undefined
             ? ['Networks that let only web traffic out usually still pass TLS on port 443: a TURN server offering TURN over TLS on port 443 would get through.']
