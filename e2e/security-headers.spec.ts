@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { Browser as PptrBrowser, Page as PptrPage } from 'puppeteer-core';
 import type { ConnectivityReport } from '../common/report';
-import { SECURITY_HEADERS } from '../signal/http/security-headers';
+import { pageSecurityHeaders, SECURITY_HEADERS } from '../signal/http/security-headers';
 import { expect, readReport, test as base } from './fixtures';
 import { launchFirefox } from './support/firefox';
 import { runNetworkCheck } from './support/page-readers';
@@ -141,9 +141,13 @@ test('the security headers are on the page, an asset, a 404 and /report/<id>', a
   expect(answers.asset.status).toBe(200);
   expect(answers.missingAsset.status).toBe(404);
   expect(answers.savedReportPage.status).toBe(200);
+  // The page (every route, /report/<id> too) names its own WebSocket origin in connect-src; the rest is the same.
+  const pageHeaders = pageSecurityHeaders(new URL(app.baseURL).host);
   for (const [what, a] of Object.entries(answers)) {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(a.headers[name], `${what}: ${name}`).toBe(value);
+    const expected = what === 'page' || what === 'savedReportPage' ? pageHeaders : SECURITY_HEADERS;
+    for (const [name, value] of Object.entries(expected)) expect(a.headers[name], `${what}: ${name}`).toBe(value);
   }
+  expect(answers.page.headers['content-security-policy']).toContain(`connect-src 'self' ws://${new URL(app.baseURL).host} wss://`);
   expect(answers.page.headers['content-security-policy']).not.toContain('unsafe-inline');
   expect(answers.page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   await page.context().close();
@@ -205,7 +209,7 @@ test('a Chromium ↔ Firefox room through its link measurement to the saved repo
 
   const saved = await chrome.context().newPage();
   const nav = await saved.goto(url);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect((await nav!.allHeaders())[name], `/report/<id>: ${name}`).toBe(value);
+  for (const [name, value] of Object.entries(pageSecurityHeaders(new URL(app.baseURL).host))) expect((await nav!.allHeaders())[name], `/report/<id>: ${name}`).toBe(value);
   await expect(saved.getByTestId('saved-report')).toBeVisible();
   await expect(saved.getByTestId('link-charts').locator('svg').first()).toBeVisible();
   const ffSaved = await ff.browserContext().newPage();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers';
+import { CONTENT_SECURITY_POLICY, pageSecurityHeaders, SECURITY_HEADERS } from './security-headers';
 import { createStaticHandler } from './static-files';
 
 interface Answer {
@@ -16,10 +16,10 @@ interface Answer {
 }
 
 /** A raw request path (not normalised by URL), so traversal and bad escapes reach the handler as sent. */
-function get(server: Server, path: string, method = 'GET'): Promise<Answer> {
+function get(server: Server, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer> {
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -36,10 +36,13 @@ function serve(dir: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** What the page (index.html) carries from this server: the same headers, its WebSocket origin in connect-src. */
+const pageHeaders = (s: Server) => pageSecurityHeaders(`127.0.0.1:${(s.address() as AddressInfo).port}`);
+
 const close = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
 
-function expectSecurityHeaders(a: Answer): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(a.headers[name], name).toBe(value);
+function expectSecurityHeaders(a: Answer, expected: Readonly<Record<string, string>> = SECURITY_HEADERS): void {
+  for (const [name, value] of Object.entries(expected)) expect(a.headers[name], name).toBe(value);
 }
 
 describe('static files', () => {
@@ -69,7 +72,18 @@ describe('static files', () => {
     const a = await get(server, path);
     expect(a.status).toBe(status);
     expect(a.headers['content-type']).toContain(type);
-    expectSecurityHeaders(a);
+    expectSecurityHeaders(a, type === 'text/html' ? pageHeaders(server) : SECURITY_HEADERS);
+  });
+
+  it('the page’s CSP names its own WebSocket origin (Safari before 16 does not count it as self), and only a plain host', async () => {
+    const page = await get(server, '/', 'GET', { host: 'p2pcheck.example:8443' });
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self' ws://p2pcheck.example:8443 wss://p2pcheck.example:8443;");
+    const v6 = await get(server, '/', 'GET', { host: '[2001:db8::1]:8080' });
+    expect(v6.headers['content-security-policy']).toContain("connect-src 'self' ws://[2001:db8::1]:8080 wss://[2001:db8::1]:8080;");
+    // A Host header that tries to add sources gets the plain policy.
+    const evil = await get(server, '/', 'GET', { host: "evil.example; script-src 'unsafe-inline'" });
+    expect(evil.status).toBe(200);
+    expect(evil.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
   });
 
   it('a missing asset or file is a 404 with the headers, not the page served as script', async () => {
@@ -87,7 +101,7 @@ describe('static files', () => {
     expectSecurityHeaders(bad);
     const traversal = await get(server, '/..%2f..%2f..%2fetc%2fpasswd');
     expect(traversal.body).not.toContain('root:');
-    expectSecurityHeaders(traversal);
+    expectSecurityHeaders(traversal, pageHeaders(server));
     const notBuilt = await get(unbuilt, '/');
     expect(notBuilt.status).toBe(503);
     expectSecurityHeaders(notBuilt);
@@ -97,7 +111,7 @@ describe('static files', () => {
     const a = await get(server, '/', 'HEAD');
     expect(a.status).toBe(200);
     expect(a.body).toBe('');
-    expectSecurityHeaders(a);
+    expectSecurityHeaders(a, pageHeaders(server));
   });
 });
 

@@ -1,12 +1,13 @@
 // Serves the built page from one directory: hashed assets with long caching, index.html for every
 // page route (the SPA routes itself; /report/<id> is one of them). Requests outside the directory are refused,
 // a missing file (a name with an extension, or anything under /assets/) is a 404 rather than the page.
-// Every answer, errors included, carries SECURITY_HEADERS (CSP, frame-ancestors, no referrer, nosniff).
+// Every answer, errors included, carries SECURITY_HEADERS (CSP, frame-ancestors, no referrer, nosniff); the page's
+// CSP also names this host's WebSocket origin (pageSecurityHeaders).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { SECURITY_HEADERS } from './security-headers';
+import { pageSecurityHeaders, SECURITY_HEADERS } from './security-headers';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -43,8 +44,9 @@ export function createStaticHandler(dir: string) {
     const file = found ? candidate : join(root, 'index.html');
     if (!(await isFile(file))) return sendText(res, 503, 'The page is not built yet: run `npm run build`.');
     const immutable = file.includes(`${sep}assets${sep}`);
+    const isPage = extname(file) === '.html';
     res.writeHead(200, {
-      ...SECURITY_HEADERS,
+      ...(isPage ? pageSecurityHeaders(req.headers.host) : SECURITY_HEADERS),
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
