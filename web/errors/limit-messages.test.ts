@@ -94,7 +94,7 @@ describe('HTTP answers from the API', () => {
 describe('TURN refusals in ICE errors', () => {
   it('486 and 508 are explained; other codes are not limits', () => {
     expect(turnRefusalText(486)).toMatch(/^the relay server refused: too many relays from your network \(486 Allocation Quota Reached\)\. /);
-    expect(turnRefusalText('508')).toMatch(/^the relay server refused: it has no relay ports left for anyone right now \(508 Insufficient Capacity\)\. /);
+    expect(turnRefusalText('508')).toMatch(/^the relay server refused: it has no capacity left for more relays right now, for anyone \(508 Insufficient Capacity\)\. /);
     for (const code of [401, 403, 437, 701, null, 'failed']) expect(turnRefusalText(code)).toBeNull();
   });
 

@@ -107,8 +107,8 @@ const TURN_REFUSALS: Record<number, { refusal: string; fix: string }> = {
     fix: 'Close other p2pcheck tabs or calls that use this server (every device behind your address counts), or try again in a few minutes.',
   },
   508: {
-    refusal: 'the relay server refused: it has no relay ports left for anyone right now (508 Insufficient Capacity)',
-    fix: 'Try again in a few minutes; if it lasts, the server needs a wider relay port range.',
+    refusal: 'the relay server refused: it has no capacity left for more relays right now, for anyone (508 Insufficient Capacity)',
+    fix: 'Try again in a few minutes; if it lasts, tell the server’s operator (its relay ports or limits are used up).',
   },
 };
 

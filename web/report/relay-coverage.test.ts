@@ -60,7 +60,7 @@ describe('relay coverage', () => {
     expect(r.local).toMatchObject({ state: 'not-gathered', reason: 'turn-error' });
     expect(r.local.state === 'not-gathered' && r.local.text).toMatch(/^the relay server refused: too many relays from your network \(486 Allocation Quota Reached\)/);
     const full = relayCoverage(report(OFFERER_WITHOUT_RELAY, { errors: [{ ...errors[1]!, code: 508, message: 'turn:10.200.238.1:3478?transport=udp: Insufficient Capacity' }] }));
-    expect(full.local.state === 'not-gathered' && full.local.text).toMatch(/^the relay server refused: it has no relay ports left for anyone/);
+    expect(full.local.state === 'not-gathered' && full.local.text).toMatch(/^the relay server refused: it has no capacity left for more relays right now, for anyone/);
   });
 
   it('names a TURN error as the reason, before any timing guess', () => {
