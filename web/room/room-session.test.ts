@@ -88,6 +88,17 @@ describe('room session, refused by the server', () => {
     expect(appStore.getState().ui.fatal).toMatch(/as many signaling connections from your network as it allows.*Close the other tabs, then reload/);
   });
 
+  it('a frame from the server that this page cannot read is listed as such, not explained as the server’s malformed code', async () => {
+    start();
+    const ws = FakeWebSocket.sockets[0]!;
+    ws.serverOpens();
+    ws.serverSends({ type: 'no-such-message' });
+    await vi.waitFor(() => expect(appStore.getState().peer.errors.some((e) => e.source === 'signaling')).toBe(true));
+    const e = appStore.getState().peer.errors.find((x) => x.source === 'signaling')!;
+    expect(e.code).toBeNull();
+    expect(e.message).toMatch(/^the server sent a message this page cannot read: /);
+  });
+
   it('a first connection that never opens (a 403 for a foreign origin looks the same to the page) names the possible causes', async () => {
     start();
     FakeWebSocket.sockets[0]!.serverCloses(1006);

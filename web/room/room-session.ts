@@ -192,7 +192,9 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
         s().addError({ at: s().sinceStart(now()), source: 'page', code: null, message: err instanceof Error ? err.message : String(err) });
       });
     },
-    onMalformed: (error) => s().addError({ at: s().sinceStart(now()), source: 'signaling', code: 'malformed', message: error }),
+    // Not the server's 'malformed' code (that one is about this page's message): no code, so the list does not
+    // explain it as one.
+    onMalformed: (error) => s().addError({ at: s().sinceStart(now()), source: 'signaling', code: null, message: `the server sent a message this page cannot read: ${error}` }),
     onClose: ({ code, reason, wasOpen }) => {
       if (stopped) return;
       const refusedForCap = code === CloseCode.tryAgainLater || reason === ErrorCode.tooManyConnections;
