@@ -305,11 +305,18 @@ async function main(): Promise<number> {
   log(`Node v${node.version} and its addon ready in ${seconds(started)}; running vitest on it`);
 
   const tests = performance.now();
-  if (!runVitest(node, env, process.argv.slice(2))) return 1;
-  log(`vitest passed on Node v${node.version} in ${seconds(tests)}`);
+  const passed = runVitest(node, env, process.argv.slice(2));
+  log(`vitest ${passed ? 'passed' : 'FAILED'} on Node v${node.version} in ${seconds(tests)}`);
 
+  // The smoke start runs either way, so one CI log tells both.
   const smokeStart = performance.now();
-  await smoke(node, env);
+  try {
+    await smoke(node, env);
+  } catch (err) {
+    console.error(`test:node24: smoke start FAILED on Node v${node.version}: ${(err as Error).message}`);
+    return 1;
+  }
+  if (!passed) return 1;
   log(`all passed on Node v${node.version} in ${seconds(started)} (smoke ${seconds(smokeStart)})`);
   return 0;
 }
