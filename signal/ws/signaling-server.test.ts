@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../common/messages';
 import { Incidents } from '../security/incidents';
+import { rawHttp } from '../security/raw-clients';
 import { SignalingServer } from './signaling-server';
 
 const ROOM = 'roomroomroomroomroom01';
@@ -143,6 +144,32 @@ describe('SignalingServer over a real socket', () => {
     a.send({ type: 'ping', ts: 1 }); // answered after the pings (same socket, in order) — or refused by the budget
     expect(await a.next()).toMatchObject({ type: 'error', code: 'rate-limited' });
     expect(pongs.map(String)).toEqual(['0', '1', '2']);
+  });
+
+  it('over the per-client cap: told why and closed with 1013; a failed handshake holds no slot', async () => {
+    const { url } = await startServer({ maxPerClient: 1 });
+    const held = await connect(url);
+    const port = Number(new URL(url).port);
+    for (let i = 0; i < 3; i++) {
+      // Over the cap and not even a valid handshake (no key): answered 400, and nothing is left counted.
+      const answer = await rawHttp(port, 'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n');
+      expect(answer.status).toBe(400);
+    }
+    const over = await connect(url);
+    const closed = once(over.ws, 'close');
+    expect(await over.next()).toMatchObject({ type: 'error', code: 'too-many-connections' });
+    expect((await closed)[0]).toBe(1013);
+    held.ws.close();
+    await once(held.ws, 'close');
+    await expect
+      .poll(async () => {
+        const again = await connect(url);
+        again.send({ type: 'ping', ts: 3 });
+        const m = await again.next();
+        again.ws.terminate();
+        return m.type;
+      })
+      .toBe('pong');
   });
 
   it('drops a socket that stops answering heartbeats and tells its peer', async () => {

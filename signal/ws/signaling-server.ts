@@ -109,7 +109,14 @@ export class SignalingServer {
         refuseOnSocket(socket, 429, ErrorCode.tooManyConnections, 'too many signaling connections from your address', { retryAfter: 5 });
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.refuse(ws, client));
+      let upgraded = false;
+      socket.once('close', () => {
+        if (!upgraded) this.refusing.release(client);
+      });
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        upgraded = true;
+        this.refuse(ws, client);
+      });
       return;
     }
     let admitted = false;
