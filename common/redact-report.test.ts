@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactJson, redactReport, redactText } from './redact-report';
+import { fullReport } from './testdata/full-report';
 
 describe('redactText', () => {
   it('masks every private IPv4 range and keeps public addresses', () => {
@@ -80,5 +81,12 @@ describe('redactReport', () => {
     // The input is not changed.
     expect(report.localCandidates[0]!.address).toBe('10.200.1.1');
     expect(redactJson(['127.0.0.1'])).toEqual(['127.x.x.x']);
+  });
+
+  it('with a span budget: a full report fits in a small one; a report with more address-like spans gives null', () => {
+    expect(redactReport(fullReport(), 200)).toEqual(redactReport(fullReport()));
+    const crammed = { errors: Array.from({ length: 10 }, () => ({ message: '10.0.0.1 fd00::1:5000 '.repeat(20) })) };
+    expect(redactReport(crammed, 399)).toBeNull(); // 10 × 20 × 2 addresses
+    expect(redactReport(crammed, 400)).not.toBeNull();
   });
 });

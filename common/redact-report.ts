@@ -71,9 +71,9 @@ function maskAddress(text: string): string | null {
 
 // A run of text that may hold an IPv6 address: hex digits, dots and at least one colon, then maybe a zone id
 // (only right after a hex digit: "turn:%5B…" is not a zone).
-const V6_RUN = /[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*((?<=[0-9A-Fa-f])%(?:25)?[0-9A-Za-z_.~-]+)?/g;
+const V6_RUN = /(?<![0-9A-Fa-f.:])[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*((?<=[0-9A-Fa-f])%(?:25)?[0-9A-Za-z_.~-]+)?/g;
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
-const MDNS = /(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.local(?![A-Za-z0-9-])/gi;
+const MDNS = /(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.local(?![A-Za-z0-9-])/gi;
 const PORT = /:(\d{1,5})$/;
 
 interface Reading {
@@ -81,15 +81,25 @@ interface Reading {
   end: number;
 }
 
-/** Where an address may sit inside `core`: all of it, without a trailing :port, and (glued to a word) after a colon. */
+/** The longest address text with a port: 45 characters of IPv6 with an IPv4 tail, ':', 5 digits. */
+const MAX_ADDRESS_CHARS = 52;
+
+/**
+ * Where an address may sit inside `core`: all of it, without a trailing :port, and — glued to a word, or in a run
+ * too long to be one address — after a colon near its end. Bounded work per run, whatever its length.
+ */
 function readings(core: string, glued: boolean): Reading[] {
   const out: Reading[] = [];
-  const starts = [0];
-  if (glued) for (let i = 1; i < core.length; i++) if (core[i - 1] === ':' || core[i] === ':') starts.push(i);
+  const long = core.length > MAX_ADDRESS_CHARS;
+  const starts = long ? [] : [0];
+  if (glued || long) {
+    for (let i = Math.max(1, core.length - MAX_ADDRESS_CHARS); i < core.length; i++) if (core[i - 1] === ':' || core[i] === ':') starts.push(i);
+  }
+  const port = PORT.exec(core.slice(-6));
+  const portAt = port && Number(port[1]) <= 65535 ? core.length - port[0].length : -1;
   for (const start of starts) {
     out.push({ start, end: core.length });
-    const port = PORT.exec(core);
-    if (port && Number(port[1]) <= 65535 && port.index > start) out.push({ start, end: port.index });
+    if (portAt > start) out.push({ start, end: portAt });
   }
   return out;
 }
@@ -124,28 +134,55 @@ function maskV6Run(run: string, zone: string | undefined, before: string): strin
   return run;
 }
 
+/** How many address-like spans a redaction may still look at (each costs a parse); shared by one report's strings. */
+export interface RedactBudget {
+  spans: number;
+}
+
+export class RedactBudgetExceeded extends Error {
+  override readonly name = 'RedactBudgetExceeded';
+}
+
+function spend(budget: RedactBudget | undefined): void {
+  if (budget && --budget.spans < 0) throw new RedactBudgetExceeded('too many address-like spans to check');
+}
+
 /** The text with every private address in it masked. */
-export function redactText(text: string): string {
+export function redactText(text: string, budget?: RedactBudget): string {
   let out = text.replace(V6_RUN, (run: string, zone: string | undefined, offset: number, whole: string) => {
     if (!/:.*:|\d+\.\d+\.\d+\.\d+/.test(run)) return run; // one colon and no IPv4: "12:30", "a:b"
+    spend(budget);
     return maskV6Run(run, zone, offset > 0 ? whole[offset - 1]! : '');
   });
-  out = out.replace(IPV4, (span: string) => maskAddress(span) ?? span);
+  out = out.replace(IPV4, (span: string) => (spend(budget), maskAddress(span) ?? span));
   out = out.replace(MDNS, 'x.local');
   return out;
 }
 
 /** A deep copy of any JSON value with every string redacted (object keys included). */
-export function redactJson<T>(value: T): T {
-  if (typeof value === 'string') return redactText(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactJson(v)) as T;
+export function redactJson<T>(value: T, budget?: RedactBudget): T {
+  if (typeof value === 'string') return redactText(value, budget) as T;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, budget)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redactText(k)] = redactJson(v);
+    for (const [k, v] of Object.entries(value)) out[redactText(k, budget)] = redactJson(v, budget);
     return out as T;
   }
   return value;
 }
 
-/** The report as it may be shared: private addresses masked, everything else as it was. */
-export const redactReport = <R extends object>(report: R): R => ({ ...redactJson(report), redacted: true });
+/**
+ * The report as it may be shared: private addresses masked, everything else as it was. With `maxSpans`, null when
+ * the report holds more address-like spans than that (a real one holds a few thousand at most): each costs a
+ * parse, so the bound keeps one save from holding the event loop.
+ */
+export function redactReport<R extends object>(report: R): R;
+export function redactReport<R extends object>(report: R, maxSpans: number): R | null;
+export function redactReport<R extends object>(report: R, maxSpans?: number): R | null {
+  try {
+    return { ...redactJson(report, maxSpans === undefined ? undefined : { spans: maxSpans }), redacted: true };
+  } catch (err) {
+    if (err instanceof RedactBudgetExceeded) return null;
+    throw err;
+  }
+}

@@ -12,5 +12,7 @@ export function reportConfigFromEnv(env: NodeJS.ProcessEnv): ReportRoutesOptions
     maxPerClient: intFromEnv(env, 'REPORT_MAX_PER_IP', 1000, 0, 100_000_000),
     savesPerMinute: intFromEnv(env, 'REPORT_SAVES_PER_MINUTE', 30, 1, 100_000),
     trackedClients: intFromEnv(env, 'REPORT_TRACKED_CLIENTS', 100_000, 100, 10_000_000),
+    // Masking parses every address-like span: bounded, so one save cannot hold the event loop for long.
+    maxAddresses: intFromEnv(env, 'REPORT_MAX_ADDRESSES', 10_000, 100, 10_000_000),
   };
 }

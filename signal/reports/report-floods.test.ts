@@ -18,6 +18,7 @@ const SAVES_PER_MINUTE = 5;
 const MAX_PER_CLIENT = 3;
 const TTL_MS = 86_400_000;
 const MAX_KB = 64;
+const MAX_ADDRESSES = 2000;
 
 let app: RunningApp;
 let reports: ReportRoutes;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>p2pcheck</title>');
   reports = createReportRoutes({
     dataDir: join(dir, 'data'), ttlMs: TTL_MS, maxBytes: MAX_KB * 1024, savesPerMinute: SAVES_PER_MINUTE, maxPerClient: MAX_PER_CLIENT,
-    trackedClients: 50, trustedProxies: parseTrustedProxies('loopback') as TrustedProxies, now: () => clock,
+    maxAddresses: MAX_ADDRESSES, trackedClients: 50, trustedProxies: parseTrustedProxies('loopback') as TrustedProxies, now: () => clock,
   });
   app = await startApp(
     {
@@ -146,6 +147,19 @@ describe('saved reports under attack', () => {
     expect(stored).not.toContain('zz');
     expect(stored).not.toContain('BBBB');
     expect(stored.length).toBeLessThan(8000);
+    await expectServiceWorks(target, { headers: { 'x-forwarded-for': client() } });
+  }, 60_000);
+
+  it('a report crammed with addresses (each costs a parse when masking) is refused, nothing stored; a real one passes', async () => {
+    const attacker = client();
+    const r = sampleReport();
+    r.errors = Array.from({ length: 40 }, (_, i) => ({ at: i, source: 'ice', code: 701, message: 'fd00::1:5000 10.0.0.1 '.repeat(60) }));
+    const res = await save(attacker, JSON.stringify({ report: r }));
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ code: 'too-many-addresses' });
+    expect(res.json.error).toMatch(/more than 2000 addresses/);
+    expect(live(attacker)).toBe(0);
+    expect((await save(attacker, goodBody())).status).toBe(201);
     await expectServiceWorks(target, { headers: { 'x-forwarded-for': client() } });
   }, 60_000);
 });

@@ -15,6 +15,8 @@ import { clientAddressOf, type TrustedProxies } from '../http/client-address';
 import { ReportStore, type ReportStoreOptions } from './report-store';
 
 export const DEFAULT_MAX_REPORT_BYTES = 512 * 1024;
+/** Address-like spans one report may hold (each costs a parse when masking; a real report holds < 5,000). */
+export const DEFAULT_MAX_REPORT_ADDRESSES = 10_000;
 /** Deepest nesting a report body may have (a report needs 7 levels). */
 export const MAX_REPORT_DEPTH = 16;
 
@@ -26,6 +28,8 @@ export interface ReportRoutesOptions extends ReportStoreOptions {
   purgeEveryMs?: number;
   /** Saves allowed per client (clientKey): burst and refill per minute. */
   savesPerMinute?: number;
+  /** Address-like spans a report may hold; more is refused (400 too-many-addresses) before masking ends. */
+  maxAddresses?: number;
   /** Clients the save limiter remembers at once (the least recently seen is forgotten first). */
   trackedClients?: number;
   /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); null = the socket's peer is the client. */
@@ -45,6 +49,7 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
   const now = opts.now ?? Date.now;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_REPORT_BYTES;
   const perMinute = opts.savesPerMinute ?? 30;
+  const maxAddresses = opts.maxAddresses ?? DEFAULT_MAX_REPORT_ADDRESSES;
   const store = new ReportStore(opts);
   store.purge(now());
   const timer = setInterval(() => store.purge(now()), opts.purgeEveryMs ?? 3_600_000);
@@ -79,7 +84,10 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
       }
       const redact = parsed.data.redact !== false;
       // Save what was checked (fields the schema does not name are already dropped), masked unless asked not to.
-      const report = redact ? redactReport(parsed.data.report) : { ...parsed.data.report, redacted: false };
+      const report = redact ? redactReport(parsed.data.report, maxAddresses) : { ...parsed.data.report, redacted: false };
+      if (!report) {
+        return reply(res, 400, { code: 'too-many-addresses', error: `the report holds more than ${maxAddresses} addresses to check for masking; a real one holds a few thousand at most` });
+      }
       const saved = store.save(JSON.stringify(report), now(), client);
       if (!saved.ok) {
         if (saved.code === 'too-many-reports') return reply(res, 429, { code: saved.code, error: saved.error }, { 'retry-after': String(saved.retryAfterSeconds) });
