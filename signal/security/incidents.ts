@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 
-export type HandlerSite = 'http' | 'upgrade' | 'ws-connection' | 'ws-message' | 'ws-send' | 'metrics';
+export type HandlerSite = 'http' | 'upgrade' | 'ws-connection' | 'ws-message' | 'metrics';
 export type RefusalReason =
   | 'bad-request'
   | 'ice-credentials-rate'
