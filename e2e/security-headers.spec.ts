@@ -212,6 +212,10 @@ test('a Chromium ↔ Firefox room through its link measurement to the saved repo
   for (const [name, value] of Object.entries(pageSecurityHeaders(new URL(app.baseURL).host))) expect((await nav!.allHeaders())[name], `/report/<id>: ${name}`).toBe(value);
   await expect(saved.getByTestId('saved-report')).toBeVisible();
   await expect(saved.getByTestId('link-charts').locator('svg').first()).toBeVisible();
+  // "Download JSON" (a blob: URL) is not something the policy blocks.
+  const download = saved.waitForEvent('download');
+  await saved.getByTestId('download-json').click();
+  expect((await download).suggestedFilename()).toMatch(/^p2pcheck-.*\.json$/);
   const ffSaved = await ff.browserContext().newPage();
   await csp.firefox(ffSaved);
   await ffSaved.goto(url);
