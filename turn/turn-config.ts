@@ -120,7 +120,8 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
   const tcp = onOff('TURN_TCP') ?? true;
   onOff('TURN_FAST_SEND'); // read by turn/node/fast-udp-send.ts; checked here with the rest
   const realmText = env.TURN_REALM;
-  if (realmText !== undefined && realmText.trim() === '') throw new Error('TURN_REALM must not be empty: unset it (default p2pcheck) or set a name such as your domain');
+  // Empty = unset, as for every variable; blanks only are a mistake worth a word.
+  if (realmText !== undefined && realmText !== '' && realmText.trim() === '') throw new Error('TURN_REALM must not be empty: unset it (default p2pcheck) or set a name such as your domain');
   const realm = str('TURN_REALM') ?? 'p2pcheck';
   // RFC 8489 §14.9: REALM is fewer than 128 characters; control characters would break clients' quoted strings.
   if (realm.length > 127 || /[\x00-\x1f\x7f"\\]/.test(realm)) throw new Error(`TURN_REALM must be at most 127 printable characters without quotes or backslashes, got "${realm.slice(0, 40)}"`);
