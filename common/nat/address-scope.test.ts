@@ -3,10 +3,10 @@ import { isGlobalIpv6, isLoopbackAddress } from './address-scope';
 
 describe('isLoopbackAddress', () => {
   it('127/8, ::1 in its spellings, IPv4-mapped loopback', () => {
-    for (const a of ['127.0.0.1', '127.3.2.1', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a), a).toBe(true);
+    for (const a of ['127.0.0.1', '127.3.2.1', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST.', 'p2p.localhost']) expect(isLoopbackAddress(a), a).toBe(true);
   });
   it('not other addresses', () => {
-    for (const a of ['10.0.0.1', '128.0.0.1', '::', '::2', 'fe80::1', '2001:db8::1', '::ffff:10.0.0.1', 'x.local']) expect(isLoopbackAddress(a), a).toBe(false);
+    for (const a of ['10.0.0.1', '128.0.0.1', '::', '::2', 'fe80::1', '2001:db8::1', '::ffff:10.0.0.1', 'x.local', 'localhost.example.org']) expect(isLoopbackAddress(a), a).toBe(false);
   });
 });
 

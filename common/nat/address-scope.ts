@@ -2,9 +2,10 @@
 // special-purpose ranges is turn/security/address-ranges.ts; it works on Node Buffers, which the page does not
 // have, so the verdict (shared with the page) asks only these two, by prefix.
 
-/** 127.0.0.0/8, ::1 and IPv4-mapped loopback: the server saw the browser on its own machine. */
+/** 127.0.0.0/8, ::1, IPv4-mapped loopback and the name "localhost" (RFC 6761 §6.3, also *.localhost). */
 export function isLoopbackAddress(address: string): boolean {
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (a === 'localhost' || a.endsWith('.localhost')) return true;
   const v4 = a.startsWith('::ffff:') ? a.slice(7) : a;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || /^(0{0,4}:){2,7}0{0,3}1$/.test(a) || a === '::1';
 }

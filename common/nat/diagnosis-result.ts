@@ -78,6 +78,8 @@ export interface DiagnosisResult {
   };
   /** This device's own addresses as the browser reports them (host candidates); '.local' names when hidden. */
   hostAddresses: string[];
+  /** The STUN server address the tests used (p2pcheck's primary endpoint); null with custom ICE servers. */
+  serverAddress: string | null;
   /** The address:port p2pcheck's server saw (the browser's mapping towards the primary endpoint). */
   mappedAddress: HostPort | null;
   publicAddress: 'yes' | 'no' | 'unknown';
@@ -115,7 +117,7 @@ export interface RoomDiagnosis {
 
 /** The measured facts a verdict is built from — the same for this page's own result and the other peer's. */
 export function verdictFacts(
-  d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering' | 'mappedAddress' | 'hostAddresses' | 'hairpin'>,
+  d: Pick<DiagnosisResult, 'reachability' | 'publicAddress' | 'mapping' | 'filtering' | 'mappedAddress' | 'hostAddresses' | 'hairpin' | 'serverAddress'>,
 ): DiagnosisFacts {
   return {
     udp: d.reachability.udp,
@@ -128,6 +130,7 @@ export function verdictFacts(
     filtering: d.filtering.result,
     mappedAddress: d.mappedAddress,
     hostAddresses: d.hostAddresses,
+    serverAddress: d.serverAddress,
     hairpin: d.hairpin.result,
   };
 }

@@ -33,6 +33,8 @@ export const diagnosisWireSchema = z.object({
       .default({ udp: null, tcpRelay: null, tlsRelay: null, ipv6: null }),
   }),
   hostAddresses: z.array(address).max(64),
+  // Added after version 1 shipped: the STUN server address the tests used (a loopback one means the same machine).
+  serverAddress: address.nullable().default(null),
   mappedAddress: hostPort.nullable(),
   publicAddress: z.enum(['yes', 'no', 'unknown']),
   mapping: z.object({

@@ -107,6 +107,12 @@ describe('natVerdict', () => {
       expect(v.behavior.udp).toBe('unknown');
     }
     expect(natVerdict(facts({ mappedAddress: { address: '198.51.100.7', port: 50000 } })).kind).toBe('port-restricted-cone');
+    // Firefox on localhost does not talk to a loopback STUN server at all: no UDP, no relay — still the same machine.
+    const ff = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'not-configured', mappedAddress: null, serverAddress: '127.0.0.1' }));
+    expect(ff.kind).toBe('same-machine');
+    expect(ff.explanation).toMatch(/^The server\u2019s STUN address is 127\.0\.0\.1, which only its own machine can reach/);
+    expect(natVerdict(facts({ serverAddress: 'localhost' })).kind).toBe('same-machine');
+    expect(natVerdict(facts({ serverAddress: '198.51.100.1' })).kind).toBe('port-restricted-cone');
   });
 
   it('IPv6 judged on its own: a global IPv6 address beside an IPv4 symmetric NAT', () => {
@@ -122,7 +128,7 @@ describe('natVerdict', () => {
     const own = { address: '2a01:4f8:1:2::5', port: 40000 };
     const open = natVerdict(facts({ publicAddress: 'yes', f: 'EIF', mappedAddress: own, hostAddresses: [own.address] }));
     expect(open.ipv6.label).toBe('IPv6: public, open');
-    const fw = natVerdict(facts({ publicAddress: 'yes', f: 'APDF', mappedAddress: own, hostAddresses: [own.address] }));
+    const fw = natVerdict(facts({ publicAddress: 'yes', f: 'APDF', mappedAddress: own, hostAddresses: [`[${own.address}]`] }));
     expect(fw.ipv6.label).toBe('IPv6: public, firewalled');
     expect(fw.ipv6.explanation).toMatch(/still connect directly/);
   });

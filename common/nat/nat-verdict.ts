@@ -58,6 +58,8 @@ export interface DiagnosisFacts {
   mappedAddress?: HostPort | null;
   /** This device's own addresses (host candidates; '.local' names when the browser hides them). */
   hostAddresses?: readonly string[];
+  /** The STUN server address the tests used: a loopback one (or "localhost") is only reachable from its own machine. */
+  serverAddress?: string | null;
   /** Did packets sent to the router's own public address come back in (hairpinning)? */
   hairpin?: 'works' | 'fails' | 'not-applicable' | 'not-tested';
 }
@@ -157,7 +159,7 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
   const caveats: string[] = [];
   const tlsRelay = facts.tlsRelay ?? 'not-tested';
   let kind: NatKind;
-  if (facts.mappedAddress && isLoopbackAddress(facts.mappedAddress.address)) {
+  if ((facts.mappedAddress && isLoopbackAddress(facts.mappedAddress.address)) || (facts.serverAddress && isLoopbackAddress(facts.serverAddress))) {
     kind = 'same-machine';
   } else if (facts.udp !== 'answered') {
     if (facts.udp === 'not-tested') kind = 'undetermined';
@@ -210,9 +212,9 @@ export function natVerdict(facts: DiagnosisFacts): NatVerdict {
  * over IPv6: anyone got in → open, else firewalled).
  */
 function ipv6Verdict(facts: DiagnosisFacts): NatVerdict['ipv6'] {
-  const hosts = facts.hostAddresses ?? [];
+  const hosts = (facts.hostAddresses ?? []).map((h) => h.replace(/^\[|\]$/g, '').toLowerCase()); // Chromium writes IPv6 in brackets
   const mapped = facts.mappedAddress;
-  const overV6 = !!mapped && mapped.address.includes(':') && isGlobalIpv6(mapped.address) && hosts.includes(mapped.address);
+  const overV6 = !!mapped && mapped.address.includes(':') && isGlobalIpv6(mapped.address) && hosts.includes(mapped.address.toLowerCase());
   let state: Ipv6State;
   if (overV6 && facts.udp === 'answered') {
     const f = facts.filtering.behavior;
@@ -346,7 +348,11 @@ function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; adv
     }
     case 'same-machine':
       return {
-        explanation: `The server saw this browser at ${facts.mappedAddress ? formatHostPort(facts.mappedAddress) : 'a loopback address'}, a loopback address: the page was opened on the server\u2019s own machine (localhost), so the test packets never left it and no NAT or firewall was on their way. A NAT cannot be tested from the same machine.`,
+        explanation: `${
+          facts.mappedAddress && isLoopbackAddress(facts.mappedAddress.address)
+            ? `The server saw this browser at ${formatHostPort(facts.mappedAddress)}, a loopback address`
+            : `The server\u2019s STUN address is ${facts.serverAddress ?? 'a loopback address'}, which only its own machine can reach`
+        }: the page was opened on the server\u2019s own machine (localhost), so the test packets never left it and no NAT or firewall was on their way. A NAT cannot be tested from the same machine.`,
         advice: [
           'To test this network for real, open the page from another device, or from this one through the server\u2019s public name or address instead of localhost, and press \u201cCheck my network\u201d again.',
         ],

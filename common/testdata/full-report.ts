@@ -27,6 +27,7 @@ function diagnosis(): DiagnosisResult {
       reasons: { udp: null, tcpRelay: null, tlsRelay: 'the server offers no TURN over TLS', ipv6: 'no IPv6 server address' },
     },
     hostAddresses: ['10.200.11.1', 'fd00::1', '3f0c1a2b-1111-4222-8333-444455556666.local'],
+    serverAddress: '10.200.11.254',
     mappedAddress: { address: '198.51.100.11', port: 40000 },
     publicAddress: 'no',
     hairpin: { result: 'fails', evidence: 'nothing came back in within 3.0 s', ms: 3004 },

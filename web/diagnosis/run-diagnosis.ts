@@ -60,6 +60,7 @@ export function emptyDiagnosis(servers: DiagnosisResult['servers'], startedAt = 
       reasons: { udp: null, tcpRelay: null, tlsRelay: null, ipv6: null },
     },
     hostAddresses: [],
+    serverAddress: null,
     mappedAddress: null,
     publicAddress: 'unknown',
     mapping: { observations: [], result: { behavior: 'not-determined', evidence: 'not run yet' } },
@@ -129,6 +130,7 @@ async function runBundled(
     r.skipped.push({ test: 'udp', reason: 'this p2pcheck server runs without its STUN/TURN server' });
     return;
   }
+  r.serverAddress = primary.host;
   const endpoints: StunEndpoint[] = [{ role: 'primary', url: stunUrl(primary.host, primary.port), host: primary.host, port: primary.port }];
   if (info.turn.alternatePort) endpoints.push({ role: 'alt-port', url: stunUrl(primary.host, info.turn.alternatePort), host: primary.host, port: info.turn.alternatePort });
   if (info.turn.alternateHost) {
