@@ -8,15 +8,10 @@ import { appendFingerprint, checkFingerprint } from '../../turn/stun/fingerprint
 import { appendMessageIntegrity, checkMessageIntegrity } from '../../turn/stun/integrity';
 import { decodeStunMessage, encodeStunMessage, getAttribute, textAttribute, u32Attribute } from '../../turn/stun/message';
 import { startApp, type RunningApp } from '../app';
+import { BROWSER_OFFER, BROWSER_PWD, BROWSER_UFRAG } from './fake-browser-agent';
 import { createProbeFeature, type ProbeFeature } from './probe-feature';
 
-const BROWSER_UFRAG = 'brow';
-const BROWSER_PWD = 'browserpasswordbrowserp';
-const OFFER = [
-  'v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0',
-  `a=ice-ufrag:${BROWSER_UFRAG}`, `a=ice-pwd:${BROWSER_PWD}`, 'a=setup:actpass', 'a=mid:0', 'a=sctp-port:5000', '',
-].join('\r\n');
+const OFFER = BROWSER_OFFER;
 
 let app: RunningApp;
 let probe: ProbeFeature;
