@@ -1,7 +1,8 @@
 // The probe peer attacked over real sockets (HTTP + the TURN server's UDP sockets on loopback): a session flood
 // from one client address, a flood of signed checks from one source, offers with odd Host headers. After each
 // attack another client still completes a NAT check's probe session, and the service still serves a page, a room
-// and a TURN allocation (signal/security/service-probe.ts). Two clients are two loopback source addresses.
+// and a TURN allocation (signal/security/service-probe.ts). Two clients are two loopback source addresses (only
+// 127.0.0.1 is a trusted proxy, whose X-Forwarded-For names the client).
 import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   // Default limits, as a deployment runs them; a resolver spy proves no name is ever looked up.
   probe = createProbeFeature({ resolve: async (name) => (resolved.push(name), '192.0.2.1') });
   const env = {
-    HOST: '127.0.0.1', PORT: '0', STATIC_DIR: staticDir, LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1', PORT: '0', STATIC_DIR: staticDir, LOG_LEVEL: 'silent', TRUST_PROXY: '127.0.0.1',
     TURN_LISTEN: '127.0.0.1', TURN_PORT: '0', TURN_ALT_PORT: '0', TURN_LISTEN_V6: 'off', TURN_TCP: 'off', TURN_SECRET: 'probe-floods-secret',
   };
   app = await startApp(env, [probe.route]);
@@ -43,13 +44,16 @@ afterAll(async () => {
 });
 
 /** A POST from a chosen loopback source address (and Host header), over a fresh connection. */
-function post(path: string, body: unknown, opts: { from: string; host?: string }): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }> {
+function post(path: string, body: unknown, opts: { from: string; host?: string; forwardedFor?: string }): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const text = JSON.stringify(body);
     const req = request(
       {
         host: '127.0.0.1', port: app.httpPort, path, method: 'POST', localAddress: opts.from, agent: false, timeout: 10_000,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(opts.host ? { host: opts.host } : {}) },
+        headers: {
+          'content-type': 'application/json', 'content-length': Buffer.byteLength(text),
+          ...(opts.host ? { host: opts.host } : {}), ...(opts.forwardedFor ? { 'x-forwarded-for': opts.forwardedFor } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -158,5 +162,22 @@ describe('probe peer under attack', () => {
     expect([...candidates]).toEqual(['127.0.0.1']); // TURN_LISTEN: where the STUN socket really is
     expect(resolved).toEqual([]);
     await expectServiceWorks(target, { localAddress: VICTIM });
+  }, 60_000);
+
+  it('behind a trusted proxy (TRUST_PROXY), each X-Forwarded-For address has its own share', async () => {
+    const ids: string[] = [];
+    const offer = async (forwardedFor: string) => {
+      const res = await post('/api/probe/offer', { sdp: BROWSER_OFFER }, { from: '127.0.0.1', forwardedFor });
+      if (res.status === 200) ids.push(res.json.id as string);
+      return res.status;
+    };
+    const first: number[] = [];
+    for (let i = 0; i <= DEFAULT_PROBE_LIMITS.maxPerClient; i++) first.push(await offer('198.51.100.1'));
+    expect(first.at(-1)).toBe(429);
+    expect(first.slice(0, -1).every((s) => s === 200)).toBe(true);
+    expect(await offer('198.51.100.2')).toBe(200);
+    expect(await offer('2001:db8:1:2::1')).toBe(200);
+    for (const id of ids) await fetch(`http://127.0.0.1:${app.httpPort}/api/probe/${id}`, { method: 'DELETE' });
+    expect(await offer('198.51.100.1')).toBe(200); // closed sessions give the share back
   }, 60_000);
 });
