@@ -105,6 +105,13 @@ describe('roomPrediction / roomDiagnosis', () => {
     expect(readPeerDiagnosis({ diagnosis: old })?.hairpin.result).toBe('not-tested');
   });
 
+  it('both pages on the server\u2019s own machine (localhost): direct on one machine, not "not enough known"', () => {
+    const here = () => finished('EIM-or-ADM', 'EIF-or-ADF', { serverAddress: '127.0.0.1', hostAddresses: ['192.0.2.2'] });
+    const p = roomPrediction(here(), readPeerDiagnosis({ diagnosis: wire(here()) }), { kind: 'direct-lan', settled: true });
+    expect(p?.prediction.path).toBe('direct-lan');
+    expect(p?.check).toBe('agree');
+  });
+
   it('two peers behind one public address: same network predicted', () => {
     const p = roomPrediction(finished('EIM', 'APDF'), finished('EIM', 'APDF'), { kind: 'direct-lan', settled: true });
     expect(p?.prediction.path).toBe('direct-lan');

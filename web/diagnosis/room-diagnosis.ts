@@ -12,9 +12,11 @@ export function roomPrediction(local: DiagnosisResult | null, remote: DiagnosisR
   if (!local?.verdict || !remote?.verdict) return null;
   const sameNetwork =
     local.mappedAddress !== null && remote.mappedAddress !== null && local.mappedAddress.address === remote.mappedAddress.address && local.publicAddress !== 'yes';
+  // Both pages on the server's own machine (localhost): they are on one machine, so on one segment.
+  const bothOnServerMachine = local.verdict.kind === 'same-machine' && remote.verdict.kind === 'same-machine';
   const prediction = predictPath(local.verdict.behavior, remote.verdict.behavior, {
-    sameNetwork,
-    sameSegment: sameNetwork ? sameSegment(local.hostAddresses, remote.hostAddresses) : undefined,
+    sameNetwork: sameNetwork || bothOnServerMachine,
+    sameSegment: bothOnServerMachine ? 'yes' : sameNetwork ? sameSegment(local.hostAddresses, remote.hostAddresses) : undefined,
   });
   const actual = path.settled ? path.kind : null;
   const check = actual === null ? null : checkPrediction(prediction.path, actual);
