@@ -1,7 +1,7 @@
 // `npm run lab`: build the page if needed, then run the NAT lab spec (builds the lab, classifies every NAT
 // with turnutils_natdiscovery, runs the pair matrix normal and with ?relay=1, removes the lab) and write the
 // matrix to docs/lab-matrix.md. Extra arguments go to Playwright; env P2L_PAIRS=<substring> runs a subset,
-// P2L_CONCURRENCY=<n> sets how many pairs run at once (default 2).
+// P2L_CONCURRENCY=<n> sets how many pairs run at once (default 3); P2L_FULL=0 runs only what `npm test` runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,8 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
 const run = spawnSync('npx', ['playwright', 'test', '--project=lab', '--no-deps', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, P2L_WRITE_DOCS: process.env.P2L_PAIRS ? '0' : '1' },
+  // The whole lab (Firefox behind every host, every pair in both modes); `npm test` runs a subset (QUICK).
+  env: { ...process.env, P2L_FULL: process.env.P2L_FULL ?? '1', P2L_WRITE_DOCS: process.env.P2L_PAIRS ? '0' : '1' },
 });
 const doc = join(root, process.env.P2L_PAIRS ? 'test-results/lab-matrix.md' : 'docs/lab-matrix.md');
 if (existsSync(doc)) console.log(`\n${readFileSync(doc, 'utf8')}\nwritten to ${doc}`);

@@ -156,6 +156,9 @@ function buildRouter(router: LabRouter, port: number): void {
     addNamespace(host.ns);
     addVeth(host.ns, 'eth0', router.ns, `h${i}`);
     ipIn(router.ns, 'link', 'set', `h${i}`, 'master', `lan${seg}`, 'up');
+    // NAT loopback to the sender's own host: the reflected frame leaves through the bridge port it came in by,
+    // which a bridge refuses unless the port is in hairpin mode (with br_netfilter the DNAT is bridged).
+    if (router.kind === 'hairpin') ipIn(router.ns, 'link', 'set', 'dev', `h${i}`, 'type', 'bridge_slave', 'hairpin', 'on');
     ipIn(host.ns, 'addr', 'add', `${host.address}/24`, 'dev', 'eth0');
     ipIn(host.ns, 'link', 'set', 'eth0', 'up');
     ipIn(host.ns, 'route', 'add', 'default', 'via', host.gateway);

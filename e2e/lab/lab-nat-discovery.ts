@@ -93,10 +93,8 @@ export async function classifyHost(host: LabHost, server: { address: string; por
   return { host, result, matches: result.udp !== 'unknown' && expected !== null && sameDiscovery(result, expected), raw: { filtering: filteringOut, mapping: mappingOut } };
 }
 
-/** `turnutils_natdiscovery -H`: sends from a second socket to the first one's mapped address. True when it came
- * back. (A Linux router cannot loop a host's packet back to the same host — after the DNAT source and
- * destination are one address and routing drops it — so this says false behind the lab's hairpin router too;
- * `hairpinBetween` is the check that counts there.) */
+/** `turnutils_natdiscovery -H` (RFC 5780 §4.6): sends from a second socket to the first one's mapped address.
+ * True when it came back in — through the router, to the same host. */
 export async function natDiscoveryHairpin(host: LabHost, server: { address: string; port: number }): Promise<boolean> {
   return parseNatDiscovery(await runInNs(host.ns, ['turnutils_natdiscovery', '-H', '-p', String(server.port), server.address], 30_000), host.address).hairpin;
 }
@@ -122,7 +120,7 @@ d.on('message', (m, r) => {
 d.bind(0, () => d.send(req, Number(port), host));
 setTimeout(() => { if (!mapped) { console.log('no-stun'); process.exit(0); } }, 4000);`;
 
-/** Hairpinning as two devices behind one router see it: `to` learns its public address from a STUN server,
+/** Hairpinning as two devices behind one router see it (the other half of what `-H` tests): `to` learns its public address from a STUN server,
  * `from` sends one datagram there. Returns where it arrived from (the router's public address when it loops
  * the packet back with its own address as source, RFC 4787 REQ-9), or null when it never arrived. */
 export async function hairpinBetween(from: LabHost, to: LabHost, server: { address: string; port: number }): Promise<{ arrivedFrom: string | null; mapped: string | null }> {

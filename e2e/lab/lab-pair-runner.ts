@@ -246,6 +246,9 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly,
     return { verdict: { ...verdict, ok: false }, reports: { a: null, b: null }, roomUrl, elapsedMs: Date.now() - started };
   } finally {
     await Promise.all([browsers.release(pair.a, browserA), browsers.release(pair.b, browserB)]);
+    // A Firefox is a few hundred MB and each Firefox pair has a host of its own: do not keep it.
+    if (browserA === 'firefox') await browsers.closeFirefox(pair.a);
+    if (browserB === 'firefox') await browsers.closeFirefox(pair.b);
   }
 }
 

@@ -311,6 +311,17 @@ export function firefoxPairs(): LabPair[] {
   ];
 }
 
+/**
+ * What `npm test` runs of issue 17's additions (the full set runs under `npm run lab` / `npm run test:lab`, or
+ * with P2L_FULL=1): every host in Chromium, every pair normally; Firefox behind one host of each kind of network
+ * and in three pairs; forced relay for the classic pairs and the TLS-only ones. Measured in docs/nat-lab.md.
+ */
+export const QUICK = {
+  firefoxHosts: ['open-a', 'port-restricted-a', 'symmetric-a', 'udp-blocked-a', 'tcp443', 'cgnat', 'hairpin-a', 'dualstack-a'],
+  firefoxPairs: ['symmetric-a (Firefox) × port-restricted-b', 'hairpin-a (Firefox) × hairpin-b', 'dualstack-a (Firefox) × dualstack-b'],
+  relayExtraPairs: ['tcp443 × open-b', 'tcp443 × udp-blocked-b'],
+} as const;
+
 /** The whole matrix: the classic pairs, issue 17's networks, and the Firefox pairs. */
 export function labPairs(): LabPair[] {
   return [...classicPairs(), ...extraPairs(), ...firefoxPairs()];
