@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
-import { judgePair, predictionProblems } from './lab-expectations';
+import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import { judgePair, pageVerdictProblems, predictionProblems } from './lab-expectations';
 import { classicPairs, expectedPath, labHost, labPairs } from './lab-topology';
 
 function report(kind: PathKind, local: CandidateType, remote: CandidateType, opts: { relayProtocol?: string; relayOnly?: boolean; state?: ConnectivityReport['peerState'] } = {}): ConnectivityReport {
@@ -76,5 +77,66 @@ describe('predictionProblems', () => {
       'restricted-a: no prediction in the report (local verdict missing, peer\'s missing)',
       'port-restricted-b: predicted direct, settled nothing (not settled)',
     ]);
+  });
+});
+
+describe('judgePair, issue 17', () => {
+  const withAddresses = (r: ConnectivityReport, local: string, remote: string): ConnectivityReport => ({
+    ...r,
+    selectedPair: { ...r.selectedPair!, local: { ...r.selectedPair!.local, address: local }, remote: { ...r.selectedPair!.remote, address: remote } },
+  });
+  it('wants a local TLS relay behind the TCP-443-only firewall', () => {
+    const pair = { a: labHost('tcp443'), b: labHost('open-b'), expected: 'relay-tls' as const };
+    const open = report('relay-tls', 'host', 'relay');
+    expect(judgePair(pair, { a: report('relay-tls', 'relay', 'host', { relayProtocol: 'tls' }), b: open }, false).ok).toBe(true);
+    const tcp = judgePair(pair, { a: report('relay-tcp', 'relay', 'host', { relayProtocol: 'tcp' }), b: open }, false);
+    expect(tcp.problems.join()).toMatch(/only TCP to port 443 gets out/);
+  });
+  it('wants host to host over IPv6 for the dual-stack pair', () => {
+    const pair = { a: labHost('dualstack-a'), b: labHost('dualstack-b'), expected: 'direct-ipv6' as const };
+    const v6 = withAddresses(report('direct-public', 'host', 'host'), '2001:db8:17::2', '2001:db8:18::2');
+    expect(judgePair(pair, { a: v6, b: v6 }, false).ok).toBe(true);
+    const v4 = withAddresses(report('p2p-nat', 'srflx', 'prflx'), '198.51.100.27', '198.51.100.28');
+    expect(judgePair(pair, { a: v4, b: v6 }, false).problems.join()).toMatch(/expected direct-public over IPv6/);
+  });
+});
+
+describe('pageVerdictProblems', () => {
+  const result = (over: { label?: string; kind?: string; reach?: Partial<DiagnosisResult['reachability']>; hairpin?: string; ipv6?: string }): DiagnosisResult =>
+    ({
+      reachability: { udp: 'answered', udpMs: 10, tcpRelay: 'ok', tlsRelay: 'ok', ipv6: 'none', tcpRelayPort: 3478, tlsRelayPort: 443, reasons: { udp: null, tcpRelay: null, tlsRelay: null, ipv6: null }, ...over.reach },
+      hairpin: { result: over.hairpin ?? 'fails', evidence: '', ms: null },
+      verdict: { label: over.label, mapping: { behavior: 'EIM' }, filtering: { behavior: 'APDF' }, ipv6: { state: over.ipv6 ?? 'none', label: '' } },
+    }) as unknown as DiagnosisResult;
+  const pr = { udp: 'ok', mapping: 'EIM', filtering: 'APDF' } as const;
+  const blocked = { udp: 'blocked' } as const;
+  const tlsOnly = { udp: 'no-answer', tcpRelay: 'failed', reasons: { udp: 'no UDP', tcpRelay: 'no relay within 4 s', tlsRelay: null, ipv6: null } } as const;
+  it('behind the TCP-443-only firewall: "UDP blocked (TLS relay only)", never "No connectivity" while TLS works', () => {
+    const host = labHost('tcp443');
+    const good = result({ label: 'UDP blocked (TLS relay only)', reach: tlsOnly });
+    expect(pageVerdictProblems({ host, browser: 'chromium', discovery: blocked, label: 'UDP blocked (TLS relay only)', result: good }).problems).toEqual([]);
+    const wrong = pageVerdictProblems({ host, browser: 'chromium', discovery: blocked, label: 'No connectivity to the server', result: good }).problems;
+    expect(wrong.join()).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
+  });
+  it('in Firefox there (IP-literal turns: URL) the TLS row must say why it failed', () => {
+    const host = labHost('tcp443');
+    const failed = (reason: string) => result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: reason } } });
+    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed('Firefox does not use TURN over TLS with an IP address') }).problems).toEqual([]);
+    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed('no relay within 4 s') }).problems.join()).toMatch(/does not explain Firefox/);
+  });
+  it('a failed row without a reason is a problem', () => {
+    const r = result({ label: 'Port-restricted cone NAT', reach: { tlsRelay: 'failed' } });
+    expect(pageVerdictProblems({ host: labHost('port-restricted-a'), browser: 'chromium', discovery: pr, label: 'Port-restricted cone NAT', result: r }).problems).toEqual([
+      'port-restricted-a (chromium): reachability tlsRelay "failed" without a reason',
+    ]);
+  });
+  it('hairpinning: works only behind the hairpin router; IPv6 public only on the dual-stack hosts', () => {
+    const check = (name: string, hairpin: string, ipv6 = 'none') =>
+      pageVerdictProblems({ host: labHost(name), browser: 'chromium', discovery: pr, label: 'Port-restricted cone NAT', result: result({ label: 'Port-restricted cone NAT', hairpin, ipv6 }) });
+    expect(check('hairpin-a', 'works').problems).toEqual([]);
+    expect(check('hairpin-a', 'fails').problems.join()).toMatch(/expected works/);
+    expect(check('nohairpin-a', 'fails').problems).toEqual([]);
+    expect(check('port-restricted-a', 'works').problems.join()).toMatch(/expected fails/);
+    expect(check('port-restricted-a', 'fails', 'public').problems.join()).toMatch(/IPv6 is off/);
   });
 });

@@ -32,3 +32,24 @@ describe('parseNatDiscovery', () => {
     expect(parseNatDiscovery('garbage', '10.0.0.1')).toMatchObject({ mapping: null, filtering: null, noResponse: false });
   });
 });
+
+describe('parseNatDiscovery, issue 17', () => {
+  // Lines of real runs in the lab: dualstack-a against coturn's IPv6 addresses, and -H behind the hairpin router.
+  const v6 = [
+    '-= Mapping Behavior Discovery =-',
+    '0: : IPv6. Other addr: : 2001:db8:100::2:3579',
+    '0: : IPv6. UDP reflexive addr: 2001:db8:17::2:50870',
+    '0: : IPv6. Local addr: : :::50870',
+    'NAT with Endpoint Independent Mapping!',
+  ].join('\n');
+  it('reads IPv6 addresses (printed without brackets) and calls a mapping to our own IPv6 "no NAT"', () => {
+    const r = parseNatDiscovery(v6, '2001:db8:17::2');
+    expect(r).toMatchObject({ mapping: 'no-nat', reflexive: '2001:db8:17::2:50870', otherAddress: '2001:db8:100::2:3579' });
+    expect(parseNatDiscovery(v6, '2001:db8:18::2').mapping).toBe('EIM');
+  });
+  it('reads a hairpinning answer (-H), and its absence', () => {
+    const yes = '-= Hairpinning Behavior Discovery =-\n0: : IPv4. UDP reflexive addr: 198.51.100.25:22494\nReceived a request (maybe a successful hairpinning)\n';
+    expect(parseNatDiscovery(yes, '10.15.0.2').hairpin).toBe(true);
+    expect(parseNatDiscovery(yes.replace(/Received.*\n/, 'STUN receive timeout..\n'), '10.15.0.2').hairpin).toBe(false);
+  });
+});
