@@ -5,7 +5,9 @@ import type { ClientMessage } from '../../common/messages';
 import type { ReportCandidate } from '../../common/report';
 import type { AppStore } from '../store/app-store';
 import { startStatsPoller } from '../stats/stats-poller';
-import { mergeCandidates } from '../stats/stats-mapping';
+import type { StatsSnapshot } from '../stats/stats-mapping';
+import type { SelectedPath } from '../stats/stats-model';
+import { selectStatsModel } from '../store/stats-slice';
 import { parseCandidateLine } from './candidate-line';
 import { selectedPairInfo } from './peer-info';
 import { startRttPinger } from './rtt-pinger';
@@ -213,24 +215,22 @@ export class PeerDriver {
     }
   }
 
-  private onSnapshot(snapshot: Parameters<ReturnType<AppStore['getState']>['applyStats']>[0]): void {
+  private onSnapshot(snapshot: StatsSnapshot): void {
     if (this.closed) return;
     const before = this.s.stats.selection.selectedPairId;
     this.s.applyStats(snapshot, this.at());
-    this.s.recordPairStates(snapshot.pairs, this.at(), mergeCandidates(this.s.peer.gatheredLocal, snapshot.localCandidates), mergeCandidates(this.s.peer.receivedRemote, snapshot.remoteCandidates));
+    const model = selectStatsModel(this.s);
+    this.s.recordPairStates(model.pairs, this.at(), model.local, model.remote);
     if (snapshot.dtlsState && snapshot.dtlsState !== this.lastDtlsState) {
       this.lastDtlsState = snapshot.dtlsState;
       this.s.recordIceEvent({ at: this.at(), kind: 'dtls', state: snapshot.dtlsState });
     }
     const after = this.s.stats.selection.selectedPairId;
-    if (after && after !== before) this.shareSelectedPair(snapshot);
+    if (model.selected && after && after !== before) this.shareSelectedPair(model.selected);
   }
 
   /** Tells the other peer which local candidate carries our end of the pair, so it can judge the path from both ends. */
-  private shareSelectedPair(snapshot: Parameters<ReturnType<AppStore['getState']>['applyStats']>[0]): void {
-    const pair = snapshot.pairs.find((p) => p.id === snapshot.selectedPairId);
-    const local = pair && mergeCandidates(this.s.peer.gatheredLocal, snapshot.localCandidates).find((c) => c.id === pair.localId);
-    if (!local) return;
+  private shareSelectedPair({ local }: SelectedPath): void {
     const info = selectedPairInfo(
       { type: local.type, address: local.address, port: local.port, relayProtocol: local.relayProtocol, protocol: local.protocol },
       this.s.peer.relayOnly,

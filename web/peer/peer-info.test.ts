@@ -7,7 +7,8 @@ import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
 import { readPeerDiagnosis } from '../diagnosis/peer-diagnosis';
 import { emptyDiagnosis } from '../diagnosis/run-diagnosis';
-import { readPeerRelayOnly, readPeerSelectedPair, selectedPairInfo } from './peer-info';
+import { readPeerSelectedPair } from '../stats/stats-model';
+import { readPeerRelayOnly, selectedPairInfo } from './peer-info';
 
 /** What the relay does with a peer-info: parse it as the client's message, send on the parsed info. */
 function relay(info: unknown): PeerInfo {

@@ -1,11 +1,10 @@
 // The ConnectivityReport (common/report.ts) derived from the store: what the page shows, "Download JSON"
 // saves and tests read. Pure: same state in, same report out.
 import { PATH_LABELS, REPORT_VERSION, type ConnectivityReport, type PathKind, type ReportPair } from '../../common/report';
-import { readPeerSelectedPair } from '../peer/peer-info';
 import type { AppState } from '../store/app-store';
-import { mergeCandidates } from '../stats/stats-mapping';
-import { pathEnd, SETTLE_MS } from '../stats/selection-tracker';
-import { classifyPath, pathAsymmetry } from './path-classify';
+import { selectStatsModel } from '../store/stats-slice';
+import { SETTLE_MS } from '../stats/selection-tracker';
+import { pathAsymmetry } from './path-classify';
 import { roomDiagnosis } from '../diagnosis/room-diagnosis';
 
 type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents' | 'relayCheck'> };
@@ -25,21 +24,15 @@ export function sortPairs(pairs: readonly ReportPair[], selectedId: string | nul
 }
 
 export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput): ConnectivityReport {
-  const snapshot = stats.snapshot;
-  const localCandidates = mergeCandidates(peer.gatheredLocal, snapshot?.localCandidates ?? []);
-  const remoteCandidates = mergeCandidates(peer.receivedRemote, snapshot?.remoteCandidates ?? []);
-  const selectedId = stats.selection.selectedPairId;
-  const pair = snapshot?.pairs.find((p) => p.id === selectedId);
-  const local = pair && localCandidates.find((c) => c.id === pair.localId);
-  const remote = pair && remoteCandidates.find((c) => c.id === pair.remoteId);
-  const selectedPair = pair && local && remote ? { local, remote, currentRtt: pair.currentRtt } : null;
+  const model = selectStatsModel({ peer, stats });
+  const selected = model.selected;
+  const selectedPair = selected ? { local: selected.local, remote: selected.remote, currentRtt: selected.pair.currentRtt } : null;
   let kind: PathKind = 'none';
   let asymmetry: string | null = null;
-  if (selectedPair) {
-    const ends = { local: pathEnd(selectedPair.local), remote: pathEnd(selectedPair.remote), peerLocal: readPeerSelectedPair(peer.remoteInfo) };
-    kind = classifyPath(ends);
+  if (selected) {
+    kind = selected.kind;
     // Only for a settled path: during a switch the two sides briefly disagree by nature.
-    asymmetry = stats.selection.settled ? pathAsymmetry(ends) : null;
+    asymmetry = stats.selection.settled ? pathAsymmetry(selected.ends) : null;
   }
   else if (peer.peerState === 'peer-left' || peer.peerState === 'failed') kind = stats.selection.history.at(-1)?.path ?? 'none';
   const report: ConnectivityReport = {
@@ -52,9 +45,9 @@ export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput):
     path: { kind, label: PATH_LABELS[kind], settled: stats.selection.settled, settleMs: SETTLE_MS, asymmetry },
     selectedPair,
     selectedPairHistory: stats.selection.history,
-    localCandidates,
-    remoteCandidates,
-    pairs: sortPairs(snapshot?.pairs ?? [], selectedId),
+    localCandidates: model.local,
+    remoteCandidates: model.remote,
+    pairs: sortPairs(model.pairs, selected ? selected.pair.id : null),
     rtt: {
       samples: rtt.samples,
       min: rtt.min,

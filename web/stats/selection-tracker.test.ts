@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ReportCandidate, ReportPair } from '../../common/report';
 import { initialSelection, isProvisional, trackSelection, type SelectionState } from './selection-tracker';
 import type { StatsSnapshot } from './stats-mapping';
+import { readStatsModel } from './stats-model';
+
+const model = (snapshot: StatsSnapshot, gatheredLocal: ReportCandidate[], receivedRemote: ReportCandidate[], peerLocal: object | null = null) =>
+  readStatsModel({ snapshot, gatheredLocal, receivedRemote, remoteInfo: peerLocal ? { selectedPair: { local: { ...peerLocal, protocol: 'udp' }, relayOnly: false } } : {} });
 
 const cand = (id: string, type: ReportCandidate['type'], address: string, port: number, relayProtocol: string | null = null): ReportCandidate => ({
   id, type, protocol: 'udp', address, port, priority: null, relayProtocol, url: null, at: 0,
@@ -16,7 +20,7 @@ const snap = (selectedPairId: string | null): StatsSnapshot => ({ localCandidate
 
 function run(steps: [number, string | null][]): SelectionState {
   let s = initialSelection();
-  for (const [at, id] of steps) s = trackSelection(s, { snapshot: snap(id), local, remote, peerLocal: null, at });
+  for (const [at, id] of steps) s = trackSelection(s, { model: model(snap(id), local, remote), at });
   return s;
 }
 
@@ -44,7 +48,7 @@ describe('trackSelection', () => {
     const pairs2 = [...pairs, pair('relay1', 'lr', 'rr1'), pair('relay2', 'lr', 'rr2')];
     let st = initialSelection();
     const step = (at: number, id: string) =>
-      (st = trackSelection(st, { snapshot: { ...snap(id), pairs: pairs2 }, local, remote: remote2, peerLocal: null, at }));
+      (st = trackSelection(st, { model: model({ ...snap(id), pairs: pairs2 }, local, remote2), at }));
     step(0, 'relay1');
     step(3100, 'relay1');
     expect(st.settled).toBe(true);
@@ -60,10 +64,10 @@ describe('trackSelection', () => {
   });
 
   it("corrects the current entry's path when the peer's own view arrives, keeping its time", () => {
-    let s = trackSelection(initialSelection(), { snapshot: snap('hostPair'), local, remote, peerLocal: null, at: 500 });
+    let s = trackSelection(initialSelection(), { model: model(snap('hostPair'), local, remote), at: 500 });
     expect(s.history[0]?.path).toBe('direct-lan');
     const peerLocal = { type: 'relay' as const, address: '10.0.0.3', port: 6000, relayProtocol: 'tcp' };
-    s = trackSelection(s, { snapshot: snap('hostPair'), local, remote, peerLocal, at: 900 });
+    s = trackSelection(s, { model: model(snap('hostPair'), local, remote, peerLocal), at: 900 });
     expect(s.history).toEqual([expect.objectContaining({ at: 500, path: 'relay-tcp' })]);
   });
 
@@ -84,10 +88,7 @@ describe('trackSelection', () => {
     const revealPairs = [pair('CPa', ours.id, prflx.id), pair('CPb', ours.id, host.id), pair('CPc', ours.id, relay.id)];
     const step = (prev: SelectionState, selectedPairId: string, at: number) =>
       trackSelection(prev, {
-        snapshot: { localCandidates: [], remoteCandidates: [], pairs: revealPairs, selectedPairId, iceState: null, dtlsState: null },
-        local: [ours],
-        remote: [prflx, host, relay],
-        peerLocal: null,
+        model: model({ localCandidates: [], remoteCandidates: [], pairs: revealPairs, selectedPairId, iceState: null, dtlsState: null }, [ours], [prflx, host, relay]),
         at,
       });
 

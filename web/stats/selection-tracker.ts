@@ -3,8 +3,7 @@
 // direct one shortly after, so the first selection is not the answer), and keeps it settled across later switches
 // that do not change the kind of path.
 import type { ReportCandidate, SelectedPairChange } from '../../common/report';
-import { classifyPath, type PathEnd } from '../report/path-classify';
-import type { StatsSnapshot } from './stats-mapping';
+import type { StatsModel } from './stats-model';
 
 export const SETTLE_MS = 3000;
 export const MAX_HISTORY = 100;
@@ -20,24 +19,17 @@ export const initialSelection = (): SelectionState => ({ selectedPairId: null, h
 export const endpointText = (c: Pick<ReportCandidate, 'address' | 'port'>) =>
   `${c.address && c.address.includes(':') ? `[${c.address}]` : (c.address ?? '?')}:${c.port ?? '?'}`;
 
-export const pathEnd = (c: ReportCandidate): PathEnd => ({ type: c.type, address: c.address, port: c.port, relayProtocol: c.relayProtocol });
-
 export interface TrackInput {
-  snapshot: StatsSnapshot;
-  local: readonly ReportCandidate[];
-  remote: readonly ReportCandidate[];
-  peerLocal: PathEnd | null;
+  /** The poll, read once (its selected pair and that pair's path kind). */
+  model: Pick<StatsModel, 'selected'>;
   /** ms since the test started. */
   at: number;
   settleMs?: number;
 }
 
-export function trackSelection(prev: SelectionState, { snapshot, local, remote, peerLocal, at, settleMs = SETTLE_MS }: TrackInput): SelectionState {
-  const pair = snapshot.pairs.find((p) => p.id === snapshot.selectedPairId);
-  const l = pair && local.find((c) => c.id === pair.localId);
-  const r = pair && remote.find((c) => c.id === pair.remoteId);
-  if (!pair || !l || !r) return prev.selectedPairId === null ? prev : { ...prev, selectedPairId: null, settled: false };
-  const path = classifyPath({ local: pathEnd(l), remote: pathEnd(r), peerLocal });
+export function trackSelection(prev: SelectionState, { model, at, settleMs = SETTLE_MS }: TrackInput): SelectionState {
+  if (!model.selected) return prev.selectedPairId === null ? prev : { ...prev, selectedPairId: null, settled: false };
+  const { pair, local: l, remote: r, kind: path } = model.selected;
   const entry: SelectedPairChange = { at, localType: l.type, remoteType: r.type, local: endpointText(l), remote: endpointText(r), path };
   const last = prev.history.at(-1);
   let history = prev.history;
