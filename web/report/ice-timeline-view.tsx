@@ -1,8 +1,9 @@
 // Draws buildIceTimeline's rows on one time axis (plain HTML, no chart library: it is part of the first load).
 import { useMemo } from 'react';
 import type { ConnectivityReport } from '../../common/report';
-import { buildIceTimeline, type TimelineRow } from './ice-timeline';
-import '../report/link-quality.css';
+import { buildIceTimeline, type TimelineRow } from '../timeline/ice-timeline';
+import { missingRelayText } from './relay-coverage';
+import './link-quality.css';
 
 const GROUP_TITLES: Record<TimelineRow['group'], string> = {
   milestones: 'Milestones',
@@ -16,7 +17,7 @@ const GROUP_TITLES: Record<TimelineRow['group'], string> = {
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 export function IceTimelineView({ report }: { report: ConnectivityReport }) {
-  const tl = useMemo(() => buildIceTimeline(report), [report]);
+  const tl = useMemo(() => buildIceTimeline(report, { relayMissing: missingRelayText(report) }), [report]);
   if (report.startedAt == null && tl.rows.length <= 1) return null;
   const pos = (at: number) => `${Math.min(100, Math.max(0, (at / tl.endAt) * 100))}%`;
   let group: TimelineRow['group'] | null = null;

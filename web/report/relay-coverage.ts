@@ -32,6 +32,12 @@ type Report = ConnectivityReport & { iceEvents?: IceEvent[] };
 
 const isTurnUrl = (u: string) => /^turns?:/i.test(u);
 
+/** Why this side has no relay candidate, or null when it has one or nothing is known (the timeline's story retells it). */
+export function missingRelayText(report: Report): string | null {
+  const local = relayCoverage(report).local;
+  return local.state === 'not-gathered' ? local.text : null;
+}
+
 export function relayCoverage(report: Report): RelayCoverage {
   const relays = report.localCandidates.filter((c) => c.type === 'relay');
   const remoteCount = report.remoteCandidates.filter((c) => c.type === 'relay').length;

@@ -2,7 +2,7 @@
 // can later show a saved report read-only.
 import type { ConnectivityReport } from '../../common/report';
 import { RoomDiagnosisView } from '../diagnosis/room-diagnosis-view';
-import { IceTimelineView } from '../timeline/ice-timeline-view';
+import { IceTimelineView } from './ice-timeline-view';
 import { CandidateTable } from './candidate-table';
 import { LinkQualityPanel } from './link-quality-panel';
 import { TestPhasesView } from './test-phases-view';

@@ -3,6 +3,7 @@ import type { IceEvent } from '../../common/ice-events';
 import { sampleReport } from '../../common/testdata/sample-report';
 import { buildIceTimeline } from './ice-timeline';
 import { OFFERER_WITHOUT_RELAY } from '../report/relay-coverage-fixtures';
+import { missingRelayText } from '../report/relay-coverage';
 
 const events: IceEvent[] = [
   { at: 20, kind: 'pair', pairId: 'CP2', local: 'relay 203.0.113.5:49160', remote: 'host 10.200.11.1:50001', state: 'in-progress', from: null },
@@ -60,7 +61,8 @@ describe('ICE timeline', () => {
   });
 
   it('says why this side has no relay candidate instead of blaming the TURN server (real capture)', () => {
-    const tl = buildIceTimeline({ ...sampleReport(), ...OFFERER_WITHOUT_RELAY });
+    const report = { ...sampleReport(), ...OFFERER_WITHOUT_RELAY };
+    const tl = buildIceTimeline(report, { relayMissing: missingRelayText(report) });
     expect(tl.story).toContain(
       'No relay candidate: Chromium stopped gathering when the first candidate pair connected (594 ms; gathering ended at 667 ms), before the TURN allocation answered. No TURN error was reported; the relay was simply not needed for this connection.',
     );

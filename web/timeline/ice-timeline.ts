@@ -1,11 +1,10 @@
 // The ICE timeline: one time axis from the other peer joining (0) to the settled path, built from a report
 // (live or saved). Rows: milestones; candidates gathered per type (ours) and received (theirs); STUN/TURN
 // servers that did not answer; each candidate pair's checks with their outcome; the selected path with every
-// switch. Pure: report in, rows out; the component only draws them.
+// switch. Pure: report in, rows out; the component (web/report/ice-timeline-view.tsx) only draws them.
 import type { IceEvent } from '../../common/ice-events';
 import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
 import { PATH_LABELS } from '../../common/report';
-import { relayCoverage } from '../report/relay-coverage';
 
 export type Tone = 'neutral' | 'progress' | 'ok' | 'fail' | 'relay' | 'direct';
 
@@ -41,6 +40,12 @@ export interface IceTimeline {
   pairTimes: boolean;
 }
 
+/** What the report has already concluded and the story retells. */
+export interface TimelineContext {
+  /** Why this side has no relay candidate (web/report/relay-coverage.ts), null when it has one or nothing is known. */
+  relayMissing: string | null;
+}
+
 export const MAX_PAIR_ROWS = 24;
 const TYPES: CandidateType[] = ['host', 'srflx', 'prflx', 'relay'];
 const TYPE_NAMES: Record<CandidateType, string> = { host: 'host', srflx: 'server-reflexive (STUN)', prflx: 'peer-reflexive', relay: 'relay (TURN)' };
@@ -50,7 +55,7 @@ const stateTone = (state: string): Tone =>
 const pathTone = (kind: PathKind): Tone => (kind.startsWith('relay') ? 'relay' : kind === 'none' ? 'neutral' : 'direct');
 const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 
-export function buildIceTimeline(report: ConnectivityReport & { iceEvents?: IceEvent[] }): IceTimeline {
+export function buildIceTimeline(report: ConnectivityReport & { iceEvents?: IceEvent[] }, context: TimelineContext = { relayMissing: null }): IceTimeline {
   const events = report.iceEvents ?? [];
   const rows: TimelineRow[] = [];
   const times: number[] = [0];
@@ -142,16 +147,15 @@ export function buildIceTimeline(report: ConnectivityReport & { iceEvents?: IceE
   });
 
   const endAt = Math.max(...times, t.pathSettled ?? 0) || 1;
-  return { endAt, rows, story: tellStory(report, pairEvents, byPair.size > 0 ? byPair : null), pairTimes: byPair.size > 0 };
+  return { endAt, rows, story: tellStory(report, context, pairEvents, byPair.size > 0 ? byPair : null), pairTimes: byPair.size > 0 };
 }
 
-function tellStory(report: ConnectivityReport, pairEvents: Extract<IceEvent, { kind: 'pair' }>[], byPair: Map<string, unknown[]> | null): string[] {
+function tellStory(report: ConnectivityReport, context: TimelineContext, pairEvents: Extract<IceEvent, { kind: 'pair' }>[], byPair: Map<string, unknown[]> | null): string[] {
   const story: string[] = [];
   const counts = TYPES.map((type) => [type, report.localCandidates.filter((c) => c.type === type).length] as const).filter(([, n]) => n > 0);
   if (counts.length) story.push(`This side gathered ${counts.map(([type, n]) => `${n} ${type}`).join(', ')} candidate${counts.reduce((s, [, n]) => s + n, 0) === 1 ? '' : 's'}.`);
   if (!report.localCandidates.some((c) => c.type === 'srflx') && !report.relayOnly && report.iceServers.length) story.push('No server-reflexive candidate: the STUN server did not answer (UDP blocked?) or the address equals a host address.');
-  const relay = relayCoverage(report).local;
-  if (relay.state === 'not-gathered') story.push(`No relay candidate: ${relay.text}.`);
+  if (context.relayMissing !== null) story.push(`No relay candidate: ${context.relayMissing}.`);
   const finals = byPair ? [...new Map(pairEvents.map((e) => [e.pairId, e.state])).values()] : report.pairs.map((p) => p.state);
   const ok = finals.filter((s) => s === 'succeeded').length;
   const failed = finals.filter((s) => s === 'failed').length;

@@ -3,11 +3,12 @@
 // saw it. Pure: previous states in, events and next states out.
 import type { IceEvent } from '../../common/ice-events';
 import type { ReportCandidate, ReportPair } from '../../common/report';
+import { endpointText } from '../stats/selection-tracker';
 
 export type PairStates = Readonly<Record<string, string>>;
 
 export const describeCandidate = (c: Pick<ReportCandidate, 'type' | 'address' | 'port'> | undefined): string =>
-  c ? `${c.type} ${c.address && c.address.includes(':') ? `[${c.address}]` : (c.address ?? '?')}:${c.port ?? '?'}` : 'unknown';
+  c ? `${c.type} ${endpointText(c)}` : 'unknown';
 
 export function diffPairStates(
   prev: PairStates,
