@@ -1,18 +1,26 @@
-// Allocate (RFC 8656 §7.2), Refresh (§7.3) and the relay-bound continuation of Allocate.
+// Allocate (RFC 8656 §7.2), Refresh (§7.3) and the relay-bound continuation of Allocate. The lifecycle itself
+// (reserve, bind, refresh, close) is the allocation table's (allocation.ts).
 import { xorAddressAttribute } from '../stun/address';
 import { Attr, Method, TRANSPORT_UDP } from '../stun/constants';
-import { getAttribute, u32Attribute, type DecodedStunMessage } from '../stun/message';
-import { Allocation } from './allocation';
-import { authenticate } from './auth';
-import { sourceOf } from './source-key';
-import type { TurnCore } from './turn-core';
-import type { ClientRef, TurnAction } from './types';
 import type { TransportAddress } from '../stun/ip-address';
+import { getAttribute, u32Attribute, type DecodedStunMessage } from '../stun/message';
+import type { ActiveAllocation, Allocation, AllocationTable } from './allocation';
+import type { Authenticator } from './auth';
+import type { Replies } from './replies';
+import { sourceOf } from './source-key';
+import type { ClientRef, CoreConfig, TurnAction } from './types';
+
+export interface AllocateDeps {
+  config: Pick<CoreConfig, 'allocDefaultLifetimeS' | 'allocMaxLifetimeS' | 'relayFamilies' | 'maxBps'>;
+  auth: Authenticator;
+  replies: Replies;
+  table: AllocationTable;
+}
 
 /** Requested lifetime clamped to [default, max]; shorter requests get the default, as coturn does (§7.2 step 7). */
-function grantedLifetime(core: TurnCore, req: DecodedStunMessage): number {
+function grantedLifetime(config: AllocateDeps['config'], req: DecodedStunMessage): number {
   const attr = getAttribute(req, Attr.lifetime);
-  const { allocDefaultLifetimeS: def, allocMaxLifetimeS: max } = core.config;
+  const { allocDefaultLifetimeS: def, allocMaxLifetimeS: max } = config;
   if (!attr || attr.value.length !== 4) return def;
   return Math.min(max, Math.max(def, attr.value.readUInt32BE(0)));
 }
@@ -25,15 +33,15 @@ function requestedFamily(req: DecodedStunMessage): 4 | 6 | null | undefined {
   return attr.value[0] === 0x01 ? 4 : attr.value[0] === 0x02 ? 6 : undefined;
 }
 
-export function handleAllocate(core: TurnCore, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
-  const auth = authenticate(core, req, client, now);
-  if (!auth.ok) return auth.actions;
-  const reply = (code: number): TurnAction[] => core.authReply(client, req, code, auth.key);
-  const existing = core.allocations.get(client.key);
+export function handleAllocate({ config, auth, replies, table }: AllocateDeps, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
+  const who = auth.authenticate(req, client, now);
+  if (!who.ok) return who.actions;
+  const reply = (code: number): TurnAction[] => replies.authError(client, req, code, who.key);
+  const existing = table.get(client.key);
   if (existing) {
     // A retransmitted Allocate gets the same answer; any other is a mismatch (§7.2 step 2).
     if (existing.allocateTid.equals(req.transactionId)) {
-      return existing.relay ? [{ type: 'send', to: client, data: allocateSuccess(core, existing) }] : [];
+      return existing.state === 'active' ? [{ type: 'send', to: client, data: allocateSuccess(replies, existing as ActiveAllocation) }] : [];
     }
     return reply(437);
   }
@@ -44,12 +52,13 @@ export function handleAllocate(core: TurnCore, req: DecodedStunMessage, client: 
   if (family === undefined) return reply(440);
   if (family !== null && getAttribute(req, Attr.reservationToken)) return reply(400);
   const relayFamily = family ?? 4;
-  if (!core.config.relayFamilies[relayFamily]) return reply(440);
-  const lifetime = grantedLifetime(core, req);
-  const allocation = new Allocation(client, auth.username, auth.userId, sourceOf(client), auth.key, relayFamily, now + lifetime * 1000, now, req.transactionId, lifetime, core.config.maxBps);
-  // Total, per-user and per-source quotas (the last so that one address cannot take the relay range from others).
-  if (!core.addAllocation(allocation)) return reply(486);
-  return [{ type: 'bind-relay', allocation, family: relayFamily, evenPort: !!getAttribute(req, Attr.evenPort) }];
+  if (!config.relayFamilies[relayFamily]) return reply(440);
+  const lifetime = grantedLifetime(config, req);
+  const reserved = table.reserve(
+    { client, username: who.username, userId: who.userId, sourceKey: sourceOf(client), key: who.key, family: relayFamily, allocateTid: req.transactionId, lifetimeS: lifetime, maxBps: config.maxBps },
+    now + lifetime * 1000, now, !!getAttribute(req, Attr.evenPort),
+  );
+  return typeof reserved === 'string' ? reply(486) : [reserved];
 }
 
 /**
@@ -57,52 +66,47 @@ export function handleAllocate(core: TurnCore, req: DecodedStunMessage, client: 
  * can be reached from this host. On failure the client gets 508 Insufficient Capacity (§7.2).
  */
 export function completeAllocate(
-  core: TurnCore,
+  { replies, table }: Pick<AllocateDeps, 'replies' | 'table'>,
   allocation: Allocation,
   result: { relay: TransportAddress; localRelay: TransportAddress } | null,
   now: number,
 ): TurnAction[] {
-  if (allocation.closed) return result ? [{ type: 'close-relay', allocation }] : [];
-  const client = allocation.client;
-  const req = { method: Method.allocate, cls: 0 as const, transactionId: allocation.allocateTid, attributes: [] };
+  const waiting = allocation.state === 'binding';
+  const events = table.bind(allocation, result, now);
+  if (!waiting) return events;
   if (!result) {
-    core.removeAllocation(allocation);
-    return core.authReply(client, req, 508, allocation.key);
+    const req = { method: Method.allocate, cls: 0 as const, transactionId: allocation.allocateTid, attributes: [] };
+    return replies.authError(allocation.client, req, 508, allocation.key);
   }
-  allocation.relay = result.relay;
-  allocation.localRelay = result.localRelay;
-  core.registerRelay(allocation);
-  allocation.expiresAt = now + allocation.pendingLifetimeS * 1000;
-  core.stats.allocationsCreated++;
-  return [{ type: 'send', to: client, data: allocateSuccess(core, allocation) }, { type: 'allocation-created', allocation }];
+  return [{ type: 'send', to: allocation.client, data: allocateSuccess(replies, allocation as ActiveAllocation) }, ...events];
 }
 
 /** The Allocate success response; rebuilt (identically) for retransmissions instead of kept per allocation. */
-function allocateSuccess(core: TurnCore, allocation: Allocation): Buffer {
+function allocateSuccess(replies: Replies, allocation: ActiveAllocation): Buffer {
   const req = { method: Method.allocate, cls: 0 as const, transactionId: allocation.allocateTid, attributes: [] };
-  return core.success(req, [
-    xorAddressAttribute(Attr.xorRelayedAddress, allocation.relay!, req.transactionId),
+  return replies.success(req, [
+    xorAddressAttribute(Attr.xorRelayedAddress, allocation.relay, req.transactionId),
     u32Attribute(Attr.lifetime, allocation.pendingLifetimeS),
     xorAddressAttribute(Attr.xorMappedAddress, allocation.client, req.transactionId),
   ], allocation.key);
 }
 
-export function handleRefresh(core: TurnCore, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
-  const auth = authenticate(core, req, client, now);
-  if (!auth.ok) return auth.actions;
-  const allocation = core.allocations.get(client.key);
-  if (!allocation || !allocation.relay) return core.authReply(client, req, 437, auth.key);
-  if (allocation.username !== auth.username) return core.wrongCredentials(client, req, auth.key);
+export function handleRefresh({ config, auth, replies, table }: AllocateDeps, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
+  const who = auth.authenticate(req, client, now);
+  if (!who.ok) return who.actions;
+  const allocation = table.active(client.key);
+  if (!allocation) return replies.authError(client, req, 437, who.key);
+  if (allocation.username !== who.username) return replies.wrongCredentials(client, req, who.key);
   const family = requestedFamily(req);
-  if (family === undefined) return core.authReply(client, req, 440, auth.key);
-  if (family !== null && family !== allocation.family) return core.authReply(client, req, 443, auth.key);
+  if (family === undefined) return replies.authError(client, req, 440, who.key);
+  if (family !== null && family !== allocation.family) return replies.authError(client, req, 443, who.key);
   const attr = getAttribute(req, Attr.lifetime);
   const requested = attr && attr.value.length === 4 ? attr.value.readUInt32BE(0) : null;
   if (requested === 0) {
-    const ok = core.success(req, [u32Attribute(Attr.lifetime, 0)], auth.key);
-    return [{ type: 'send', to: client, data: ok }, ...core.closeAllocation(allocation, 'refresh-0')];
+    const ok = replies.success(req, [u32Attribute(Attr.lifetime, 0)], who.key);
+    return [{ type: 'send', to: client, data: ok }, ...table.close(allocation, 'refresh-0')];
   }
-  const lifetime = grantedLifetime(core, req);
-  allocation.expiresAt = now + lifetime * 1000;
-  return [{ type: 'send', to: client, data: core.success(req, [u32Attribute(Attr.lifetime, lifetime)], auth.key) }];
+  const lifetime = grantedLifetime(config, req);
+  table.refresh(allocation, lifetime, now);
+  return [{ type: 'send', to: client, data: replies.success(req, [u32Attribute(Attr.lifetime, lifetime)], who.key) }];
 }

@@ -4,12 +4,16 @@ import { addressAttribute, xorAddressAttribute } from '../stun/address';
 import { Attr } from '../stun/constants';
 import { unknownAttributesAttribute } from '../stun/error-code';
 import { getAttribute, type DecodedStunMessage, type StunAttribute } from '../stun/message';
-import { successResponse } from './responses';
-import type { TurnCore } from './turn-core';
-import type { ClientRef, TurnAction, Via } from './types';
+import type { Replies } from './replies';
+import type { ClientRef, CoreConfig, TurnAction, Via } from './types';
 
 const CHANGE_IP = 0x04;
 const CHANGE_PORT = 0x02;
+
+export interface BindingDeps {
+  endpoints: CoreConfig['endpoints'];
+  replies: Replies;
+}
 
 /** The endpoint reached by flipping IP and/or port relative to `via` (RFC 5780 §7.2). */
 export function flipVia(via: Via, changeIp: boolean, changePort: boolean): Via {
@@ -18,8 +22,8 @@ export function flipVia(via: Via, changeIp: boolean, changePort: boolean): Via {
   return ip ? (port ? 'alt-ip-port' : 'alt-ip') : port ? 'alt-port' : 'primary';
 }
 
-export function handleBinding(core: TurnCore, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
-  const endpoints = core.config.endpoints[client.family];
+export function handleBinding({ endpoints: all, replies }: BindingDeps, req: DecodedStunMessage, client: ClientRef, now: number): TurnAction[] {
+  const endpoints = all[client.family];
   let via = client.via;
   const change = getAttribute(req, Attr.changeRequest);
   if (change) {
@@ -27,7 +31,7 @@ export function handleBinding(core: TurnCore, req: DecodedStunMessage, client: C
     const target = flipVia(client.via, (flags & CHANGE_IP) !== 0, (flags & CHANGE_PORT) !== 0);
     // No such endpoint (one IP only, or over TCP): say we do not understand CHANGE-REQUEST (RFC 5780 §7.2).
     if (flags < 0 || client.transport !== 'udp' || !endpoints[target]) {
-      return core.unauthReply(client, req, 420, [unknownAttributesAttribute([Attr.changeRequest])], now);
+      return replies.unauthError(client, req, 420, [unknownAttributesAttribute([Attr.changeRequest])], now);
     }
     via = target;
   }
@@ -37,9 +41,5 @@ export function handleBinding(core: TurnCore, req: DecodedStunMessage, client: C
   if (origin) attrs.push(addressAttribute(Attr.responseOrigin, origin));
   const other = endpoints[flipVia(client.via, true, true)] ?? endpoints[flipVia(client.via, false, true)];
   if (other && client.transport === 'udp') attrs.push(addressAttribute(Attr.otherAddress, other));
-  if (!core.unauthLimiter.take(client.address, now)) {
-    core.stats.dropped['rate-limited']++;
-    return [];
-  }
-  return [{ type: 'send', to: client, data: successResponse(req, attrs, null), via }];
+  return replies.unauthSuccess(client, req, attrs, via, now);
 }

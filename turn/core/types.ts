@@ -1,22 +1,12 @@
 // Inputs and outputs of the Sans-IO TURN core (RFC 8656): adapters feed packets and a clock, and carry out the
 // returned actions. Nothing here touches a socket or a timer.
 import type { TransportAddress } from '../stun/ip-address';
-import type { Allocation } from './allocation';
+import type { Allocation, AllocationAction } from './allocation';
 import type { QuotaRefusal } from './allocation-ledger';
+import type { ClientRef, Via } from './client-ref';
 
-/** Which of the (up to four) RFC 5780 listening endpoints a UDP packet used. */
-export type Via = 'primary' | 'alt-port' | 'alt-ip' | 'alt-ip-port';
-export type ClientTransport = 'udp' | 'tcp' | 'tls';
-
-/** One client 5-tuple as the adapter sees it. `key` is unique per 5-tuple (per connection for TCP/TLS). */
-export interface ClientRef {
-  key: string;
-  transport: ClientTransport;
-  address: string;
-  port: number;
-  family: 4 | 6;
-  via: Via;
-}
+export type { ClientRef, ClientTransport, Via } from './client-ref';
+export type { CloseReason } from './allocation';
 
 export interface CoreConfig {
   realm: string;
@@ -53,13 +43,8 @@ export type TurnAction =
   | { type: 'send'; to: ClientRef; data: Buffer; via?: Via }
   /** Send from the allocation's relay socket to a peer. */
   | { type: 'relay-send'; allocation: Allocation; peer: TransportAddress; data: Buffer }
-  /** Open a relay socket; the adapter answers with `core.relayBound()`. */
-  | { type: 'bind-relay'; allocation: Allocation; family: 4 | 6; evenPort: boolean }
-  | { type: 'close-relay'; allocation: Allocation }
-  | { type: 'allocation-created'; allocation: Allocation }
-  | { type: 'allocation-closed'; allocation: Allocation; reason: CloseReason };
-
-export type CloseReason = 'refresh-0' | 'expired' | 'client-gone' | 'shutdown' | 'relay-error';
+  /** Lifecycle: open or close a relay socket, log an allocation's start or end (allocation.ts). */
+  | AllocationAction;
 
 export const DropReason = {
   malformed: 'malformed',

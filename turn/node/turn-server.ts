@@ -221,7 +221,7 @@ async function wire(
       // A frame whose handling threw closes its connection (and with it the allocation): the client gets a close.
       onFrame: (client, frame) => !guard.run('stream-frame', () => run(core.handleClientPacket(client, frame, Date.now()))),
       onClose: (key) => void guard.run('stream-close', () => run(core.clientGone(key))),
-      onBadStream: () => core.stats.dropped.malformed++,
+      onBadStream: () => core.noteMalformedStream(),
     },
     logger,
     config.maxTcpPerIp,
@@ -324,7 +324,7 @@ async function wire(
   const relayBindFailed = (allocation: Allocation, err: unknown) => {
     guard.note('relay-bind', err);
     guard.run('relay-bind', () => {
-      if (allocation.relay) return; // it completed; what threw came after
+      if (allocation.state === 'active') return; // it completed; what threw came after
       const socket = allocation.handle as RelaySocket | null;
       allocation.handle = null;
       if (socket) {
@@ -332,7 +332,7 @@ async function wire(
         pool.release(socket.address().port);
         socket.close();
       }
-      if (!allocation.closed) run(core.relayBound(allocation, null, Date.now()));
+      if (allocation.state === 'binding') run(core.relayBound(allocation, null, Date.now()));
     });
   };
 
