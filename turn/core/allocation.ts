@@ -194,9 +194,9 @@ export class AllocationTable {
     return [{ type: 'allocation-created', allocation }];
   }
 
-  /** active → active with a new expiry (Refresh with a non-zero lifetime). */
-  refresh(allocation: ActiveAllocation, lifetimeS: number, now: number): void {
-    allocation.expiresAt = now + lifetimeS * 1000;
+  /** active → active with a new expiry (Refresh with a non-zero lifetime); other states are left as they are. */
+  refresh(allocation: Allocation, lifetimeS: number, now: number): void {
+    if (allocation.state === 'active') allocation.expiresAt = now + lifetimeS * 1000;
   }
 
   /** binding | active → closed. Only an active allocation has a relay socket to close and an end to log. */
