@@ -2,7 +2,7 @@
 // text, in random string fields of a real report — none may survive redactReport; random public addresses in
 // the same contexts must survive unchanged. Seeded and bounded (RUNS cases each), so a failure repeats.
 import { describe, expect, it } from 'vitest';
-import { specialRangeOf } from '../turn/security/address-ranges';
+import { specialRangeOf } from './net/address-ranges';
 import { redactReport } from './redact-report';
 import { sampleReport } from './testdata/sample-report';
 

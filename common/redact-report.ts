@@ -1,5 +1,5 @@
 // Masks private and special addresses in a report before it is shared. What counts as one comes from the one
-// list of special-purpose ranges (turn/security/address-ranges.ts): RFC 1918, CGNAT (100.64/10), loopback,
+// list of special-purpose ranges (common/net/address-ranges.ts): RFC 1918, CGNAT (100.64/10), loopback,
 // link-local, 0/8, 192.0.0/24, benchmarking (198.18/15, 2001:2::/48), 240/4, IPv6 unique-local, site-local and
 // discard-only — and IPv6 addresses that carry such an IPv4 inside (IPv4-mapped, -compatible, SIIT, NAT64, 6to4,
 // Teredo). mDNS names (`<uuid>.local`) become `x.local`. Public addresses stay (documentation and multicast
@@ -9,9 +9,9 @@
 // leading zeros and a port), IPv6 in any case, compressed or not, with or without brackets, with a zone id
 // (`%eth0`, `%25eth0`) and with a port written after it without brackets (`fd00::1:5000`, as errors[].message
 // does). When a run of text can be read several ways (address, or address and port), it is masked if any
-// reading is a private address. Addresses are parsed by turn/stun/ip-address.ts. Pure.
-import { embeddedIPv4, specialRangeOf, type RangeKind } from '../turn/security/address-ranges';
-import { ipToBytes } from '../turn/stun/ip-address';
+// reading is a private address. Addresses are parsed by common/net/ip-address.ts. Pure.
+import { embeddedIPv4, specialRangeOf, type RangeKind } from './net/address-ranges';
+import { ipToBytes } from './net/ip-address';
 
 /** Ranges whose addresses describe someone's own network. */
 const MASKED: ReadonlySet<RangeKind> = new Set<RangeKind>(['unspecified', 'private', 'shared', 'loopback', 'link-local', 'protocol', 'benchmarking', 'reserved', 'unique-local', 'site-local', 'discard']);
@@ -26,8 +26,8 @@ const V6_LABELS: Partial<Record<RangeKind, string>> = {
 };
 
 /** The mask of a private IPv4 address (4 bytes): its range, never the host part ('10.x.x.x', '172.16-31.x.x'). */
-export function maskIPv4Bytes(v4: Buffer): string | null {
-  if (v4.length !== 4 || v4.readUInt32BE(0) === 0) return null; // 0.0.0.0 hides nothing
+export function maskIPv4Bytes(v4: Uint8Array): string | null {
+  if (v4.length !== 4 || (v4[0] === 0 && v4[1] === 0 && v4[2] === 0 && v4[3] === 0)) return null; // 0.0.0.0 hides nothing
   const range = specialRangeOf(v4);
   if (!range || !MASKED.has(range.kind)) return null;
   const prefix = range.parsed.prefix;
@@ -45,7 +45,7 @@ export function maskIPv4Bytes(v4: Buffer): string | null {
 }
 
 /** The mask of a private or private-carrying IPv6 address (16 bytes), or null when it may be shown. */
-export function maskIPv6Bytes(v6: Buffer): string | null {
+export function maskIPv6Bytes(v6: Uint8Array): string | null {
   for (const { how, v4 } of embeddedIPv4(v6)) {
     const m = maskIPv4Bytes(v4);
     if (!m) continue;

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { createSecureContext } from 'node:tls';
-import { bytesToIp, ipToBytes } from './stun/ip-address';
-import { inCidr, parseCidr } from './security/address-ranges';
+import { inCidr, parseCidr } from '../common/net/address-ranges';
+import { bytesToIp, ipToBytes } from '../common/net/ip-address';
 
 export interface TurnServerConfig {
   /** IPv4 (or IPv6) address of the main listeners. With TURN_ALT_IP and the default wildcard, the host's primary

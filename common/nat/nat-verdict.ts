@@ -1,6 +1,6 @@
 // The plain-language verdict at the top of the report: which NAT this network is behind, what that means for
 // peer-to-peer connections, and what the person can do about it. Pure; built from the measured facts.
-import { isGlobalIpv6, isLoopbackAddress } from './address-scope';
+import { isGlobalIpv6, isLoopbackAddress } from '../net/address-ranges';
 import {
   FILTERING_LABELS,
   MAPPING_LABELS,

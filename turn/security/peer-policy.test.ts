@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PeerPolicy, parseCidr } from './peer-policy';
+import { parseCidr } from '../../common/net/address-ranges';
+import { PeerPolicy } from './peer-policy';
 
 describe('peer policy (attack: relaying into the server\'s own networks)', () => {
   const policy = new PeerPolicy();

@@ -1,13 +1,11 @@
 // Which peer addresses a relay may send to. Default deny list: loopback, unspecified, private, link-local, CGNAT,
 // multicast, reserved, documentation, and the IPv6 forms that embed IPv4 (6to4, Teredo, NAT64, v4-compatible)
 // — the bypasses behind coturn's CVE-2020-26262 and CVE-2026-27624. IPv4-mapped IPv6 is judged as the IPv4 it maps.
-import { ipToBytes } from '../stun/ip-address';
-import { SPECIAL_RANGES, inCidr, parseCidr, unmapIPv4, type Cidr } from './address-ranges';
+import { SPECIAL_RANGES, inCidr, parseCidr, unmapIPv4, type Cidr } from '../../common/net/address-ranges';
+import { ipToBytes } from '../../common/net/ip-address';
 
-/** The relay's default deny list: every special-purpose range (turn/security/address-ranges.ts). */
+/** The relay's default deny list: every special-purpose range (common/net/address-ranges.ts). */
 export const DEFAULT_DENY: readonly string[] = SPECIAL_RANGES.map((r) => r.cidr);
-
-export { parseCidr, unmapIPv4, type Cidr };
 
 export class PeerPolicy {
   private readonly deny: Cidr[];

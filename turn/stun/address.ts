@@ -1,7 +1,8 @@
 // MAPPED-ADDRESS family (RFC 8489 §14.1): OTHER-ADDRESS, RESPONSE-ORIGIN (RFC 5780 §7.3/7.4);
 // XOR-MAPPED-ADDRESS family (RFC 8489 §14.2): XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS (RFC 8656 §18.3/18.4).
 import { MAGIC_COOKIE } from './constants';
-import { bytesToIp, ipToBytes, type TransportAddress } from './ip-address';
+import { bytesToIp, ipToBytes } from '../../common/net/ip-address';
+import type { TransportAddress } from './ip-address';
 import type { StunAttribute } from './message';
 
 export function addressAttribute(type: number, addr: TransportAddress): StunAttribute {
@@ -10,7 +11,7 @@ export function addressAttribute(type: number, addr: TransportAddress): StunAttr
   const value = Buffer.alloc(4 + ip.length);
   value[1] = ip.length === 4 ? 0x01 : 0x02;
   value.writeUInt16BE(addr.port, 2);
-  ip.copy(value, 4);
+  value.set(ip, 4);
   return { type, value };
 }
 

@@ -1,5 +1,6 @@
 // Which way the traffic goes, judged from both ends of the selected candidate pair.
 // A relay candidate at either end means the packets pass through a TURN server (RFC 8656 §2).
+import { isPrivateAddress } from '../../common/net/address-ranges';
 import type { CandidateType, PathKind } from '../../common/report';
 
 export interface PathEnd {
@@ -16,32 +17,6 @@ export interface PathInput {
   remote: PathEnd;
   /** The other peer's own view of its local candidate (peer-info), when it has sent one. */
   peerLocal?: PathEnd | null;
-}
-
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** RFC 1918, RFC 6598 (shared/CGNAT), link-local, loopback, IPv6 ULA/link-local, and mDNS names (RFC 6762). */
-export function isPrivateAddress(address: string | null): boolean {
-  if (!address) return false;
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  if (a.endsWith('.local')) return true;
-  const mapped = a.startsWith('::ffff:') ? a.slice(7) : a;
-  const m = IPV4.exec(mapped);
-  if (m) {
-    const [o1, o2] = [Number(m[1]), Number(m[2])];
-    return (
-      o1 === 10 ||
-      o1 === 127 ||
-      (o1 === 172 && o2 >= 16 && o2 <= 31) ||
-      (o1 === 192 && o2 === 168) ||
-      (o1 === 169 && o2 === 254) ||
-      (o1 === 100 && o2 >= 64 && o2 <= 127)
-    );
-  }
-  if (!a.includes(':')) return false;
-  if (a === '::1') return true;
-  const first = parseInt(a.split(':')[0] || '0', 16);
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
 }
 
 function relayKind(protocol: string | null): PathKind {
