@@ -135,3 +135,82 @@ describe('relay check (failure paths)', () => {
     expect(stopped.last()).toMatchObject({ state: 'failed', reason: 'the test ended before the relay check finished' });
   });
 });
+
+/** The relay-only data channel: text (pings, burst end and result) arrives at once; binary is only queued, never
+ *  sent (a relay that stalls under load), so bufferedAmount stays high. Counts its listeners by type. */
+class StalledRelayChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'connecting';
+  bufferedAmount = 0;
+  bufferedAmountLowThreshold = 0;
+  binaryType: BinaryType = 'arraybuffer';
+  other: StalledRelayChannel | null = null;
+  readonly listeners = new Map<string, Set<unknown>>();
+  send(data: string | ArrayBuffer): void {
+    if (typeof data !== 'string') {
+      this.bufferedAmount += data.byteLength;
+      return;
+    }
+    const to = this.other;
+    if (to) queueMicrotask(() => to.readyState === 'open' && to.dispatchEvent(new MessageEvent('message', { data })));
+  }
+  override addEventListener(type: string, l: EventListenerOrEventListenerObject | null, o?: AddEventListenerOptions | boolean): void {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)!.add(l);
+    super.addEventListener(type, l, o);
+  }
+  override removeEventListener(type: string, l: EventListenerOrEventListenerObject | null, o?: EventListenerOptions | boolean): void {
+    this.listeners.get(type)?.delete(l);
+    super.removeEventListener(type, l, o);
+  }
+  open(): void {
+    this.readyState = 'open';
+    this.dispatchEvent(new Event('open'));
+  }
+}
+
+/** Two relay-only peer connections whose data channels open once the starter has the answer. */
+function connectingPcs() {
+  const channels: StalledRelayChannel[] = [];
+  const make = () => {
+    const pc = new EventTarget() as EventTarget & Record<string, unknown>;
+    const dc = new StalledRelayChannel();
+    channels.push(dc);
+    if (channels.length === 2) [channels[0]!.other, channels[1]!.other] = [channels[1]!, channels[0]!];
+    Object.assign(pc, {
+      localDescription: null,
+      remoteDescription: null,
+      createDataChannel: () => dc,
+      createOffer: async () => ({ type: 'offer', sdp: 'v=0 offer' }),
+      createAnswer: async () => ({ type: 'answer', sdp: 'v=0 answer' }),
+      setLocalDescription: async (d: RTCSessionDescriptionInit) => {
+        pc.localDescription = d;
+      },
+      setRemoteDescription: async (d: RTCSessionDescriptionInit) => {
+        pc.remoteDescription = d;
+        if (d.type === 'answer') queueMicrotask(() => channels.forEach((c) => c.open()));
+      },
+      addIceCandidate: async () => {},
+      getStats: async () => new Map(),
+      close: () => {},
+    });
+    return pc as unknown as RTCPeerConnection;
+  };
+  return { make, channels };
+}
+
+describe('relay check (measurement)', () => {
+  it('leaves no bufferedamountlow listener behind when the relay stalls during the burst', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
+    const [a, b] = channelPair();
+    const pcs = connectingPcs();
+    const starter = side('starter', a, { createPeerConnection: pcs.make, timeoutMs: 20_000 });
+    side('responder', b, { createPeerConnection: pcs.make, timeoutMs: 20_000 });
+    starter.handle.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    // Round trips measured; the stalled burst carried too little to give a throughput.
+    expect(starter.last()).toMatchObject({ state: 'works', throughputBps: null });
+    expect(pcs.channels[0]!.bufferedAmount).toBeGreaterThan(0);
+    expect(pcs.channels[0]!.listeners.get('bufferedamountlow')?.size ?? 0).toBe(0);
+  });
+});
+

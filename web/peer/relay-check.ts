@@ -4,8 +4,13 @@
 // RTCPeerConnection to each other — iceTransportPolicy 'relay', so only pairs through TURN relays may connect —
 // negotiated over the test's own data channel (no signaling server needed), time how long it takes to open a data
 // channel through it, measure its round-trip time and what a 2 s burst carries, and close it. The side that made the test's offer starts it
-// and sends the verdict to the other side.
+// and sends the verdict to the other side. The burst is the link test's: its back-pressured sender, its throughput
+// meter and its median (web/quality).
 import type { PathKind, RelayCheck } from '../../common/report';
+import { sendBulk } from '../quality/bulk-sender';
+import { decodeBulk } from '../quality/link-test-protocol';
+import { median } from '../quality/sample-stats';
+import { ThroughputMeter } from '../quality/throughput';
 import { encodeChannelMessage, parseChannelMessage, relayPathOf, type ChannelMessage, type RelayCheckVerdict } from './channel-messages';
 import { startRttPinger } from './rtt-pinger';
 
@@ -58,12 +63,6 @@ async function selectedRelayPath(pc: RTCPeerConnection): Promise<PathKind | null
   const pair = pairId ? (stats.get(pairId) as { localCandidateId?: string } | undefined) : undefined;
   const local = pair?.localCandidateId ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string } | undefined) : undefined;
   return local?.candidateType === 'relay' ? relayPathOf(local.relayProtocol) : null;
-}
-
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
@@ -149,18 +148,15 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     const dc = conn.createDataChannel('relay-check', { negotiated: true, id: 0 });
     dc.binaryType = 'arraybuffer';
     // Count the burst and report it when the starter says it is over (pings are answered by the pinger).
-    let burstBytes = 0;
-    let burstFirst: number | null = null;
-    let burstLast = 0;
+    let burst: ThroughputMeter | null = null;
     dc.addEventListener('message', (ev: MessageEvent) => {
       if (ev.data instanceof ArrayBuffer) {
-        burstBytes += ev.data.byteLength;
-        burstLast = now();
-        burstFirst ??= burstLast;
+        // The sender's END marker is not payload (a page before the shared sender sent none).
+        if (decodeBulk(ev.data)?.kind !== 'end') (burst ??= new ThroughputMeter(now())).add(now(), ev.data.byteLength);
         return;
       }
       const m = parseChannelMessage(ev.data);
-      if (m?.t === 'rc-burst-end' && dc.readyState === 'open') dc.send(encodeChannelMessage({ t: 'rc-burst-result', bytes: burstBytes, ms: burstFirst === null ? 0 : burstLast - burstFirst }));
+      if (m?.t === 'rc-burst-end' && dc.readyState === 'open') dc.send(encodeChannelMessage({ t: 'rc-burst-result', bytes: burst?.bytes ?? 0, ms: burst?.durationMs() ?? 0 }));
     });
     dc.addEventListener('open', () => {
       if (conn !== pc || finished) return;
@@ -197,16 +193,14 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
 
   /** Sends for BURST_MS, then asks the other side what arrived; bits/s, or null when too little to tell. */
   async function burst(dc: RTCDataChannel): Promise<number | null> {
-    const chunk = new Uint8Array(BURST_CHUNK);
-    const until = now() + BURST_MS;
-    dc.bufferedAmountLowThreshold = BURST_MAX_BUFFERED / 4;
-    while (now() < until && dc.readyState === 'open' && !finished) {
-      while (dc.bufferedAmount < BURST_MAX_BUFFERED && now() < until) dc.send(chunk);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 50);
-        dc.addEventListener('bufferedamountlow', () => (clearTimeout(t), resolve()), { once: true });
-      });
-    }
+    await sendBulk(dc, {
+      durationMs: BURST_MS,
+      chunkBytes: BURST_CHUNK,
+      now,
+      highWater: BURST_MAX_BUFFERED,
+      lowWater: BURST_MAX_BUFFERED / 4,
+      signal: { get aborted() { return finished; } },
+    });
     if (dc.readyState !== 'open') return null;
     const result = new Promise<{ bytes: number; ms: number } | null>((resolve) => {
       const t = setTimeout(() => resolve(null), 4000);

@@ -49,6 +49,7 @@ export interface Verdict {
   mos: number | null;
 }
 
+/** The page's one bit-rate format: two decimals below 1 Mbit/s, one above (limits, link figures, relay check). */
 export const mbps = (bps: number) => `${(bps / 1e6).toFixed(bps < 1e6 ? 2 : 1)} Mbit/s`;
 
 function failures(input: VerdictInput, l: LevelLimits): string[] {

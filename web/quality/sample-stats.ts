@@ -8,6 +8,8 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[Math.max(0, rank - 1)]!;
 }
 
+/** The one median of the page (link test, bufferbloat, relay check): the nearest-rank 50th percentile, so for an
+ *  even count the lower of the two middle values: always a value that was measured, never an average of two. */
 export const median = (values: readonly number[]) => percentile(values, 50);
 
 export const round = (v: number, digits = 2) => {

@@ -2,12 +2,13 @@
 // saved); the live page also passes the measurement's progress.
 import { lazy, Suspense } from 'react';
 import { LINK_PHASE_LABELS, type LinkQuality, type RttSummary, type StreamResult } from '../../common/link-quality';
+import { mbps } from '../quality/quality-verdict';
 import { useAppStore } from '../store/app-store';
 import './link-quality.css';
 
 const LinkCharts = lazy(() => import('./link-quality-charts').then((m) => ({ default: m.LinkQualityCharts })));
 
-export const mbit = (bps: number | null | undefined) => (bps == null ? '—' : bps >= 10e6 ? `${(bps / 1e6).toFixed(0)} Mbit/s` : `${(bps / 1e6).toFixed(bps >= 1e6 ? 1 : 2)} Mbit/s`);
+const mbit = (bps: number | null | undefined) => (bps == null ? '—' : mbps(bps));
 const pct = (r: number | null | undefined) => (r == null ? '—' : `${(r * 100).toFixed(r > 0 && r < 0.01 ? 2 : 1)} %`);
 const msOf = (v: number | null | undefined) => (v == null ? '—' : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`);
 
