@@ -13,7 +13,8 @@ import type { Logger } from 'pino';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import type { TurnServerConfig } from '../turn-config';
 import { SharedLedger } from './shared-ledger';
-import { listeningEndpoints, type ShardOptions } from './turn-server';
+import type { ShardOptions } from './turn-server';
+import { listeningEndpoints } from './udp-listeners';
 import { startTsWorker } from './ts-worker';
 
 export interface ShardWorkerData {
