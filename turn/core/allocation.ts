@@ -122,6 +122,7 @@ export interface Reservation {
 export interface LifecycleStats {
   allocationsCreated: number;
   allocationsClosed: number;
+  /** Allocate requests answered 486, by the quota that was full. */
   quotaRefusals: Record<QuotaRefusal, number>;
 }
 

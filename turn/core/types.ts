@@ -1,8 +1,7 @@
 // Inputs and outputs of the Sans-IO TURN core (RFC 8656): adapters feed packets and a clock, and carry out the
 // returned actions. Nothing here touches a socket or a timer.
 import type { TransportAddress } from '../stun/ip-address';
-import type { Allocation, AllocationAction } from './allocation';
-import type { QuotaRefusal } from './allocation-ledger';
+import type { Allocation, AllocationAction, LifecycleStats } from './allocation';
 import type { ClientRef, Via } from './client-ref';
 
 export type { ClientRef, ClientTransport, Via } from './client-ref';
@@ -71,9 +70,8 @@ export const AuthFailure = {
 } as const;
 export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 
-export interface CoreStats {
-  allocationsCreated: number;
-  allocationsClosed: number;
+/** Monotonic totals; the lifecycle ones (allocations created and closed, 486 by quota) are kept by the table. */
+export interface CoreStats extends LifecycleStats {
   packetsToPeer: number;
   bytesToPeer: number;
   packetsToClient: number;
@@ -83,6 +81,4 @@ export interface CoreStats {
   errorResponses: Map<number, number>;
   dropped: Record<DropReason, number>;
   peerSendErrors: Map<string, number>;
-  /** Allocate requests answered 486, by the quota that was full. */
-  quotaRefusals: Record<QuotaRefusal, number>;
 }
