@@ -314,7 +314,7 @@ export function firefoxPairs(): LabPair[] {
 /**
  * What `npm test` runs of issue 17's additions (the full set runs under `npm run lab` / `npm run test:lab`, or
  * with P2L_FULL=1): every host in Chromium, every pair normally; Firefox behind one host of each kind of network
- * and in three pairs; forced relay for the classic pairs and the TLS-only ones. Measured in docs/nat-lab.md.
+ * and in three pairs (normal only); forced relay for the classic pairs and two TLS-only ones. Measured in docs/nat-lab.md.
  */
 export const QUICK = {
   firefoxHosts: ['open-a', 'port-restricted-a', 'symmetric-a', 'udp-blocked-a', 'tcp443', 'cgnat', 'hairpin-a', 'dualstack-a'],

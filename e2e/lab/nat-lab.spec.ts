@@ -31,7 +31,7 @@ const ONLY = process.env.P2L_PAIRS || '';
  * (npm names the script in npm_lifecycle_event) or P2L_FULL=1; a representative subset in `npm test` (QUICK). */
 const FULL = process.env.P2L_FULL === '1' || (process.env.P2L_FULL !== '0' && ['lab', 'test:lab'].includes(process.env.npm_lifecycle_event ?? ''));
 const quickPair = (p: LabPair, relayOnly: boolean): boolean =>
-  FULL || (p.firefox ? (QUICK.firefoxPairs as readonly string[]).includes(p.id) : !relayOnly || !p.extra || (QUICK.relayExtraPairs as readonly string[]).includes(p.id));
+  FULL || (p.firefox ? !relayOnly && (QUICK.firefoxPairs as readonly string[]).includes(p.id) : !relayOnly || !p.extra || (QUICK.relayExtraPairs as readonly string[]).includes(p.id));
 const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id.includes(s.trim())));
 /** Optional comma-separated substrings of host names ("tcp443,dualstack") for the host checks. */
 const HOSTS_ONLY = process.env.P2L_HOSTS || '';
