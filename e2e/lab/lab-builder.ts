@@ -225,8 +225,8 @@ export function clearRestrictedLists(hosts?: LabHost[]): void {
 export async function labSmokeCheck(): Promise<string[]> {
   const problems: string[] = [];
   const port = 7999;
-  // Port 443 too (on the page's 443 address it is redirected to the page's port): the TCP-443-only host can
-  // reach nothing else.
+  // The page's port too: the TCP-443-only host reaches it as 198.51.100.2:443 (redirected there), and nothing
+  // else; the dual-stack hosts also over IPv6.
   const listens = [[port, LAB.server.primary], [LAB.server.httpPort, '0.0.0.0'], [port, LAB.server.ipv6.primary]];
   const listener = spawn('ip', ['netns', 'exec', LAB.internetNs, process.execPath, '-e',
     `const net = require('net'); let n = 0; for (const [p, a] of ${JSON.stringify(listens)}) net.createServer((s) => s.end('ok')).listen(p, a, () => { if (++n === ${listens.length}) console.log('ready'); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
