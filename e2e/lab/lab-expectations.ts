@@ -151,8 +151,7 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
     // Global IPv6 behind a stateful firewall (issue 17, item 3), judged apart from IPv4. The lab's ICE_HOST is an
     // IPv4 literal, so the page reaches the server over IPv4 only and cannot test the IPv6 firewall: "public"
     // (firewall not tested) is right; "firewalled" would be too; "open" or "none" is wrong.
-    // Pending: Chromium's Check my network said "no public address" here on 2026-12-01 (Firefox: "public").
-    if (v6 !== 'public' && v6 !== 'firewalled') pending.push(`${who}: IPv6 "${v?.ipv6.label}", but the host has a global IPv6 address behind a stateful firewall`);
+    if (v6 !== 'public' && v6 !== 'firewalled') problems.push(`${who}: IPv6 "${v?.ipv6.label}", but the host has a global IPv6 address behind a stateful firewall`);
   } else if (v6 !== undefined && v6 !== 'none') {
     problems.push(`${who}: "${v?.ipv6.label}", but IPv6 is off on this host`);
   }
@@ -166,9 +165,8 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
 
 /** Why a pair's prediction cannot agree yet (it needs a part of issue 17 the page lacks), or null. The path
  * itself is still checked; the prediction only with P2L_PENDING=1. */
-export function pendingPrediction(pair: { a: LabHost; b: LabHost }): string | null {
-  // Chromium's Check my network said "IPv6: no public address" behind the dual-stack routers (2026-12-01), so a
-  // Chromium side predicts IPv4's relay where the pair connects over IPv6.
-  if (pair.a.ipv6 && pair.b.ipv6) return 'the page seeing Chromium\u2019s global IPv6 address (issue 17, item 3)';
+export function pendingPrediction(_pair: { a: LabHost; b: LabHost }): string | null {
+  // Nothing pending: the dual-stack pairs' predictions agree since the page counts 2001:db8::/32 as global
+  // (cf68ce5; checked with P2L_PENDING=1 before this returned null).
   return null;
 }
