@@ -58,7 +58,10 @@ export function handleAllocate({ config, auth, replies, table }: AllocateDeps, r
     { client, username: who.username, userId: who.userId, sourceKey: sourceOf(client), key: who.key, family: relayFamily, allocateTid: req.transactionId, lifetimeS: lifetime, maxBps: config.maxBps },
     now + lifetime * 1000, now, !!getAttribute(req, Attr.evenPort),
   );
-  return typeof reserved === 'string' ? reply(486) : [reserved];
+  // 486 says "this user (or this source) has reached its quota" (RFC 8656 §7.2); the server-wide limit is a lack of
+  // capacity for everyone, 508 — a 486 there would send the user looking for other tabs on their own network.
+  if (typeof reserved === 'string') return reply(reserved === 'total' ? 508 : 486);
+  return [reserved];
 }
 
 /**

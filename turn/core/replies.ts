@@ -52,9 +52,9 @@ export class Replies {
     return this.unauthError(client, req, code, attrs, now);
   }
 
-  /** Success to an unauthenticated Binding request, subject to the rate limit (keyed by the client's address). */
+  /** Success to an unauthenticated Binding request, subject to the same per-source rate limit as the errors. */
   unauthSuccess(client: ClientRef, req: StunMessage, attrs: StunAttribute[], via: Via, now: number): TurnAction[] {
-    if (!this.unauthLimiter.take(client.address, now)) return this.drop(DropReason.rateLimited);
+    if (!this.unauthLimiter.take(sourceOf(client), now)) return this.drop(DropReason.rateLimited);
     return [{ type: 'send', to: client, data: successResponse(req, attrs, null), via }];
   }
 

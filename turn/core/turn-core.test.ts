@@ -164,7 +164,9 @@ describe('TurnCore: Allocate and long-term credentials', () => {
     expect(core.allocations.size).toBe(0);
   });
 
-  it('quotas: per user and total → 486', () => {
+  // The total quota answered 486 before; 486 is the per-user (here also per-source) quota's code, and the page tells
+  // the user "too many relays from your network" for it. The server-wide limit is capacity: 508.
+  it('quotas: per user → 486, total → 508', () => {
     const core = makeCore({ userQuota: 1, totalQuota: 2 });
     allocate(core, T0);
     const c2 = { ...client, key: 'u:198.51.100.10:40001', port: 40001 };
@@ -174,7 +176,7 @@ describe('TurnCore: Allocate and long-term credentials', () => {
     allocate(core, T0, bob, c2);
     const c3 = { ...client, key: 'u:198.51.100.10:40002', port: 40002 };
     const carol = creds(core, T0, { id: 'carol' });
-    expect(sent(core.handleClientPacket(c3, allocateRequest(carol), T0)).error).toBe(486);
+    expect(sent(core.handleClientPacket(c3, allocateRequest(carol), T0)).error).toBe(508);
   });
 });
 
@@ -337,6 +339,10 @@ describe('TurnCore: permissions, Send/Data and channels', () => {
     for (let i = 0; i < 50; i++) answered += core.handleClientPacket(v6(`2001:db8:1:2::${(i + 1).toString(16)}`, 5000 + i), allocateRequest(), T0).length;
     expect(answered).toBe(10);
     expect(core.handleClientPacket(v6('2001:db8:1:3::1', 6000), allocateRequest(), T0)).toHaveLength(1);
+    // Binding successes share the per-/64 budget: rotating addresses gets no more answers (reflection/amplification).
+    let bindings = 0;
+    for (let i = 0; i < 50; i++) bindings += core.handleClientPacket(v6(`2001:db8:1:4::${(i + 1).toString(16)}`, 7000 + i), bindingRequest(), T0).length;
+    expect(bindings).toBe(10);
   });
 });
 
