@@ -1,7 +1,7 @@
 // Debian's Firefox ESR for tests, driven over WebDriver BiDi by puppeteer-core (Playwright only drives its own
 // patched Firefox builds, which cannot be downloaded here). Inside a network namespace it runs through a
 // wrapper script, like Chromium; its BiDi port is bridged out of the namespace by firefox-bidi-forwarder.mjs.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,21 +22,31 @@ export const FIREFOX_PREFS = {
   'extensions.update.enabled': false,
 };
 
-function wrapperFor(ns: string): string {
+function wrapperFor(ns: string): { path: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'p2pcheck-firefox-'));
   const path = join(dir, 'firefox');
   const forwarder = fileURLToPath(new URL('./firefox-bidi-forwarder.mjs', import.meta.url));
   writeFileSync(path, `#!/bin/bash\nexec ip netns exec '${ns}' '${FIREFOX_PATH}' "$@" 2> >(exec '${process.execPath}' '${forwarder}' '${ns}' >&2)\n`);
   chmodSync(path, 0o755);
-  return path;
+  return { path, dir };
 }
 
-export function launchFirefox(ns?: string): Promise<Browser> {
-  return puppeteer.launch({
-    browser: 'firefox',
-    executablePath: ns ? wrapperFor(ns) : FIREFOX_PATH,
-    headless: true,
-    extraPrefsFirefox: FIREFOX_PREFS,
-    timeout: 60_000,
-  });
+export async function launchFirefox(ns?: string): Promise<Browser> {
+  const wrapper = ns ? wrapperFor(ns) : null;
+  // The wrapper's folder goes with the browser (a lab run used to leave one behind per Firefox).
+  const removeWrapper = () => wrapper && rmSync(wrapper.dir, { recursive: true, force: true });
+  try {
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: wrapper?.path ?? FIREFOX_PATH,
+      headless: true,
+      extraPrefsFirefox: FIREFOX_PREFS,
+      timeout: 60_000,
+    });
+    browser.once('disconnected', removeWrapper);
+    return browser;
+  } catch (err) {
+    removeWrapper();
+    throw err;
+  }
 }
