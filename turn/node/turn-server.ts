@@ -73,15 +73,26 @@ async function listenStream(server: NetServer, host: string, port: number): Prom
   return typeof addr === 'object' && addr ? addr.port : port;
 }
 
+/** How many times an ephemeral-port start (TURN_PORT=0 or TURN_ALT_PORT=0) picks new ports when one that the kernel
+ *  gave for UDP is taken for TCP or on the other address: UDP and TCP share one port number, and the kernel only
+ *  promised it for UDP. A fixed port is tried once: "in use" is then the operator's to fix. */
+const EPHEMERAL_START_ATTEMPTS = 8;
+
 export async function startTurnServer(config: TurnServerConfig, opts: { logger?: Logger; shard?: ShardOptions } = {}): Promise<RunningTurnServer> {
-  const bound: Bound = { config, logger: opts.logger ?? pino({ level: config.logLevel }), shard: opts.shard, udp: { 4: {}, 6: {} }, opened: [], servers: [] };
-  try {
-    await bindListeners(config, bound.logger, opts.shard?.sockets, bound.udp, bound.opened);
-    return await wire(bound);
-  } catch (err) {
-    for (const s of bound.opened) s.close();
-    for (const s of bound.servers) s.close();
-    throw err;
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const ephemeral = (config.port === 0 || config.altPort === 0) && opts.shard?.sockets.kind !== 'fds';
+  for (let attempt = 1; ; attempt++) {
+    const bound: Bound = { config, logger, shard: opts.shard, udp: { 4: {}, 6: {} }, opened: [], servers: [] };
+    try {
+      await bindListeners(config, bound.logger, opts.shard?.sockets, bound.udp, bound.opened);
+      return await wire(bound);
+    } catch (err) {
+      for (const s of bound.opened) s.close();
+      for (const s of bound.servers) s.close();
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!(ephemeral && inUse && attempt < EPHEMERAL_START_ATTEMPTS)) throw err;
+      logger.debug({ err, attempt }, 'ephemeral TURN port taken on another socket; picking new ports');
+    }
   }
 }
 
