@@ -1,0 +1,28 @@
+// Mutation testing (StrykerJS + its Vitest runner): `npm run mutate` over the protocol cores; one folder at a time
+// with `npx stryker run --mutate 'turn/stun/**/*.ts,!turn/stun/**/*.test.ts'`. Figures: docs/mutation-testing.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.config.ts', related: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'turn/stun/**/*.ts',
+    'turn/core/**/*.ts',
+    'turn/security/**/*.ts',
+    'common/nat/**/*.ts',
+    'signal/rooms/**/*.ts',
+    'web/report/path-classify.ts',
+    '!**/*.test.ts',
+    '!**/*-fixtures.ts',
+  ],
+  concurrency: 2,
+  timeoutMS: 10000,
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  tempDirName: '.stryker-tmp',
+  // TypeScript 7 has no JavaScript API for Stryker's tsconfig rewriting; vitest needs no tsconfig (esbuild).
+  tsconfigFile: 'tsconfig.stryker-absent.json',
+  incremental: false,
+  thresholds: { high: 90, low: 80, break: null },
+};
