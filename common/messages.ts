@@ -4,14 +4,24 @@ import { z } from 'zod';
 import { parseBoundedJson } from './bounded-json';
 import { diagnosisWireSchema } from './nat/diagnosis-schema';
 
-export const PROTOCOL_VERSION = 1;
+/** Version of the signaling protocol. 2 added lobbies (rooms of up to LOBBY_CAPACITY) and directed messages
+ *  (`to`); a join that names another version is refused with 'unsupported-version'. A join without a version is
+ *  read as version 1, which v2 still serves in two-person rooms (where `to` may be left out). */
+export const PROTOCOL_VERSION = 2;
 /** Largest signaling message either side accepts, in bytes (an SDP with many candidates fits easily). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Deepest nesting either side accepts (the deepest real message, a peer-info diagnosis, is 7 levels). */
 export const MAX_MESSAGE_DEPTH = 16;
 /** Room ids: 22+ URL-safe base64 characters = at least 128 bits of randomness. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+/** A test room: two browsers (the default). */
 export const ROOM_CAPACITY = 2;
+/** A lobby ("Test a group"): up to 8 browsers, every pair connected (a full mesh of 28 links). */
+export const LOBBY_CAPACITY = 8;
+/** Peer ids as the relay hands them out. */
+export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Longest display name a peer may give itself in a lobby. */
+export const MAX_PEER_NAME = 40;
 
 export const ErrorCode = {
   malformed: 'malformed',
@@ -22,6 +32,12 @@ export const ErrorCode = {
   alreadyInRoom: 'already-in-room',
   noPeer: 'no-peer',
   rateLimited: 'rate-limited',
+  /** A join naming a protocol version this server does not speak (the page is older or newer than the server). */
+  unsupportedVersion: 'unsupported-version',
+  /** A join with `lobby: true` into a two-person room, or without it into a lobby. */
+  roomKindMismatch: 'room-kind-mismatch',
+  /** A directed message (`to`) naming a peer that is not in the sender's room. */
+  unknownPeer: 'unknown-peer',
   /** Nested deeper than MAX_MESSAGE_DEPTH. */
   tooDeep: 'too-deep',
   /** This address already holds the most signaling connections the server allows (the socket is then closed). */
@@ -51,6 +67,9 @@ export const CloseCode = {
 } as const;
 
 const roomId = z.string().regex(ROOM_ID_PATTERN, 'room id must be 22-64 URL-safe characters');
+const peerId = z.string().regex(PEER_ID_PATTERN, 'peer id must be 1-64 URL-safe characters');
+/** Recipient of a directed message: required in a lobby; in a two-person room it may be left out (the other peer). */
+const to = peerId.optional();
 const sdp = z.object({ type: z.enum(['offer', 'answer']), sdp: z.string().max(MAX_MESSAGE_BYTES) });
 const candidate = z.object({
   candidate: z.string().max(2048),
@@ -74,6 +93,30 @@ export const selectedPairInfoSchema = z
   })
   .strict();
 export type SelectedPairInfo = z.infer<typeof selectedPairInfoSchema>;
+
+/** Path kinds as on the wire (common/report.ts PathKind). */
+export const pathKindSchema = z.enum(['direct-lan', 'direct-public', 'p2p-nat', 'relay-udp', 'relay-tcp', 'relay-tls', 'none']);
+
+/**
+ * One peer's own view of its link to another peer of a lobby, broadcast to the whole lobby so that every page can
+ * fill the N×N matrix (a page only has connections for the pairs it is part of).
+ */
+export const linkSummarySchema = z
+  .object({
+    /** connecting: ICE still checking; connected: a pair is selected; failed: ICE failed; closed: the test ended. */
+    state: z.enum(['connecting', 'connected', 'failed', 'closed']),
+    /** The settled path as this peer classifies it (null until a pair is selected). */
+    path: pathKindSchema.nullable(),
+    /** Latest round-trip time over the data channel, ms. */
+    rttMs: z.number().min(0).max(600_000).nullable(),
+    /** Jitter, ms, and loss, percent, from the continuous light measurement (null until measured). */
+    jitterMs: z.number().min(0).max(600_000).nullable(),
+    lossPct: z.number().min(0).max(100).nullable(),
+    /** ms since this peer's lobby session started, when the state last changed. */
+    at: z.number().min(0).max(86_400_000),
+  })
+  .strict();
+export type LinkSummary = z.infer<typeof linkSummarySchema>;
 /**
  * What a peer shares about itself; each feature has its own key so payloads merge. Unknown keys are refused;
  * the diagnosis keeps only its measured facts (extra keys are dropped, the receiver rebuilds the rest).
@@ -83,17 +126,33 @@ export const peerInfoSchema = z
     relayOnly: z.boolean().optional(),
     selectedPair: selectedPairInfoSchema.optional(),
     diagnosis: diagnosisWireSchema.optional(),
+    /** Lobby: the name this peer shows (editable; defaults to its OS/browser). */
+    name: z.string().trim().min(1).max(MAX_PEER_NAME).optional(),
+    /** Lobby: this peer's view of its link to each other peer, keyed by their peer id (at most LOBBY_CAPACITY-1). */
+    links: z
+      .record(peerId, linkSummarySchema)
+      .refine((r) => Object.keys(r).length < LOBBY_CAPACITY, `at most ${LOBBY_CAPACITY - 1} links`)
+      .optional(),
   })
   .strict();
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
 const peerInfo = peerInfoSchema;
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('join'), roomId, clientId: z.string().max(64).optional() }),
+  z.object({
+    type: z.literal('join'),
+    roomId,
+    clientId: z.string().max(64).optional(),
+    /** Absent: 1. */
+    version: z.number().int().min(1).max(1000).optional(),
+    /** Join (or create) a lobby of up to LOBBY_CAPACITY rather than a two-person room. */
+    lobby: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('leave') }),
-  z.object({ type: z.literal('description'), description: sdp }),
-  z.object({ type: z.literal('candidate'), candidate: candidate.nullable() }),
-  z.object({ type: z.literal('peer-info'), info: peerInfo }),
+  z.object({ type: z.literal('description'), to, description: sdp }),
+  z.object({ type: z.literal('candidate'), to, candidate: candidate.nullable() }),
+  /** Without `to`: to every other peer of the room (a lobby's name and link summaries go to all). */
+  z.object({ type: z.literal('peer-info'), to, info: peerInfo }),
   z.object({ type: z.literal('ping'), ts: z.number() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -103,9 +162,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('joined'),
     roomId,
     peerId: z.string(),
-    /** The peer already in the room, if any. The newcomer makes the offer. */
+    /** The peers already in the room, in join order. The newcomer makes the offer to each of them. */
     peers: z.array(z.string()),
     polite: z.boolean(),
+    /** Present from version 2: whether this is a lobby, and how many peers the room holds. */
+    lobby: z.boolean().optional(),
+    capacity: z.number().int().min(2).max(LOBBY_CAPACITY).optional(),
   }),
   z.object({ type: z.literal('peer-joined'), peerId: z.string() }),
   z.object({ type: z.literal('peer-left'), peerId: z.string(), reason: z.string() }),

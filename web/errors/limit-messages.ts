@@ -24,6 +24,9 @@ const CODE_SENTENCES = {
   [ErrorCode.originNotAllowed]:
     'The signaling server refused this page: it only serves pages loaded from its own address, and this one came from elsewhere. Open p2pcheck from the server’s own address, or ask its operator to add this one to ALLOWED_ORIGINS.',
   [ErrorCode.unauthorized]: 'The server asked for credentials, which the page never has (only /metrics is protected).',
+  [ErrorCode.unsupportedVersion]: 'This page and the signaling server speak different protocol versions (one was updated, the other not). Reload the page; if it persists, the server’s operator has mixed versions deployed.',
+  [ErrorCode.roomKindMismatch]: 'This link is a two-person test room, not a group lobby (or the other way round). Open the link exactly as it was shared, or start a new test.',
+  [ErrorCode.unknownPeer]: 'A message was addressed to a peer who is no longer in this room; it was dropped. The other peers are not affected.',
 } as const satisfies Record<ErrorCode, string>;
 
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(CODE_SENTENCES, code);
