@@ -15,6 +15,7 @@ export default {
     'web/report/path-classify.ts',
     '!**/*.test.ts',
     '!**/*-fixtures.ts',
+    '!**/testdata/**', // captured packets and RFC vectors: data for the tests, not code under test
   ],
   concurrency: 2,
   timeoutMS: 10000,
