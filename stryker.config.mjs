@@ -12,7 +12,7 @@ export default {
     'turn/security/**/*.ts',
     'common/nat/**/*.ts',
     'signal/rooms/**/*.ts',
-    'web/report/path-classify.ts',
+    'web/stats/path-classify.ts',
     '!**/*.test.ts',
     '!**/*-fixtures.ts',
     '!**/testdata/**', // captured packets and RFC vectors: data for the tests, not code under test

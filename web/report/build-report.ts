@@ -4,7 +4,7 @@ import { PATH_LABELS, REPORT_VERSION, type ConnectivityReport, type PathKind, ty
 import type { AppState } from '../store/app-store';
 import { selectStatsModel } from '../store/stats-slice';
 import { SETTLE_MS } from '../stats/selection-tracker';
-import { pathAsymmetry } from './path-classify';
+import { pathAsymmetry } from '../stats/path-classify';
 import { roomDiagnosis } from '../diagnosis/room-diagnosis';
 
 type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents' | 'relayCheck'> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, pathAsymmetry, type PathEnd } from './path-classify';
+import { classifyPath, pathAsymmetry, relayKind, type PathEnd } from './path-classify';
 
 const end = (type: PathEnd['type'], address: string | null, port = 5000, relayProtocol: string | null = null): PathEnd => ({
   type,
@@ -64,6 +64,20 @@ describe('classifyPath', () => {
 
   it('a peer-reflexive remote on a private address is still the same network', () => {
     expect(classifyPath({ local: end('host', '10.0.0.2'), remote: end('prflx', '10.0.0.3') })).toBe('direct-lan');
+  });
+});
+
+describe('relayKind', () => {
+  it('names the relay by the protocol its end uses to reach the TURN server, in any case', () => {
+    expect(relayKind('tcp')).toBe('relay-tcp');
+    expect(relayKind('TCP')).toBe('relay-tcp');
+    expect(relayKind('tls')).toBe('relay-tls');
+    expect(relayKind('Tls')).toBe('relay-tls');
+    expect(relayKind('udp')).toBe('relay-udp');
+  });
+  it('takes UDP when the browser does not say (the default transport to a TURN server)', () => {
+    expect(relayKind(null)).toBe('relay-udp');
+    expect(relayKind(undefined)).toBe('relay-udp');
   });
 });
 

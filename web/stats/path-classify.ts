@@ -19,7 +19,8 @@ export interface PathInput {
   peerLocal?: PathEnd | null;
 }
 
-function relayKind(protocol: string | null): PathKind {
+/** The one answer to "which PathKind is a relay reached over this protocol" (a candidate's relayProtocol). */
+export function relayKind(protocol: string | null | undefined): PathKind {
   switch (protocol?.toLowerCase()) {
     case 'tcp':
       return 'relay-tcp';

@@ -4,7 +4,7 @@
 // store and the report asking for the same state get the same model.
 import { selectedPairInfoSchema, type PeerInfo } from '../../common/messages';
 import type { PathKind, ReportCandidate, ReportPair } from '../../common/report';
-import { classifyPath, type PathEnd, type PathInput } from '../report/path-classify';
+import { classifyPath, type PathEnd, type PathInput } from './path-classify';
 import { mergeCandidates, type StatsSnapshot } from './stats-mapping';
 
 export interface SelectedPath {
