@@ -1,0 +1,118 @@
+// The lobby page's store (zustand, vanilla): LobbyState plus the actions lobby-session.ts calls through
+// getState(), and the per-pair AppStores. Components read narrow fields with useLobby(store, selector).
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { LOBBY_CAPACITY, type LinkSummary } from '../../common/messages';
+import type { DiagnosisWire } from '../../common/nat/diagnosis-schema';
+import type { AppStore } from '../store/app-store';
+import type { LobbyMember, LobbyState, PairStores } from './lobby-types';
+
+export interface LobbyActions {
+  /** A fresh lobby (the page mounted, or the session restarted). Pair stores are dropped. */
+  openLobby(roomId: string): void;
+  /** The relay answered `joined`: this page's id and the room's capacity. */
+  setSelf(selfId: string, capacity: number): void;
+  /** A member arrived (or came back: a known id is a member again, its cells and info kept). */
+  memberJoined(peerId: string, at: number, defaultName: string, self?: boolean): void;
+  /** A member left: its row, column and cells stay, marked with leftAt. */
+  memberLeft(peerId: string, at: number): void;
+  /** What a member broadcast about itself (peer-info name / diagnosis). Unknown ids are ignored. */
+  setMemberInfo(peerId: string, info: { name?: string; diagnosis?: DiagnosisWire }): void;
+  /** A member's whole view of its links (peer-info links), replacing what it said before. */
+  setLinks(reporter: string, links: Record<string, LinkSummary>): void;
+  /** This page's own view of its link to one other peer (written under selfId). */
+  setOwnLink(otherId: string, summary: LinkSummary): void;
+  setFull(full: boolean): void;
+  setFatal(message: string | null): void;
+  /** Queues pairs (other peers' ids) for the throughput sweep; ids already queued or running are skipped. */
+  queueSweep(peerIds: readonly string[]): void;
+  /** Takes the next queued pair as the running one and returns it (null when the queue is empty or one runs). */
+  startNextSweep(): string | null;
+  /** The running (or a queued) pair is done, or dropped (its peer left). */
+  finishSweep(peerId: string, done: boolean): void;
+  /** The AppStore of this page's connection to `peerId` (a rejoin replaces it with a new one). */
+  setPairStore(peerId: string, store: AppStore): void;
+}
+
+export type LobbyStoreState = LobbyState & LobbyActions & {
+  /** A new Map on every change, so a selector on it sees the change. */
+  pairStores: PairStores;
+};
+
+export const initialLobby = (roomId = ''): LobbyState => ({
+  roomId,
+  selfId: null,
+  capacity: LOBBY_CAPACITY,
+  members: {},
+  links: {},
+  full: false,
+  fatal: null,
+  sweep: { queued: [], running: null, done: [] },
+});
+
+export const createLobbyStore = (roomId = '') =>
+  createStore<LobbyStoreState>()((set, get) => ({
+    ...initialLobby(roomId),
+    pairStores: new Map(),
+    openLobby: (id) => set({ ...initialLobby(id), pairStores: new Map() }),
+    setSelf: (selfId, capacity) => set({ selfId, capacity, full: false }),
+    memberJoined: (peerId, at, defaultName, self = false) =>
+      set((s) => {
+        const known = s.members[peerId];
+        const member: LobbyMember = known
+          ? { ...known, leftAt: null, self: known.self || self }
+          : { peerId, name: defaultName, self, joinedAt: at, leftAt: null, diagnosis: null };
+        return { members: { ...s.members, [peerId]: member } };
+      }),
+    memberLeft: (peerId, at) =>
+      set((s) => {
+        const known = s.members[peerId];
+        if (!known || known.leftAt !== null) return {};
+        return { members: { ...s.members, [peerId]: { ...known, leftAt: at } } };
+      }),
+    setMemberInfo: (peerId, info) =>
+      set((s) => {
+        const known = s.members[peerId];
+        if (!known) return {};
+        const next: LobbyMember = { ...known };
+        if (info.name !== undefined) next.name = info.name;
+        if (info.diagnosis !== undefined) next.diagnosis = info.diagnosis;
+        return { members: { ...s.members, [peerId]: next } };
+      }),
+    setLinks: (reporter, links) => set((s) => ({ links: { ...s.links, [reporter]: { ...links } } })),
+    setOwnLink: (otherId, summary) =>
+      set((s) => {
+        if (s.selfId === null) return {};
+        return { links: { ...s.links, [s.selfId]: { ...s.links[s.selfId], [otherId]: summary } } };
+      }),
+    setFull: (full) => set({ full }),
+    setFatal: (fatal) => set({ fatal }),
+    queueSweep: (peerIds) =>
+      set((s) => {
+        const add = peerIds.filter((id, i) => peerIds.indexOf(id) === i && id !== s.sweep.running && !s.sweep.queued.includes(id));
+        if (add.length === 0) return {};
+        return { sweep: { ...s.sweep, queued: [...s.sweep.queued, ...add], done: s.sweep.done.filter((id) => !add.includes(id)) } };
+      }),
+    startNextSweep: () => {
+      const { sweep } = get();
+      if (sweep.running !== null || sweep.queued.length === 0) return null;
+      const [next, ...rest] = sweep.queued;
+      set({ sweep: { ...sweep, queued: rest, running: next! } });
+      return next!;
+    },
+    finishSweep: (peerId, done) =>
+      set((s) => ({
+        sweep: {
+          queued: s.sweep.queued.filter((id) => id !== peerId),
+          running: s.sweep.running === peerId ? null : s.sweep.running,
+          done: done && !s.sweep.done.includes(peerId) ? [...s.sweep.done, peerId] : s.sweep.done,
+        },
+      })),
+    setPairStore: (peerId, store) => set((s) => ({ pairStores: new Map(s.pairStores).set(peerId, store) })),
+  }));
+
+export type LobbyStore = ReturnType<typeof createLobbyStore>;
+
+export function useLobby<T>(store: LobbyStore, selector: (s: LobbyStoreState) => T): T {
+  return useStore(store, selector);
+}
