@@ -13,6 +13,7 @@ import { selectedPairInfo } from './peer-info';
 import { startRttPinger } from './rtt-pinger';
 import { closeLinkChannels, createLinkChannels, type LinkChannels } from '../quality/link-channels';
 import { startLinkTest, type LinkTest } from '../quality/link-test-driver';
+import type { LinkQuality } from '../../common/link-quality';
 import { startRelayCheck, type RelayCheckHandle } from './relay-check';
 
 export type PeerRole = 'offerer' | 'answerer';
@@ -26,7 +27,21 @@ export interface PeerDriverOptions {
   now?: () => number;
   /** Monotonic clock in ms (performance.now), for RTT. */
   monotonic?: () => number;
+  // Lobby options (web/lobby/lobby-session.ts). Left out, the driver does exactly what a two-person room needs.
+  /** Perfect negotiation (W3C webrtc-pc §10.7): the polite side rolls back its own offer on glare, the impolite side
+   *  ignores the other's. Left out: no glare handling (in a two-person room only the newcomer offers). */
+  polite?: boolean;
+  /** 'on-demand': the link test waits for runLinkTest() and the relay check for runRelayCheck(). Default 'auto'. */
+  quality?: 'auto' | 'on-demand';
+  /** RTT pings: interval, and whether they go over the reliable main channel (default) or an unreliable one (no
+   *  retransmissions, so a lost ping is a lost packet: loss and jitter as a game or a call would see them). */
+  ping?: { intervalMs: number; channel: 'main' | 'unreliable'; onSent?(): void };
+  /** getStats() interval, ms (default 500). */
+  statsIntervalMs?: number;
 }
+
+/** Negotiated id of the lobby's unreliable ping channel (the link channels use 1-3). */
+const PING_CHANNEL_ID = 9;
 
 // Fields Chromium exposes beyond the lib.dom typings (relayProtocol, url: W3C webrtc-pc §5.4 / §4.8.1).
 type CandidateExtras = { relayProtocol?: string | null; url?: string | null };
@@ -52,6 +67,9 @@ export class PeerDriver {
   // The relay fallback check (relay-check.ts): after the link measurement, unless this test is relay-only already.
   private relayCheck: RelayCheckHandle | null = null;
   private lastDtlsState: string | null = null;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private readonly pingChannel: RTCDataChannel | null = null;
 
   constructor(private readonly opts: PeerDriverOptions) {
     this.now = opts.now ?? Date.now;
@@ -60,9 +78,12 @@ export class PeerDriver {
     // Negotiated on both sides (same id), so neither waits for an in-band DCEP open.
     this.channel = this.pc.createDataChannel('p2pcheck', { negotiated: true, id: 0 });
     this.links = createLinkChannels(this.pc);
+    if (opts.ping?.channel === 'unreliable') {
+      this.pingChannel = this.pc.createDataChannel('p2pcheck-ping', { negotiated: true, id: PING_CHANNEL_ID, ordered: false, maxRetransmits: 0 });
+    }
     this.s.resetLink();
     this.wire();
-    this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot)));
+    this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot), opts.statsIntervalMs));
     if (opts.role === 'offerer') void this.makeOffer();
   }
 
@@ -127,8 +148,18 @@ export class PeerDriver {
       // Closed by the other side (its tab closed, or it restarted the test): the peer is gone.
       this.channel.addEventListener('close', () => !this.closed && this.s.setPeerState('peer-left'));
       this.startRelayCheck();
-      this.startLinkTest();
-      this.stops.push(startRttPinger(this.channel, { now: this.monotonic, onSample: (rtt) => this.s.addRttSample(this.at(), rtt) }));
+      if (this.opts.quality === 'on-demand') this.listenForLinkTest();
+      else this.startLinkTest();
+      const ping = this.opts.ping;
+      if (!this.pingChannel) {
+        this.stops.push(startRttPinger(this.channel, { intervalMs: ping?.intervalMs, now: this.monotonic, onSample: (rtt) => this.s.addRttSample(this.at(), rtt) }));
+      }
+    });
+    const pingChannel = this.pingChannel;
+    pingChannel?.addEventListener('open', () => {
+      if (this.closed) return;
+      const ping = this.opts.ping;
+      this.stops.push(startRttPinger(pingChannel, { intervalMs: ping?.intervalMs, now: this.monotonic, onPing: ping?.onSent, onSample: (rtt) => this.s.addRttSample(this.at(), rtt) }));
     });
   }
 
@@ -166,16 +197,35 @@ export class PeerDriver {
 
   private async makeOffer(): Promise<void> {
     try {
+      this.makingOffer = true;
       await this.pc.setLocalDescription(await this.pc.createOffer());
       if (!this.closed) this.sendDescription(this.pc.localDescription);
     } catch (err) {
       this.fail('offer', err);
+    } finally {
+      this.makingOffer = false;
     }
+  }
+
+  /** ICE restart (RFC 8445 §9) with a new offer from this side; only with perfect negotiation (the other side may
+   *  restart at the same moment). False when an offer/answer exchange is under way (it will carry on instead). */
+  restartIce(): boolean {
+    if (this.closed || this.opts.polite === undefined || this.pc.signalingState !== 'stable' || this.makingOffer) return false;
+    this.pc.restartIce();
+    void this.makeOffer();
+    return true;
   }
 
   async handleDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
     if (this.closed) return;
     try {
+      if (this.opts.polite !== undefined) {
+        // Perfect negotiation: on glare the impolite side ignores the other's offer, the polite one rolls back.
+        const collision = d.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable');
+        this.ignoreOffer = collision && !this.opts.polite;
+        if (this.ignoreOffer) return;
+        if (collision) await this.pc.setLocalDescription({ type: 'rollback' });
+      }
       await this.pc.setRemoteDescription(d);
       if (d.type === 'offer') {
         await this.pc.setLocalDescription(await this.pc.createAnswer());
@@ -211,6 +261,7 @@ export class PeerDriver {
     try {
       await this.pc.addIceCandidate(c);
     } catch (err) {
+      if (this.ignoreOffer) return; // candidates of an offer this side ignored on glare
       this.s.addError({ at: this.at(), source: 'remote-candidate', code: null, message: `could not add the peer's candidate: ${errorText(err)}` });
     }
   }
@@ -244,23 +295,7 @@ export class PeerDriver {
    * after LINK_START_MAX_WAIT_MS at the latest.
    */
   private startLinkTest(): void {
-    const testNumber = this.s.peer.testNumber;
-    const begin = () => {
-      if (this.closed || this.linkTest) return;
-      this.linkTest = startLinkTest({
-        role: this.opts.role === 'offerer' ? 'leader' : 'follower',
-        channels: this.links,
-        now: this.monotonic,
-        sinceStart: () => this.at(),
-        onProgress: (p) => this.s.peer.testNumber === testNumber && this.s.setLinkProgress(p),
-      });
-      void this.linkTest.done.then((q) => {
-        if (this.s.peer.testNumber !== testNumber) return;
-        // Relay check first: the report counts as complete (and is saved) only once it is no longer running.
-        this.relayCheck?.start();
-        this.s.setLinkQuality(q);
-      });
-    };
+    const begin = () => void this.beginLinkTest();
     if (this.opts.role === 'answerer') return begin();
     const openedAt = this.monotonic();
     this.linkStartTimer = setInterval(() => {
@@ -270,6 +305,59 @@ export class PeerDriver {
         begin();
       }
     }, 200);
+  }
+
+  private beginLinkTest(): Promise<LinkQuality> | null {
+    if (this.closed || this.linkTest) return null;
+    const testNumber = this.s.peer.testNumber;
+    const onDemand = this.opts.quality === 'on-demand';
+    const test = startLinkTest({
+      role: this.opts.role === 'offerer' ? 'leader' : 'follower',
+      channels: this.links,
+      now: this.monotonic,
+      sinceStart: () => this.at(),
+      onProgress: (p) => this.s.peer.testNumber === testNumber && this.s.setLinkProgress(p),
+    });
+    this.linkTest = test;
+    void test.done.then((q) => {
+      if (this.s.peer.testNumber !== testNumber) return;
+      if (onDemand) {
+        // Ready for the next run: the follower listens again, the leader waits for runLinkTest().
+        this.linkTest = null;
+        this.s.setLinkQuality(q);
+        if (this.opts.role === 'answerer') this.beginLinkTest();
+        return;
+      }
+      // Relay check first: the report counts as complete (and is saved) only once it is no longer running.
+      this.relayCheck?.start();
+      this.s.setLinkQuality(q);
+    });
+    return test.done;
+  }
+
+  /** On demand (quality 'on-demand'): the answerer listens for the link test from the start; the offerer leads it
+   *  when asked. */
+  private listenForLinkTest(): void {
+    if (this.opts.role === 'answerer') this.beginLinkTest();
+  }
+
+  /** Runs the link test now (quality 'on-demand', offerer side only). Null when it cannot start (this side only
+   *  follows, the channel is not open, or a test is running). */
+  runLinkTest(): Promise<LinkQuality> | null {
+    if (this.opts.quality !== 'on-demand' || this.opts.role !== 'offerer' || !this.channelOpen) return null;
+    return this.beginLinkTest();
+  }
+
+  /** Starts the relay fallback check now (quality 'on-demand', offerer side; the answerer always responds). */
+  runRelayCheck(): boolean {
+    if (this.opts.quality !== 'on-demand' || this.opts.role !== 'offerer' || !this.relayCheck) return false;
+    this.relayCheck.start();
+    return true;
+  }
+
+  /** Which side leads the link test and starts the relay check. */
+  get leads(): boolean {
+    return this.opts.role === 'offerer';
   }
 
   private startRelayCheck(): void {
@@ -304,6 +392,7 @@ export class PeerDriver {
     closeLinkChannels(this.links);
     for (const stop of this.stops.splice(0)) stop();
     this.channel.close();
+    this.pingChannel?.close();
     this.pc.close();
   }
 }

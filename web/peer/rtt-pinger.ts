@@ -8,9 +8,11 @@ export interface RttPingerOptions {
   /** Monotonic clock in ms (performance.now). */
   now(): number;
   onSample(rttMs: number): void;
+  /** Each ping sent (the lobby counts them for loss on its unreliable ping channel). */
+  onPing?(): void;
 }
 
-export function startRttPinger(channel: RTCDataChannel, { intervalMs = 500, now, onSample }: RttPingerOptions): () => void {
+export function startRttPinger(channel: RTCDataChannel, { intervalMs = 500, now, onSample, onPing }: RttPingerOptions): () => void {
   let seq = 0;
   const sent = new Map<number, number>();
   const onMessage = (ev: MessageEvent) => {
@@ -33,6 +35,7 @@ export function startRttPinger(channel: RTCDataChannel, { intervalMs = 500, now,
     // Forget pings that never came back so the map stays small.
     for (const [s, t] of sent) if (ts - t > 30_000) sent.delete(s);
     channel.send(encodeChannelMessage({ t: 'ping', seq: seq++, ts }));
+    onPing?.();
   };
   let timer: ReturnType<typeof setInterval> | null = null;
   if (intervalMs > 0) {
