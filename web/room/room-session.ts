@@ -30,10 +30,55 @@ interface IceConfig {
   ttlMs: number;
 }
 
-const defaultFetchJson = (path: string) => fetchApiJson<unknown>('ice-servers', path, { cache: 'no-store' });
+export const defaultFetchJson = (path: string) => fetchApiJson<unknown>('ice-servers', path, { cache: 'no-store' });
 
 /** Waits between signaling reconnect attempts (about a minute in all), then gives up with a clear message. */
-const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
+export const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
+
+export interface IceServerCache {
+  /** Cached ICE servers; refetched when half their credential lifetime has passed. One fetch at a time. */
+  get(): Promise<RTCIceServer[]>;
+  /** The servers of the last fetch (null before the first finished). */
+  current(): RTCIceServer[] | null;
+}
+
+/** /api/ice-servers with its cache, shared by the room and the lobby. A failed fetch is reported to onError and
+ *  answers an empty list (host candidates only) for a minute. */
+export function createIceServerCache(opts: {
+  fetchJson: (path: string) => Promise<unknown>;
+  now: () => number;
+  onLoaded(servers: IceServersResponse['iceServers']): void;
+  onError(code: number | null, message: string): void;
+}): IceServerCache {
+  let ice: IceConfig | null = null;
+  let inFlight: Promise<RTCIceServer[]> | null = null;
+  async function load(): Promise<RTCIceServer[]> {
+    try {
+      const body = (await opts.fetchJson('/api/ice-servers')) as IceServersResponse;
+      if (!body || !Array.isArray(body.iceServers)) throw new Error('/api/ice-servers answered without an iceServers list');
+      ice = { servers: body.iceServers, fetchedAt: opts.now(), ttlMs: (body.ttl || 3600) * 1000 };
+      opts.onLoaded(body.iceServers);
+    } catch (err) {
+      const message =
+        err instanceof ApiRequestError
+          ? `${err.message} Without relay credentials this test gathers only host candidates (no STUN, no TURN relay).`
+          : `could not load ICE servers: ${err instanceof Error ? err.message : String(err)}; only host candidates will be gathered`;
+      opts.onError(err instanceof ApiRequestError ? err.failure.status : null, message);
+      ice = { servers: [], fetchedAt: opts.now(), ttlMs: 60_000 };
+    }
+    return ice.servers;
+  }
+  return {
+    get() {
+      if (ice && opts.now() - ice.fetchedAt < ice.ttlMs / 2) return Promise.resolve(ice.servers);
+      inFlight ??= load().finally(() => {
+        inFlight = null;
+      });
+      return inFlight;
+    },
+    current: () => ice?.servers ?? null,
+  };
+}
 /** How long a peer whose signaling dropped may take to come back while the connection is still up. */
 const PEER_RETURN_GRACE_MS = 5000;
 
@@ -44,7 +89,6 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   const s = () => store.getState();
   let relayOnly = opts.relayOnly;
   let driver: PeerDriver | null = null;
-  let ice: IceConfig | null = null;
   let stopped = false;
   // Messages are handled one at a time, in order, even when a handler awaits (ICE servers, SDP).
   let queue: Promise<void> = Promise.resolve();
@@ -71,32 +115,13 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
 
   s().openRoom(roomId, relayOnly, now());
 
-  let iceInFlight: Promise<RTCIceServer[]> | null = null;
-  /** Cached ICE servers; refetched when half their credential lifetime has passed. One fetch at a time. */
-  function iceServers(): Promise<RTCIceServer[]> {
-    if (ice && now() - ice.fetchedAt < ice.ttlMs / 2) return Promise.resolve(ice.servers);
-    iceInFlight ??= loadIceServers().finally(() => {
-      iceInFlight = null;
-    });
-    return iceInFlight;
-  }
-
-  async function loadIceServers(): Promise<RTCIceServer[]> {
-    try {
-      const body = (await fetchJson('/api/ice-servers')) as IceServersResponse;
-      if (!body || !Array.isArray(body.iceServers)) throw new Error('/api/ice-servers answered without an iceServers list');
-      ice = { servers: body.iceServers, fetchedAt: now(), ttlMs: (body.ttl || 3600) * 1000 };
-      s().setIceServers(body.iceServers.map((x) => ({ urls: [...x.urls] })));
-    } catch (err) {
-      const message =
-        err instanceof ApiRequestError
-          ? `${err.message} Without relay credentials this test gathers only host candidates (no STUN, no TURN relay).`
-          : `could not load ICE servers: ${err instanceof Error ? err.message : String(err)}; only host candidates will be gathered`;
-      s().addError({ at: s().sinceStart(now()), source: 'api', code: err instanceof ApiRequestError ? err.failure.status : null, message });
-      ice = { servers: [], fetchedAt: now(), ttlMs: 60_000 };
-    }
-    return ice.servers;
-  }
+  const ice = createIceServerCache({
+    fetchJson,
+    now,
+    onLoaded: (servers) => s().setIceServers(servers.map((x) => ({ urls: [...x.urls] }))),
+    onError: (code, message) => s().addError({ at: s().sinceStart(now()), source: 'api', code, message }),
+  });
+  const iceServers = () => ice.get();
 
   async function startTest(role: PeerRole): Promise<void> {
     driver?.close();
@@ -233,7 +258,8 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
         driver = null;
         client.send({ type: 'leave' });
         s().openRoom(roomId, relayOnly, now());
-        if (ice) s().setIceServers(ice.servers.map((x) => ({ urls: [...(Array.isArray(x.urls) ? x.urls : [x.urls])] })));
+        const current = ice.current();
+        if (current) s().setIceServers(current.map((x) => ({ urls: [...(Array.isArray(x.urls) ? x.urls : [x.urls])] })));
         client.send({ type: 'join', roomId });
       });
     },
