@@ -18,6 +18,11 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 export const ROOM_CAPACITY = 2;
 /** A lobby ("Test a group"): up to 8 browsers, every pair connected (a full mesh of 28 links). */
 export const LOBBY_CAPACITY = 8;
+/** Versions a join may name: 1 (or none) for two-person rooms only, PROTOCOL_VERSION for rooms and lobbies. */
+export const SUPPORTED_PROTOCOL_VERSIONS = [1, PROTOCOL_VERSION] as const;
+/** A page's reconnect key (join.clientId): a random secret made once per page load, never relayed to anyone.
+ *  At least 16 characters (96 bits) so it cannot be guessed by another member of the room. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 /** Peer ids as the relay hands them out. */
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Longest display name a peer may give itself in a lobby. */
@@ -38,6 +43,8 @@ export const ErrorCode = {
   roomKindMismatch: 'room-kind-mismatch',
   /** A directed message (`to`) naming a peer that is not in the sender's room. */
   unknownPeer: 'unknown-peer',
+  /** Another connection joined with this connection's clientId and took over its seat (and peer id) in the room. */
+  replaced: 'replaced',
   /** Nested deeper than MAX_MESSAGE_DEPTH. */
   tooDeep: 'too-deep',
   /** This address already holds the most signaling connections the server allows (the socket is then closed). */
@@ -142,7 +149,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('join'),
     roomId,
-    clientId: z.string().max(64).optional(),
+    /** Reconnect key: a join naming the clientId of a member of this room takes over its seat and peer id. */
+    clientId: z.string().regex(CLIENT_ID_PATTERN, 'clientId must be 16-64 URL-safe characters').optional(),
     /** Absent: 1. */
     version: z.number().int().min(1).max(1000).optional(),
     /** Join (or create) a lobby of up to LOBBY_CAPACITY rather than a two-person room. */

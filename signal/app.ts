@@ -52,7 +52,9 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
   });
   for (const [name, help, key] of [
     ['p2pcheck_signaling_sockets', 'Open signaling WebSockets', 'sockets'],
-    ['p2pcheck_signaling_rooms', 'Rooms with at least one peer', 'rooms'],
+    ['p2pcheck_signaling_rooms', 'Two-person test rooms with at least one peer', 'rooms'],
+    ['p2pcheck_signaling_lobbies', 'Lobbies (rooms of up to 8) with at least one peer', 'lobbies'],
+    ['p2pcheck_signaling_peers', 'Peers in rooms and lobbies', 'peers'],
     ['p2pcheck_signaling_rejected_messages', 'Signaling messages rejected (malformed, too large, rate-limited) since start', 'rejected'],
   ] as const) {
     new Gauge({ name, help, registers: [registry], collect() { this.set(signaling.counters()[key]); } });

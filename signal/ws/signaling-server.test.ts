@@ -186,4 +186,62 @@ describe('SignalingServer over a real socket', () => {
     expect(await a.next()).toMatchObject({ type: 'peer-left', peerId: expect.any(String) });
     expect(signaling.counters().sockets).toBe(1);
   });
+
+  it('a lobby over real sockets: directed offers reach only their recipient, peer-info reaches all, a dropped page rejoins under its id', async () => {
+    const { url, signaling } = await startServer();
+    const lobbyJoin = (clientId?: string) => ({ type: 'join', roomId: ROOM, version: 2, lobby: true, ...(clientId ? { clientId } : {}) });
+    const a = await connect(url);
+    a.send(lobbyJoin());
+    const aId = ((await a.next()) as Extract<ServerMessage, { type: 'joined' }>).peerId;
+    const b = await connect(url);
+    b.send(lobbyJoin('page-b-client-key-0001'));
+    const bJoined = await b.next();
+    expect(bJoined).toMatchObject({ type: 'joined', peers: [aId], lobby: true, capacity: 8 });
+    const bId = (bJoined as Extract<ServerMessage, { type: 'joined' }>).peerId;
+    expect(await a.next()).toEqual({ type: 'peer-joined', peerId: bId });
+    const c = await connect(url);
+    c.send(lobbyJoin());
+    const cId = ((await c.next()) as Extract<ServerMessage, { type: 'joined' }>).peerId;
+    await a.next();
+    await b.next();
+    expect(signaling.counters()).toMatchObject({ rooms: 0, lobbies: 1, peers: 3 });
+
+    c.send({ type: 'description', to: bId, description: { type: 'offer', sdp: 'v=0\r\n' } });
+    c.send({ type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } });
+    c.send({ type: 'peer-info', info: { name: 'Carol' } });
+    expect(await b.next()).toEqual({ type: 'description', from: cId, description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'malformed', message: 'in a lobby, description must name its recipient (to)' });
+    // a saw no offer: the broadcast peer-info is the next thing it reads.
+    expect(await a.next()).toEqual({ type: 'peer-info', from: cId, info: { name: 'Carol' } });
+    expect(await b.next()).toEqual({ type: 'peer-info', from: cId, info: { name: 'Carol' } });
+
+    // b's socket drops; its page comes back with its clientId and is b again for everyone.
+    b.ws.terminate();
+    expect(await a.next()).toMatchObject({ type: 'peer-left', peerId: bId });
+    expect(await c.next()).toMatchObject({ type: 'peer-left', peerId: bId });
+    const b2 = await connect(url);
+    b2.send(lobbyJoin('page-b-client-key-0001'));
+    expect(await b2.next()).toMatchObject({ type: 'joined', peerId: bId, peers: [aId, cId] });
+    expect(await a.next()).toEqual({ type: 'peer-joined', peerId: bId });
+    a.send({ type: 'candidate', to: bId, candidate: null });
+    expect(await b2.next()).toEqual({ type: 'candidate', from: aId, candidate: null });
+  });
+
+  it('in a lobby a broadcast costs one message per recipient from the sender\'s budget', async () => {
+    const { url } = await startServer({ rate: { perSecond: 0.01, burst: 4 } });
+    const peers = [];
+    for (let i = 0; i < 4; i++) {
+      const p = await connect(url);
+      p.send({ type: 'join', roomId: ROOM, version: 2, lobby: true });
+      expect(await p.next()).toMatchObject({ type: 'joined' });
+      for (const earlier of peers) expect(await earlier.next()).toMatchObject({ type: 'peer-joined' });
+      peers.push(p);
+    }
+    const [first, ...rest] = peers as [Awaited<ReturnType<typeof connect>>, ...Awaited<ReturnType<typeof connect>>[]];
+    // The first joined alone (1 of 4 tokens); a peer-info to the 3 others costs 3: the budget is spent.
+    first.send({ type: 'peer-info', info: { name: 'Ann' } });
+    for (const p of rest) expect(await p.next()).toMatchObject({ type: 'peer-info', info: { name: 'Ann' } });
+    first.send({ type: 'ping', ts: 1 });
+    expect(await first.next()).toMatchObject({ type: 'error', code: 'rate-limited' });
+  });
 });

@@ -32,7 +32,11 @@ export interface SignalingOptions {
 
 export interface SignalingCounters {
   sockets: number;
+  /** Two-person rooms with at least one peer. */
   rooms: number;
+  /** Lobbies with at least one peer. */
+  lobbies: number;
+  /** Peers in rooms and lobbies. */
   peers: number;
   rejected: number;
 }
@@ -82,7 +86,7 @@ export class SignalingServer {
   }
 
   counters(): SignalingCounters {
-    return { sockets: this.sockets.size, rooms: this.rooms.roomCount, peers: this.rooms.peerCount, rejected: this.rejected };
+    return { sockets: this.sockets.size, ...this.rooms.counts(), rejected: this.rejected };
   }
 
   /**
@@ -109,23 +113,24 @@ export class SignalingServer {
         refuseOnSocket(socket, 429, ErrorCode.tooManyConnections, 'too many signaling connections from your address', { retryAfter: 5 });
         return;
       }
-      let upgraded = false;
-      socket.once('close', () => {
-        if (!upgraded) this.refusing.release(client);
-      });
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        upgraded = true;
-        this.refuse(ws, client);
-      });
+      this.upgradeHolding(this.refusing, req, socket, head, client, (ws) => this.refuse(ws, client));
       return;
     }
-    let admitted = false;
+    this.upgradeHolding(this.perClient, req, socket, head, client, (ws) => this.wss.emit('connection', ws, req, client));
+  }
+
+  /**
+   * Completes the upgrade for a client that holds a slot of `cap`; a handshake that fails (the socket closes before
+   * it is upgraded) gives the slot back. After the upgrade the slot is the WebSocket's to release.
+   */
+  private upgradeHolding(cap: ConcurrencyCap, req: IncomingMessage, socket: Duplex, head: Buffer, client: string, upgraded: (ws: WebSocket) => void): void {
+    let done = false;
     socket.once('close', () => {
-      if (!admitted) this.perClient.release(client);
+      if (!done) cap.release(client);
     });
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      admitted = true;
-      this.wss.emit('connection', ws, req, client);
+      done = true;
+      upgraded(ws);
     });
   }
 
@@ -216,7 +221,13 @@ export class SignalingServer {
       return;
     }
     const envelopes = this.rooms.handle(peerId, parsed.message);
-    if (parsed.message.type === 'join') log.info({ room: parsed.message.roomId, result: envelopes[0]?.message.type }, 'join');
+    // Fair in a lobby: a message costs one token per envelope it causes (a peer-info to 7 peers costs 7, a join
+    // into a lobby of k costs 1 + k); the first was taken on arrival, the rest may put the socket into debt.
+    peer.bucket.charge(envelopes.length - 1);
+    if (parsed.message.type === 'join') {
+      const reply = envelopes.find((e) => e.to === peerId)?.message;
+      log.info({ room: parsed.message.roomId, lobby: parsed.message.lobby === true, result: reply?.type === 'error' ? reply.code : reply?.type }, 'join');
+    }
     this.deliver(envelopes);
   }
 

@@ -27,6 +27,7 @@ const CODE_SENTENCES = {
   [ErrorCode.unsupportedVersion]: 'This page and the signaling server speak different protocol versions (one was updated, the other not). Reload the page; if it persists, the server’s operator has mixed versions deployed.',
   [ErrorCode.roomKindMismatch]: 'This link is a two-person test room, not a group lobby (or the other way round). Open the link exactly as it was shared, or start a new test.',
   [ErrorCode.unknownPeer]: 'A message was addressed to a peer who is no longer in this room; it was dropped. The other peers are not affected.',
+  [ErrorCode.replaced]: 'This page was opened again elsewhere (another tab or connection of it rejoined the room in its place), so this one is no longer in the room. Close this tab or reload it to join as a new peer.',
 } as const satisfies Record<ErrorCode, string>;
 
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(CODE_SENTENCES, code);
