@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createRestCredential } from '../turn/auth/rest-credentials';
 import { encodeChannelData } from '../turn/stun/channel-data';
 import { Method } from '../turn/stun/constants';
-import type { TransportAddress } from '../turn/stun/ip-address';
+import type { FamilyAddress } from '../common/net/transport-address';
 import { allocateRequest, channelBindRequest, parseMessage, type Credentials } from '../turn/testing/client-messages';
 import { BENCH_SECRET } from './turn-servers';
 
@@ -14,7 +14,7 @@ export class BenchClient {
   private pending = new Map<string, (m: Buffer) => void>();
   onData: ((m: Buffer) => void) | null = null;
   creds: Credentials | null = null;
-  relay: TransportAddress | null = null;
+  relay: FamilyAddress | null = null;
 
   private constructor(readonly socket: Socket, private readonly port: number) {
     socket.on('message', (m: Buffer) => {
@@ -67,7 +67,7 @@ export class BenchClient {
     this.relay = ok.relayed;
   }
 
-  async bindChannel(channel: number, peer: TransportAddress): Promise<void> {
+  async bindChannel(channel: number, peer: FamilyAddress): Promise<void> {
     const r = await this.request(channelBindRequest(this.creds!, channel, peer));
     if (r.error !== null || r.method !== Method.channelBind) throw new Error(`ChannelBind failed: ${r.error}`);
   }

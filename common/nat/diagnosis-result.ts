@@ -1,6 +1,8 @@
 // "Check my network" result: what the page shows at the top of the report, shares with the other peer
 // (`peer-info`), and puts in the report JSON as `diagnosis`. Plain JSON.
-import type { FilteringResult, HostPort, MappingObservation, MappingResult, EndpointRole } from './nat-behavior';
+import type { FilteringResult, MappingObservation, MappingResult } from './nat-behavior';
+import type { TransportAddress } from '../net/transport-address';
+import type { EndpointRole } from '../net/endpoint-role';
 import type { DiagnosisFacts, NatVerdict } from './nat-verdict';
 import type { CompatibilityRow, PathPrediction, PredictionCheck } from './path-prediction';
 import type { PathKind } from '../report';
@@ -81,7 +83,7 @@ export interface DiagnosisResult {
   /** The STUN server address the tests used (p2pcheck's primary endpoint); null with custom ICE servers. */
   serverAddress: string | null;
   /** The address:port p2pcheck's server saw (the browser's mapping towards the primary endpoint). */
-  mappedAddress: HostPort | null;
+  mappedAddress: TransportAddress | null;
   publicAddress: 'yes' | 'no' | 'unknown';
   mapping: { observations: MappingObservationDetail[]; result: MappingResult };
   hairpin: HairpinResult;

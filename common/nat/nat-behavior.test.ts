@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ENDPOINT_ROLES,
   classifyFiltering,
   classifyMapping,
   classifyMappingByCount,
-  type EndpointRole,
   type FilteringBehavior,
   type MappingBehavior,
   type MappingObservation,
 } from './nat-behavior';
+import { ENDPOINT_ROLES, type EndpointRole } from '../net/endpoint-role';
 
 // A simulated RFC 5780 server: primary 192.0.2.1:3478, alternate IP 192.0.2.2, alternate port 3479.
 const DEST: Record<EndpointRole, { ip: number; port: number }> = {

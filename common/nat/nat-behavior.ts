@@ -1,14 +1,8 @@
 // NAT mapping and filtering behavior (RFC 4787 §4.1/§5, RFC 5780 §4.3/§4.4) from what a browser and
 // p2pcheck's probe observed. Pure: observations in, classification out. Shared by the page and the server.
 
-/** The four transport addresses of an RFC 5780 server: primary IP/port, and every change of IP and/or port. */
-export type EndpointRole = 'primary' | 'alt-port' | 'alt-ip' | 'alt-ip-port';
-export const ENDPOINT_ROLES: readonly EndpointRole[] = ['primary', 'alt-port', 'alt-ip', 'alt-ip-port'];
-
-export interface HostPort {
-  address: string;
-  port: number;
-}
+import type { EndpointRole } from '../net/endpoint-role';
+import { sameTransportAddress, type TransportAddress } from '../net/transport-address';
 
 /**
  * Mapping test: what a STUN server endpoint reported as our address, for one local socket.
@@ -16,7 +10,7 @@ export interface HostPort {
  */
 export interface MappingObservation {
   role: EndpointRole;
-  mapped: HostPort | null;
+  mapped: TransportAddress | null;
 }
 
 /**
@@ -73,8 +67,6 @@ export const FILTERING_LABELS: Record<FilteringBehavior, string> = {
   'not-determined': 'Filtering not determined',
 };
 
-export const sameHostPort = (a: HostPort, b: HostPort): boolean => a.address === b.address && a.port === b.port;
-export const formatHostPort = (a: HostPort): string => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
 
 type Comparison = 'same' | 'different' | 'unknown';
 
@@ -82,7 +74,7 @@ function compare(obs: readonly MappingObservation[], a: EndpointRole, b: Endpoin
   const x = obs.find((o) => o.role === a)?.mapped;
   const y = obs.find((o) => o.role === b)?.mapped;
   if (!x || !y) return 'unknown';
-  return sameHostPort(x, y) ? 'same' : 'different';
+  return sameTransportAddress(x, y) ? 'same' : 'different';
 }
 
 function merge(...cs: Comparison[]): Comparison {

@@ -1,13 +1,12 @@
 // The plain-language verdict at the top of the report: which NAT this network is behind, what that means for
 // peer-to-peer connections, and what the person can do about it. Pure; built from the measured facts.
 import { isGlobalIpv6, isLoopbackAddress } from '../net/address-ranges';
+import { formatTransportAddress, type TransportAddress } from '../net/transport-address';
 import {
   FILTERING_LABELS,
   MAPPING_LABELS,
-  formatHostPort,
   type FilteringBehavior,
   type FilteringResult,
-  type HostPort,
   type MappingBehavior,
   type MappingResult,
 } from './nat-behavior';
@@ -55,7 +54,7 @@ export interface DiagnosisFacts {
   mapping: MappingResult;
   filtering: FilteringResult;
   /** The address the server saw (a loopback one means the page runs on the server's own machine). */
-  mappedAddress?: HostPort | null;
+  mappedAddress?: TransportAddress | null;
   /** This device's own addresses (host candidates; '.local' names when the browser hides them). */
   hostAddresses?: readonly string[];
   /** The STUN server address the tests used: a loopback one (or "localhost") is only reachable from its own machine. */
@@ -350,7 +349,7 @@ function texts(kind: NatKind, facts: DiagnosisFacts): { explanation: string; adv
       return {
         explanation: `${
           facts.mappedAddress && isLoopbackAddress(facts.mappedAddress.address)
-            ? `The server saw this browser at ${formatHostPort(facts.mappedAddress)}, a loopback address`
+            ? `The server saw this browser at ${formatTransportAddress(facts.mappedAddress)}, a loopback address`
             : `The server\u2019s STUN address is ${facts.serverAddress ?? 'a loopback address'}, which only its own machine can reach`
         }: the page was opened on the server\u2019s own machine (localhost), so the test packets never left it and no NAT or firewall was on their way. A NAT cannot be tested from the same machine.`,
         advice: [

@@ -10,7 +10,7 @@ import { probeAddressSource, type Resolve } from './probe-address';
 import { ProbeRegistry, type ProbeLimits } from './probe-registry';
 import { probeRoutes } from './probe-routes';
 import { ProbeService } from './probe-service';
-import type { ProbeVia } from './probe-session';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 /** The parts of RunningApp the probe needs (structural, so tests can pass a fake). */
 export interface ProbeHost {
@@ -26,8 +26,8 @@ export interface ProbeFeature {
 }
 
 /** Which server sockets exist: alternate port (RFC 5780 with one IP), and the alternate IP when configured. */
-export function availableVias(altPort: number | null, altIp: string | null | undefined): ProbeVia[] {
-  const vias: ProbeVia[] = ['primary'];
+export function availableVias(altPort: number | null, altIp: string | null | undefined): EndpointRole[] {
+  const vias: EndpointRole[] = ['primary'];
   if (altPort !== null) vias.push('alt-port');
   if (altIp) {
     vias.push('alt-ip');

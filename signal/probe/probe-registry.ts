@@ -4,14 +4,15 @@
 // are answered at most `checksPerSecond` per source (clientKey of the UDP source), like TURN's unauthenticated
 // replies. Pure apart from randomness, which can be injected; time is passed in.
 import { randomBytes } from 'node:crypto';
-import type { HostPort } from '../../common/nat/nat-behavior';
+import type { TransportAddress } from '../../common/net/transport-address';
 import { clientKey } from '../../turn/security/client-key';
 import { ConcurrencyCap } from '../../turn/security/concurrency-cap';
 import { RateLimiter } from '../../turn/security/rate-limiter';
 import { Attr, StunClass } from '../../turn/stun/constants';
 import { decodeStunMessage, getAttribute } from '../../turn/stun/message';
 import { buildLiteAnswer, newProbeCredentials, parseOffer } from './ice-lite-sdp';
-import { ProbeSession, type IgnoreReason, type ProbeSend, type ProbeVia } from './probe-session';
+import { ProbeSession, type IgnoreReason, type ProbeSend } from './probe-session';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 export const PROBE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -66,7 +67,7 @@ export class ProbeRegistry {
    * Answers a browser's offer: a new session and its ICE-lite answer with `candidate` as the only candidate.
    * `client` is the HTTP client's clientKey; each holds at most `maxPerClient` live sessions.
    */
-  create(offerSdp: string, candidate: HostPort, now: number, client = 'unknown'): { ok: true; id: string; answer: string } | ({ ok: false } & ProbeError) {
+  create(offerSdp: string, candidate: TransportAddress, now: number, client = 'unknown'): { ok: true; id: string; answer: string } | ({ ok: false } & ProbeError) {
     this.sweep(now);
     const offer = parseOffer(offerSdp);
     if (!offer.ok) return { ok: false, code: 'bad-offer', error: offer.error };
@@ -125,7 +126,7 @@ export class ProbeRegistry {
   }
 
   /** A STUN datagram that arrived on server socket `via` from `from`. Never throws. */
-  handleDatagram(buf: Buffer, from: HostPort, via: ProbeVia, now: number): DatagramOutcome {
+  handleDatagram(buf: Buffer, from: TransportAddress, via: EndpointRole, now: number): DatagramOutcome {
     const d = decodeStunMessage(buf);
     if (!d.ok) return { kind: 'ignore', reason: 'malformed' };
     const msg = d.message;

@@ -1,14 +1,15 @@
 // Runs filtering tests for the page: owns the probe registry, feeds it the STUN traffic the TURN server hands
 // over, and sends what it returns through the TURN server's sockets. The transport and the clock are
 // injected, so tests drive it without sockets or real time.
-import type { HostPort } from '../../common/nat/nat-behavior';
+import { sameTransportAddress, type TransportAddress } from '../../common/net/transport-address';
 import { ProbeRegistry, type ProbeError } from './probe-registry';
-import type { FilteringCheckResult, ObservedSource, ProbeVia } from './probe-session';
+import type { FilteringCheckResult, ObservedSource } from './probe-session';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 export interface ProbeTransport {
   /** Server sockets available to send from; always includes 'primary'. */
-  vias(): ProbeVia[];
-  sendFrom(via: ProbeVia, to: HostPort, packet: Buffer): void;
+  vias(): EndpointRole[];
+  sendFrom(via: EndpointRole, to: TransportAddress, packet: Buffer): void;
 }
 
 export interface ProbeClock {
@@ -23,7 +24,7 @@ export const realClock: ProbeClock = {
 
 export interface ProbeRunResult {
   /** The browser's mapped address at the primary endpoint, which the checks were sent to. */
-  target: HostPort;
+  target: TransportAddress;
   /** The browser's srflx (if it sent one) was among the sources its checks came from. */
   hintMatched: boolean | null;
   observedSources: ObservedSource[];
@@ -60,7 +61,7 @@ export class ProbeService {
     return this.transport !== null;
   }
 
-  vias(): ProbeVia[] {
+  vias(): EndpointRole[] {
     return this.transport?.vias() ?? [];
   }
 
@@ -69,7 +70,7 @@ export class ProbeService {
   }
 
   /** For the TURN server's interceptor: true when the datagram belonged to a probe (and was dealt with). */
-  onDatagram(buf: Buffer, from: HostPort, via: ProbeVia): boolean {
+  onDatagram(buf: Buffer, from: TransportAddress, via: EndpointRole): boolean {
     if (!this.registry.claims(buf)) return false;
     const out = this.registry.handleDatagram(buf, from, via, this.clock.now());
     if (out.kind === 'send') {
@@ -90,7 +91,7 @@ export class ProbeService {
    * endpoint — only an address they came from is ever sent to, so the probe cannot be aimed at a third party —
    * then sends one check from every available server socket and collects the answers.
    */
-  async run(id: string, hint: HostPort | null, opts: { waitForCheckMs?: number } = {}): Promise<ProbeRunResult | ProbeRunError> {
+  async run(id: string, hint: TransportAddress | null, opts: { waitForCheckMs?: number } = {}): Promise<ProbeRunResult | ProbeRunError> {
     const session = this.registry.get(id);
     if (!session || !this.transport) return { code: 'no-such-probe', error: 'no such network check (it may have expired); start again' };
     if (this.running.has(id)) return { code: 'already-running', error: 'this network check is already running' };
@@ -102,7 +103,7 @@ export class ProbeService {
       let primarySources: ObservedSource[] = [];
       for (;;) {
         primarySources = session.observedSources().filter((s) => s.via === 'primary');
-        const hintSeen = hint && primarySources.some((s) => sameHostPort(s.from, hint));
+        const hintSeen = hint && primarySources.some((s) => sameTransportAddress(s.from, hint));
         if (hintSeen || (primarySources.length > 0 && !hint)) break;
         if (this.clock.now() - started >= waitFor) break;
         await this.clock.sleep(TICK_MS);
@@ -110,7 +111,7 @@ export class ProbeService {
       if (primarySources.length === 0) {
         return { code: 'no-check-received', error: `no connectivity check from the browser reached the server within ${waitFor} ms (is UDP blocked?)` };
       }
-      const matching = hint ? primarySources.find((s) => sameHostPort(s.from, hint)) : undefined;
+      const matching = hint ? primarySources.find((s) => sameTransportAddress(s.from, hint)) : undefined;
       const target = (matching ?? primarySources[0]!).from;
       const vias = this.transport.vias();
       for (const s of session.startFiltering(target, vias, this.clock.now())) this.send(s.via, s.to, s.packet);
@@ -130,10 +131,9 @@ export class ProbeService {
     }
   }
 
-  private send(via: ProbeVia, to: HostPort, packet: Buffer): void {
+  private send(via: EndpointRole, to: TransportAddress, packet: Buffer): void {
     this.counters.sent += 1;
     this.transport?.sendFrom(via, to, packet);
   }
 }
 
-const sameHostPort = (a: HostPort, b: HostPort) => a.address === b.address && a.port === b.port;

@@ -4,12 +4,13 @@ import { Attr, Method, StunClass } from '../../turn/stun/constants';
 import { errorCodeAttribute } from '../../turn/stun/error-code';
 import { appendFingerprint, checkFingerprint } from '../../turn/stun/fingerprint';
 import { appendMessageIntegrity, checkMessageIntegrity } from '../../turn/stun/integrity';
-import { transportAddress } from '../../turn/stun/ip-address';
+import { familyAddress } from '../../common/net/transport-address';
 import { decodeStunMessage, encodeStunMessage, getAttribute, textAttribute, u32Attribute, type DecodedStunMessage } from '../../turn/stun/message';
 import { buildLiteAnswer, parseOffer } from './ice-lite-sdp';
 import { ProbeRegistry } from './probe-registry';
 import { ProbeService, type ProbeClock, type ProbeTransport } from './probe-service';
-import { CHECK_BUDGET_MS, CHECK_MIN_WAIT_MS, CHECK_SCHEDULE_MS, ProbeSession, type ProbeVia } from './probe-session';
+import { CHECK_BUDGET_MS, CHECK_MIN_WAIT_MS, CHECK_SCHEDULE_MS, ProbeSession } from './probe-session';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 // A data-channel offer as Chromium writes it (trimmed to what matters; credentials are made up).
 const BROWSER_UFRAG = 'Xy7q';
@@ -66,7 +67,7 @@ function browserAnswer(check: Buffer, opts: { pwd?: string; error?: number } = {
     method: Method.binding,
     cls: opts.error ? StunClass.error : StunClass.success,
     transactionId: msg.transactionId,
-    attributes: opts.error ? [errorCodeAttribute(opts.error)] : [xorAddressAttribute(Attr.xorMappedAddress, transportAddress('198.51.100.1', 3479), msg.transactionId)],
+    attributes: opts.error ? [errorCodeAttribute(opts.error)] : [xorAddressAttribute(Attr.xorMappedAddress, familyAddress('198.51.100.1', 3479), msg.transactionId)],
   });
   return appendFingerprint(appendMessageIntegrity(body, Buffer.from(opts.pwd ?? BROWSER_PWD, 'utf8')));
 }
@@ -158,7 +159,7 @@ describe('ProbeSession: the filtering checks', () => {
     expect(s.handleResponse(decode(browserAnswer(primary!.packet)), 1030)).toBe(true);
     expect(s.handleResponse(decode(browserAnswer(altPort!.packet, { error: 487 })), 1040)).toBe(true);
     expect(s.handleResponse(decode(browserAnswer(altIp!.packet, { pwd: 'notthebrowserpasswordxx' })), 1040)).toBe('bad-integrity');
-    const resent: ProbeVia[] = [];
+    const resent: EndpointRole[] = [];
     let doneAt: number | null = null;
     for (let t = 1000; t <= 1000 + CHECK_BUDGET_MS + 100 && doneAt === null; t += 10) {
       for (const x of s.poll(t)) resent.push(x.via);
@@ -198,11 +199,11 @@ describe('ProbeSession: the filtering checks', () => {
 
 describe('ProbeRegistry + ProbeService against a simulated NAT', () => {
   /** A fake clock and a "network" where the browser sits behind a NAT that admits only `admits` sources. */
-  function harness(admits: ProbeVia[], vias: ProbeVia[] = ['primary', 'alt-port', 'alt-ip', 'alt-ip-port']) {
+  function harness(admits: EndpointRole[], vias: EndpointRole[] = ['primary', 'alt-port', 'alt-ip', 'alt-ip-port']) {
     let now = 0;
     const clock: ProbeClock = { now: () => now, sleep: async (ms) => void (now += ms) };
     const service = new ProbeService({ clock });
-    const sent: { via: ProbeVia; to: unknown }[] = [];
+    const sent: { via: EndpointRole; to: unknown }[] = [];
     const transport: ProbeTransport = {
       vias: () => vias,
       sendFrom(via, to, packet) {

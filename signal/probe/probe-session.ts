@@ -6,20 +6,19 @@
 // the receiver's password. So the browser's checks to us say "<probe>:<browser>" under the probe's pwd, and our
 // checks to the browser say "<browser>:<probe>" under the browser's pwd (from its offer).
 import { randomBytes } from 'node:crypto';
-import type { EndpointRole, FilteringObservation, HostPort } from '../../common/nat/nat-behavior';
+import type { FilteringObservation } from '../../common/nat/nat-behavior';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 import { xorAddressAttribute } from '../../turn/stun/address';
 import { Attr, Method, StunClass } from '../../turn/stun/constants';
 import { appendFingerprint, checkFingerprint } from '../../turn/stun/fingerprint';
 import { appendMessageIntegrity, checkMessageIntegrity } from '../../turn/stun/integrity';
-import { transportAddress } from '../../turn/stun/ip-address';
+import { familyAddress, type TransportAddress } from '../../common/net/transport-address';
 import { encodeStunMessage, getAttribute, textAttribute, u32Attribute, type DecodedStunMessage } from '../../turn/stun/message';
 import type { OfferIce, ProbeCredentials } from './ice-lite-sdp';
 
-export type ProbeVia = EndpointRole;
-
 export interface ProbeSend {
-  via: ProbeVia;
-  to: HostPort;
+  via: EndpointRole;
+  to: TransportAddress;
   packet: Buffer;
 }
 
@@ -35,8 +34,8 @@ export const CHECK_MIN_WAIT_MS = 700;
 const PRFLX_PRIORITY = ((110 << 24) | (65535 << 8) | 255) >>> 0;
 
 export interface ObservedSource {
-  from: HostPort;
-  via: ProbeVia;
+  from: TransportAddress;
+  via: EndpointRole;
   checks: number;
   firstAt: number;
 }
@@ -51,8 +50,8 @@ export interface FilteringCheckResult extends FilteringObservation {
 }
 
 interface PendingCheck {
-  via: ProbeVia;
-  to: HostPort;
+  via: EndpointRole;
+  to: TransportAddress;
   packet: Buffer;
   startedAt: number;
   sent: number;
@@ -68,7 +67,7 @@ export class ProbeSession {
   private readonly tieBreaker: Buffer;
   private readonly sources = new Map<string, ObservedSource>();
   private readonly checks = new Map<string, PendingCheck>();
-  private filteringTarget: HostPort | null = null;
+  private filteringTarget: TransportAddress | null = null;
 
   constructor(opts: { local: ProbeCredentials; remote: OfferIce; now: number; random?: (n: number) => Buffer }) {
     this.local = opts.local;
@@ -84,7 +83,7 @@ export class ProbeSession {
   }
 
   /** A Binding request that arrived on one of the server's sockets. Returns the answer to send, or why not. */
-  handleRequest(msg: DecodedStunMessage, from: HostPort, via: ProbeVia, now: number): ProbeSend | IgnoreReason {
+  handleRequest(msg: DecodedStunMessage, from: TransportAddress, via: EndpointRole, now: number): ProbeSend | IgnoreReason {
     if (msg.method !== Method.binding || msg.cls !== StunClass.request) return 'not-a-check';
     const username = getAttribute(msg, Attr.username)?.value.toString('utf8');
     if (username !== this.expectedUsername) return 'wrong-username';
@@ -99,7 +98,7 @@ export class ProbeSession {
       method: Method.binding,
       cls: StunClass.success,
       transactionId: msg.transactionId,
-      attributes: [xorAddressAttribute(Attr.xorMappedAddress, transportAddress(from.address, from.port), msg.transactionId)],
+      attributes: [xorAddressAttribute(Attr.xorMappedAddress, familyAddress(from.address, from.port), msg.transactionId)],
     });
     const packet = appendFingerprint(appendMessageIntegrity(body, Buffer.from(this.local.pwd, 'utf8')));
     return { via, to: from, packet };
@@ -132,7 +131,7 @@ export class ProbeSession {
    * Starts the filtering test: one check from each of `vias` to `target` (the browser's mapping as seen at the
    * primary endpoint). All are sent together; an answer that gets in opens the NAT only for its own source.
    */
-  startFiltering(target: HostPort, vias: readonly ProbeVia[], now: number): ProbeSend[] {
+  startFiltering(target: TransportAddress, vias: readonly EndpointRole[], now: number): ProbeSend[] {
     this.filteringTarget = target;
     this.checks.clear();
     const sends: ProbeSend[] = [];
@@ -182,7 +181,7 @@ export class ProbeSession {
     return all.every((c) => c.answeredAt !== null || now - c.startedAt >= wait);
   }
 
-  filteringTargetAddress(): HostPort | null {
+  filteringTargetAddress(): TransportAddress | null {
     return this.filteringTarget;
   }
 

@@ -2,7 +2,7 @@
 // (reserve, bind, refresh, close) is the allocation table's (allocation.ts).
 import { xorAddressAttribute } from '../stun/address';
 import { Attr, Method, TRANSPORT_UDP } from '../stun/constants';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import { getAttribute, u32Attribute, type DecodedStunMessage } from '../stun/message';
 import type { ActiveAllocation, Allocation, AllocationTable } from './allocation';
 import type { Authenticator } from './auth';
@@ -71,7 +71,7 @@ export function handleAllocate({ config, auth, replies, table }: AllocateDeps, r
 export function completeAllocate(
   { replies, table }: Pick<AllocateDeps, 'replies' | 'table'>,
   allocation: Allocation,
-  result: { relay: TransportAddress; localRelay: TransportAddress } | null,
+  result: { relay: FamilyAddress; localRelay: FamilyAddress } | null,
   now: number,
 ): TurnAction[] {
   const waiting = allocation.state === 'binding';

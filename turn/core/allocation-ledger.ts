@@ -3,7 +3,7 @@
 // ports are this server's (a peer on a denied range that is one of our own relays is allowed, RFC 8656 forced relay
 // on a LAN). One process uses `LocalLedger`; sharded workers share one `turn/node/shared-ledger.ts` over a
 // SharedArrayBuffer. Pure: no sockets, no clocks.
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 
 /** Which quota refused an allocation (RFC 8656 §7.2: 486 Allocation Quota Reached in every case). */
 export type QuotaRefusal = 'total' | 'user' | 'source';
@@ -28,7 +28,7 @@ export interface AllocationLedger {
   relayClosed(family: 4 | 6, port: number): void;
   /** Is `peer` a relayed address opened by any worker of this server? (`LocalLedger`: false — in one process the
    *  core's own index of relays answers.) */
-  isRelayOfAnyWorker(peer: TransportAddress): boolean;
+  isRelayOfAnyWorker(peer: FamilyAddress): boolean;
   /** Allocations counted, all workers. */
   total(): number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import { LocalLedger } from './allocation-ledger';
 import { AllocationTable, type Allocation, type AllocationState, type LifecycleStats } from './allocation';
 import type { ClientRef } from './client-ref';
@@ -8,8 +8,8 @@ import type { ClientRef } from './client-ref';
 const T0 = 1_800_000_000_000;
 const LIFETIME_S = 600;
 const client: ClientRef = { key: 'u:198.51.100.10:40000', transport: 'udp', address: '198.51.100.10', port: 40000, family: 4, via: 'primary' };
-const relay: TransportAddress = { family: 4, address: '192.0.2.1', port: 50000 };
-const localRelay: TransportAddress = { family: 4, address: '10.0.0.1', port: 50000 };
+const relay: FamilyAddress = { family: 4, address: '192.0.2.1', port: 50000 };
+const localRelay: FamilyAddress = { family: 4, address: '10.0.0.1', port: 50000 };
 
 function setup() {
   const stats: LifecycleStats = { allocationsCreated: 0, allocationsClosed: 0, quotaRefusals: { total: 0, user: 0, source: 0 } };

@@ -7,7 +7,7 @@
 // `binding`: the quotas are counted and the adapter is opening the relay socket; `active`: the relayed address is
 // known and traffic flows; `closed`: out of the table, quotas and counts given back (final). The table also keeps
 // the relay-port index (self-relaying), the permission and channel counts and the quota ledger.
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import type { AllocationLedger, QuotaRefusal } from './allocation-ledger';
 import type { ClientRef } from './client-ref';
 
@@ -22,7 +22,7 @@ export interface Permission {
 
 export interface Channel {
   number: number;
-  peer: TransportAddress;
+  peer: FamilyAddress;
   expiresAt: number;
   restricted: boolean;
 }
@@ -36,7 +36,7 @@ export type AllocationAction =
   | { type: 'allocation-closed'; allocation: Allocation; reason: CloseReason };
 
 /** An allocation whose relay socket is bound: its relayed addresses are known. */
-export type ActiveAllocation = Allocation & { state: 'active'; relay: TransportAddress; localRelay: TransportAddress };
+export type ActiveAllocation = Allocation & { state: 'active'; relay: FamilyAddress; localRelay: FamilyAddress };
 
 const CHANNEL_QUARANTINE_MS = 300_000;
 
@@ -47,9 +47,9 @@ export class Allocation {
   /** Changed only by AllocationTable. */
   state: AllocationState = 'binding';
   /** Advertised relayed transport address (XOR-RELAYED-ADDRESS); set when the relay socket is bound. */
-  relay: TransportAddress | null = null;
+  relay: FamilyAddress | null = null;
   /** Where the relay socket can be reached from this host (differs from `relay` behind a 1:1 NAT). */
-  localRelay: TransportAddress | null = null;
+  localRelay: FamilyAddress | null = null;
   permissions = new Map<string, Permission>();
   /** Created on first ChannelBind (≤ 4 KB per idle allocation). */
   channels: Map<number, Channel> | null = null;
@@ -174,7 +174,7 @@ export class AllocationTable {
   /** binding → active with the relay socket's addresses, or → closed when it could not be bound (`null`; no
    *  events: the allocation never existed for the client). A relay bound for an allocation closed meanwhile is
    *  closed again. */
-  bind(allocation: Allocation, result: { relay: TransportAddress; localRelay: TransportAddress } | null, now: number): AllocationAction[] {
+  bind(allocation: Allocation, result: { relay: FamilyAddress; localRelay: FamilyAddress } | null, now: number): AllocationAction[] {
     if (allocation.state !== 'binding') return result ? [{ type: 'close-relay', allocation }] : [];
     if (!result) {
       this.remove(allocation);
@@ -272,12 +272,12 @@ export class AllocationTable {
   // ---- own relayed addresses ----
 
   /** Is `peer` a relayed address of this server (this worker or another)? */
-  isOwnRelay(peer: TransportAddress): boolean {
+  isOwnRelay(peer: FamilyAddress): boolean {
     return this.ownRelayAt(peer) !== undefined || this.ledger.isRelayOfAnyWorker(peer);
   }
 
   /** The active allocation of this worker relaying at `peer`, for in-process delivery. */
-  ownRelayAt(peer: TransportAddress): ActiveAllocation | undefined {
+  ownRelayAt(peer: FamilyAddress): ActiveAllocation | undefined {
     const list = this.relays.get(peer.port);
     if (!list) return undefined;
     for (const a of list) {

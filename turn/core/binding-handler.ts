@@ -5,7 +5,8 @@ import { Attr } from '../stun/constants';
 import { unknownAttributesAttribute } from '../stun/error-code';
 import { getAttribute, type DecodedStunMessage, type StunAttribute } from '../stun/message';
 import type { Replies } from './replies';
-import type { ClientRef, CoreConfig, TurnAction, Via } from './types';
+import type { ClientRef, CoreConfig, TurnAction } from './types';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 const CHANGE_IP = 0x04;
 const CHANGE_PORT = 0x02;
@@ -16,7 +17,7 @@ export interface BindingDeps {
 }
 
 /** The endpoint reached by flipping IP and/or port relative to `via` (RFC 5780 §7.2). */
-export function flipVia(via: Via, changeIp: boolean, changePort: boolean): Via {
+export function flipVia(via: EndpointRole, changeIp: boolean, changePort: boolean): EndpointRole {
   const ip = (via === 'alt-ip' || via === 'alt-ip-port') !== changeIp;
   const port = (via === 'alt-port' || via === 'alt-ip-port') !== changePort;
   return ip ? (port ? 'alt-ip-port' : 'alt-ip') : port ? 'alt-port' : 'primary';

@@ -1,7 +1,6 @@
 // Who sent a packet, as the adapter sees it: one client 5-tuple and the listening endpoint it used.
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
-/** Which of the (up to four) RFC 5780 listening endpoints a UDP packet used. */
-export type Via = 'primary' | 'alt-port' | 'alt-ip' | 'alt-ip-port';
 export type ClientTransport = 'udp' | 'tcp' | 'tls';
 
 /** One client 5-tuple as the adapter sees it. `key` is unique per 5-tuple (per connection for TCP/TLS). */
@@ -11,5 +10,5 @@ export interface ClientRef {
   address: string;
   port: number;
   family: 4 | 6;
-  via: Via;
+  via: EndpointRole;
 }

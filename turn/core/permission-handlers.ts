@@ -2,7 +2,7 @@
 import { decodeXorAddress } from '../stun/address';
 import { isChannelNumber } from '../stun/channel-data';
 import { Attr } from '../stun/constants';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import type { DecodedStunMessage } from '../stun/message';
 import type { PeerPolicy } from '../security/peer-policy';
 import { peerKey, type ActiveAllocation, type AllocationTable } from './allocation';
@@ -32,7 +32,7 @@ function checkRequest({ auth, replies, table }: PermissionDeps, req: DecodedStun
 
 type PeerCheck = { ok: true; restricted: boolean } | { ok: false; code: number };
 
-function checkPeer({ policy, table }: PermissionDeps, allocation: ActiveAllocation, peer: TransportAddress): PeerCheck {
+function checkPeer({ policy, table }: PermissionDeps, allocation: ActiveAllocation, peer: FamilyAddress): PeerCheck {
   if (peer.family !== allocation.family) return { ok: false, code: 443 };
   if (policy.allows(peer.address)) return { ok: true, restricted: false };
   // Denied range, but another allocation of this server: allowed (forced relay on a LAN deployment).
@@ -49,7 +49,7 @@ export function handleCreatePermission(deps: PermissionDeps, req: DecodedStunMes
   if (!c.ok) return c.actions;
   const { replies, table, config } = deps;
   const { allocation, key } = c;
-  const peers: Array<{ peer: TransportAddress; restricted: boolean }> = [];
+  const peers: Array<{ peer: FamilyAddress; restricted: boolean }> = [];
   for (const attr of req.attributes) {
     if (attr.type !== Attr.xorPeerAddress) continue;
     const peer = decodeXorAddress(attr, req.transactionId);
@@ -71,7 +71,7 @@ export function handleChannelBind(deps: PermissionDeps, req: DecodedStunMessage,
   const { replies, table, config } = deps;
   const { allocation, key } = c;
   let number = -1;
-  let peer: TransportAddress | null = null;
+  let peer: FamilyAddress | null = null;
   for (const attr of req.attributes) {
     if (attr.type === Attr.channelNumber && attr.value.length === 4) number = attr.value.readUInt16BE(0);
     if (attr.type === Attr.xorPeerAddress && !peer) peer = decodeXorAddress(attr, req.transactionId);

@@ -4,7 +4,8 @@ import type { StunAttribute, StunMessage } from '../stun/message';
 import type { RateLimiter } from '../security/rate-limiter';
 import { errorResponse, successResponse } from './responses';
 import { sourceOf } from './source-key';
-import { AuthFailure, DropReason, type ClientRef, type CoreStats, type TurnAction, type Via } from './types';
+import { AuthFailure, DropReason, type ClientRef, type CoreStats, type TurnAction } from './types';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 type Attrs = StunAttribute[] | (() => StunAttribute[]);
 
@@ -53,7 +54,7 @@ export class Replies {
   }
 
   /** Success to an unauthenticated Binding request, subject to the same per-source rate limit as the errors. */
-  unauthSuccess(client: ClientRef, req: StunMessage, attrs: StunAttribute[], via: Via, now: number): TurnAction[] {
+  unauthSuccess(client: ClientRef, req: StunMessage, attrs: StunAttribute[], via: EndpointRole, now: number): TurnAction[] {
     if (!this.unauthLimiter.take(sourceOf(client), now)) return this.drop(DropReason.rateLimited);
     return [{ type: 'send', to: client, data: successResponse(req, attrs, null), via }];
   }

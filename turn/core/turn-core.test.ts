@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
 import { encodeChannelData } from '../stun/channel-data';
 import { Attr, Method, StunClass } from '../stun/constants';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import { u32Attribute } from '../stun/message';
 import {
   allocateRequest, bindingRequest, buildRequest, channelBindRequest, createPermissionRequest, credentialKey, parseMessage,
@@ -14,8 +14,8 @@ import { DEFAULT_LIFETIMES, type ClientRef, type CoreConfig, type TurnAction } f
 const SECRET = 'test-secret';
 const T0 = 1_800_000_000_000;
 const client: ClientRef = { key: 'u:198.51.100.10:40000', transport: 'udp', address: '198.51.100.10', port: 40000, family: 4, via: 'primary' };
-const peer: TransportAddress = { family: 4, address: '203.0.113.50', port: 5000 };
-const publicPeer: TransportAddress = { family: 4, address: '8.8.4.4', port: 5000 };
+const peer: FamilyAddress = { family: 4, address: '203.0.113.50', port: 5000 };
+const publicPeer: FamilyAddress = { family: 4, address: '8.8.4.4', port: 5000 };
 
 function makeCore(over: Partial<CoreConfig> = {}): TurnCore {
   return new TurnCore({

@@ -8,7 +8,7 @@ import { encodeChannelData } from '../stun/channel-data';
 import { Attr, Method, StunClass } from '../stun/constants';
 import { unknownAttributesAttribute } from '../stun/error-code';
 import { checkFingerprint } from '../stun/fingerprint';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import { decodeStunMessage, encodeStunMessage, getAttribute, type DecodedStunMessage } from '../stun/message';
 import { PeerPolicy } from '../security/peer-policy';
 import { RateLimiter } from '../security/rate-limiter';
@@ -122,7 +122,7 @@ export class TurnCore {
   }
 
   /** The adapter finished binding the relay socket of a pending Allocate (null: it failed → 508). */
-  relayBound(allocation: Allocation, result: { relay: TransportAddress; localRelay: TransportAddress } | null, now: number): TurnAction[] {
+  relayBound(allocation: Allocation, result: { relay: FamilyAddress; localRelay: FamilyAddress } | null, now: number): TurnAction[] {
     return completeAllocate(this.parts, allocation, result, now);
   }
 
@@ -148,7 +148,7 @@ export class TurnCore {
     return this.toPeer(allocation, peer, dataAttr.value, now);
   }
 
-  private toPeer(allocation: ActiveAllocation, peer: TransportAddress, payload: Buffer, now: number): TurnAction[] {
+  private toPeer(allocation: ActiveAllocation, peer: FamilyAddress, payload: Buffer, now: number): TurnAction[] {
     if (peer.port === 0) return this.drop(DropReason.badIndication); // nothing listens on port 0 (and dgram throws)
     const perm = allocation.permissions.get(peer.address);
     if (!perm || perm.expiresAt < now) return this.drop(DropReason.noPermission);
@@ -169,7 +169,7 @@ export class TurnCore {
   }
 
   /** A datagram that arrived on an allocation's relay socket from a peer. */
-  handleRelayPacket(allocation: Allocation, from: TransportAddress, payload: Buffer, now: number): TurnAction | null {
+  handleRelayPacket(allocation: Allocation, from: FamilyAddress, payload: Buffer, now: number): TurnAction | null {
     if (!isActive(allocation)) return null;
     const perm = allocation.permissions.get(from.address);
     if (!perm || perm.expiresAt < now) {

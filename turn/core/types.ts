@@ -1,10 +1,11 @@
 // Inputs and outputs of the Sans-IO TURN core (RFC 8656): adapters feed packets and a clock, and carry out the
 // returned actions. Nothing here touches a socket or a timer.
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import type { Allocation, AllocationAction, LifecycleStats } from './allocation';
-import type { ClientRef, Via } from './client-ref';
+import type { ClientRef } from './client-ref';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
-export type { ClientRef, ClientTransport, Via } from './client-ref';
+export type { ClientRef, ClientTransport } from './client-ref';
 export type { CloseReason } from './allocation';
 
 export interface CoreConfig {
@@ -25,7 +26,7 @@ export interface CoreConfig {
   unauthRate: number;
   allowPeers: readonly string[];
   /** Advertised address of each listening endpoint, per socket family (RESPONSE-ORIGIN, OTHER-ADDRESS). */
-  endpoints: Record<4 | 6, Partial<Record<Via, TransportAddress>>>;
+  endpoints: Record<4 | 6, Partial<Record<EndpointRole, FamilyAddress>>>;
   /** Relay families this server can allocate (REQUESTED-ADDRESS-FAMILY, RFC 8656 §7.2 → 440). */
   relayFamilies: Record<4 | 6, boolean>;
 }
@@ -39,9 +40,9 @@ export const DEFAULT_LIFETIMES = {
 
 export type TurnAction =
   /** Send to a client; `via` picks the RFC 5780 endpoint (UDP; default: the one the request came in on). */
-  | { type: 'send'; to: ClientRef; data: Buffer; via?: Via }
+  | { type: 'send'; to: ClientRef; data: Buffer; via?: EndpointRole }
   /** Send from the allocation's relay socket to a peer. */
-  | { type: 'relay-send'; allocation: Allocation; peer: TransportAddress; data: Buffer }
+  | { type: 'relay-send'; allocation: Allocation; peer: FamilyAddress; data: Buffer }
   /** Lifecycle: open or close a relay socket, log an allocation's start or end (allocation.ts). */
   | AllocationAction;
 

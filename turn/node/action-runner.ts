@@ -4,10 +4,11 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import type { Allocation } from '../core/allocation';
-import type { ClientRef, Via } from '../core/client-ref';
+import type { ClientRef } from '../core/client-ref';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 import type { TurnCore } from '../core/turn-core';
 import type { TurnAction } from '../core/types';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import type { UdpSender } from './fast-udp-send';
 import type { HandlerGuard } from './handler-guard';
 import type { RelayPortPool } from './relay-sockets';
@@ -116,7 +117,7 @@ export class ActionRunner {
     }
   }
 
-  private sendToClient(to: ClientRef, data: Buffer, via?: Via): void {
+  private sendToClient(to: ClientRef, data: Buffer, via?: EndpointRole): void {
     if (to.transport === 'udp') {
       const socket = this.t.udp[to.family][via ?? to.via];
       if (socket) this.t.sender(socket, data, to.port, to.address, ignoreSendError);
@@ -137,7 +138,7 @@ export class ActionRunner {
     const { socket } = bound;
     allocation.handle = socket;
     (socket as RelaySocket)[kAllocation] = allocation;
-    const relay: TransportAddress = { family, address: ips!.publicIp, port: bound.port };
+    const relay: FamilyAddress = { family, address: ips!.publicIp, port: bound.port };
     socket.on('message', this.onRelayMessage);
     socket.on('error', this.onRelayError);
     this.run(core.relayBound(allocation, { relay, localRelay: { family, address: ips!.localIp, port: bound.port } }, Date.now()));

@@ -2,18 +2,14 @@
 // own — Binding requests with USERNAME (ICE connectivity checks) and all STUN responses — are offered to an
 // interceptor first; returning true consumes the packet.
 import { Attr, MAGIC_COOKIE } from '../stun/constants';
-import type { Via } from '../core/types';
+import type { EndpointRole } from '../../common/net/endpoint-role';
+import type { TransportAddress } from '../../common/net/transport-address';
 
-export interface Endpoint {
-  address: string;
-  port: number;
-}
-
-export type ProbeInterceptor = (packet: Buffer, from: Endpoint, via: Via) => boolean;
+export type ProbeInterceptor = (packet: Buffer, from: TransportAddress, via: EndpointRole) => boolean;
 
 export interface ProbeHooks {
   /** Sends a raw packet from one of the listening sockets (throws when that endpoint is not configured). */
-  sendFrom(via: Via, to: Endpoint, packet: Buffer): void;
+  sendFrom(via: EndpointRole, to: TransportAddress, packet: Buffer): void;
   setInterceptor(fn: ProbeInterceptor | null): void;
 }
 

@@ -5,7 +5,7 @@ import { u32Attribute, textAttribute } from '../stun/message';
 import { bindingRequest, buildRequest, parseMessage } from '../testing/client-messages';
 import { senderOf, UdpTestClient } from '../testing/socket-clients';
 import { startServerForTest } from '../testing/test-server';
-import type { Via } from '../core/types';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -60,7 +60,7 @@ describe('probe hooks', () => {
   it('offers ICE checks (Binding with USERNAME) and responses to the interceptor; others reach the TURN logic', async () => {
     const server = await startServerForTest(cleanups, { TURN_ALT_PORT: '0' });
     const client = await openClient();
-    const seen: Array<{ method: number; cls: number; via: Via }> = [];
+    const seen: Array<{ method: number; cls: number; via: EndpointRole }> = [];
     server.probe.setInterceptor((packet, from, via) => {
       const m = parseMessage(packet);
       seen.push({ method: m.method, cls: m.cls, via });

@@ -7,7 +7,7 @@
 // (open addressing, linear probing, backward-shift deletion; hash 0:0 = empty), then two 65,536-bit port bitmaps
 // (IPv4, IPv6).
 import type { AllocationLedger, Quotas, QuotaRefusal } from '../core/allocation-ledger';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 
 const LOCK = 0, TOTAL = 1, TOTAL_QUOTA = 2, USER_QUOTA = 3, SOURCE_QUOTA = 4, USER_CAPACITY = 5, SOURCE_CAPACITY = 6;
 const USERS = 7, SOURCES = 8, HEADER = 12;
@@ -213,7 +213,7 @@ export class SharedLedger implements AllocationLedger {
     Atomics.and(this.a, this.bitmapAt[family] + (port >>> 5), ~(1 << (port & 31)));
   }
 
-  isRelayOfAnyWorker(peer: TransportAddress): boolean {
+  isRelayOfAnyWorker(peer: FamilyAddress): boolean {
     if (!this.relayAddresses[peer.family].includes(peer.address)) return false;
     return (Atomics.load(this.a, this.bitmapAt[peer.family] + (peer.port >>> 5)) & (1 << (peer.port & 31))) !== 0;
   }

@@ -7,13 +7,15 @@ import { createServer as createTlsServer } from 'node:tls';
 import { once } from 'node:events';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ClientRef, Via } from '../core/client-ref';
+import type { ClientRef } from '../core/client-ref';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 import { TurnCore } from '../core/turn-core';
 import { DEFAULT_LIFETIMES, type CoreConfig } from '../core/types';
 import type { TurnServerConfig } from '../turn-config';
 import { ActionRunner, type RelayIps } from './action-runner';
 import { advertisedIp, isWildcard } from './local-addresses';
-import { isProbeTraffic, type Endpoint, type ProbeHooks, type ProbeInterceptor } from './probe-hooks';
+import { isProbeTraffic, type ProbeHooks, type ProbeInterceptor } from './probe-hooks';
+import type { TransportAddress } from '../../common/net/transport-address';
 import { RelayPortPool } from './relay-sockets';
 import { SharedLedger } from './shared-ledger';
 import { udpSender } from './fast-udp-send';
@@ -100,7 +102,7 @@ export async function startTurnServer(config: TurnServerConfig, opts: { logger?:
 function advertisedEndpoints(udp: Listeners, config: TurnServerConfig): CoreConfig['endpoints'] {
   const endpoints: CoreConfig['endpoints'] = { 4: {}, 6: {} };
   for (const family of [4, 6] as const) {
-    for (const [via, socket] of Object.entries(udp[family]) as Array<[Via, Socket]>) {
+    for (const [via, socket] of Object.entries(udp[family]) as Array<[EndpointRole, Socket]>) {
       const a = socket.address();
       const isAltIp = via === 'alt-ip' || via === 'alt-ip-port';
       endpoints[family][via] = { family, address: isAltIp ? a.address : advertisedIp(a.address, family, config.externalIp), port: a.port };
@@ -173,7 +175,7 @@ async function wire({ config, logger, shard, udp, opened, servers }: Bound): Pro
   let interceptor: ProbeInterceptor | null = null;
 
   for (const family of [4, 6] as const) {
-    for (const [via, socket] of Object.entries(udp[family]) as Array<[Via, Socket]>) {
+    for (const [via, socket] of Object.entries(udp[family]) as Array<[EndpointRole, Socket]>) {
       const tag = `u${family}${via}|`;
       socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
         // The adapter boundary (handler-guard.ts): whatever throws for this datagram, including the probe's
@@ -238,7 +240,7 @@ async function wire({ config, logger, shard, udp, opened, servers }: Bound): Pro
       handlerErrors: [...guard.counts.values()].reduce((a, b) => a + b, 0),
     }),
     probe: {
-      sendFrom(via: Via, to: Endpoint, packet: Buffer) {
+      sendFrom(via: EndpointRole, to: TransportAddress, packet: Buffer) {
         const family = to.address.includes(':') ? 6 : 4;
         const socket = udp[family][via];
         if (!socket) throw new Error(`probe.sendFrom: no ${via} listener for IPv${family} (set TURN_ALT_PORT / TURN_ALT_IP)`);

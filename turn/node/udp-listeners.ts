@@ -2,12 +2,12 @@
 // extra IPv6) and binding them — or adopting the SO_REUSEPORT descriptors a sharding launcher made.
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
-import type { Via } from '../core/client-ref';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 import type { TurnServerConfig } from '../turn-config';
 import { literalLookup } from './literal-lookup';
 
 /** The bound listeners by socket family and endpoint. */
-export type Listeners = Record<4 | 6, Partial<Record<Via, Socket>>>;
+export type Listeners = Record<4 | 6, Partial<Record<EndpointRole, Socket>>>;
 
 /** How sharded workers share the listening ports: SO_REUSEPORT sockets the launcher made, adopted instead of bound
  *  (`${family}/${via}` → fd; Node 20), or each worker binding its own with dgram's `reusePort` (Node ≥ 22.12). */
@@ -16,7 +16,7 @@ export type SharedSockets = { kind: 'fds'; fds: Readonly<Record<string, number>>
 /** A UDP listening endpoint; `port` may name an endpoint bound earlier (whose port 0 became a real one). */
 export interface ListeningEndpoint {
   family: 4 | 6;
-  via: Via;
+  via: EndpointRole;
   address: string;
   port: number | 'primary' | 'alt-port';
   /** Skipped, with a warning, when it cannot be bound (the extra IPv6 listener). */
@@ -53,7 +53,7 @@ export function listeningEndpoints(config: TurnServerConfig): ListeningEndpoint[
  * warning.
  */
 export async function bindListeners(config: TurnServerConfig, logger: Logger, shared: SharedSockets | undefined, udp: Listeners, opened: Socket[]): Promise<void> {
-  const bindAt = async (family: 4 | 6, via: Via, address: string, port: number) => {
+  const bindAt = async (family: 4 | 6, via: EndpointRole, address: string, port: number) => {
     const fd = shared?.kind === 'fds' ? shared.fds[`${family}/${via}`] : undefined;
     if (shared?.kind === 'fds' && fd === undefined) throw new Error(`TURN shard: the launcher made no ${family}/${via} socket`);
     const s = await bindUdp(family, address, port, { fd, reusePort: shared?.kind === 'reusePort' });

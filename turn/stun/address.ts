@@ -2,10 +2,10 @@
 // XOR-MAPPED-ADDRESS family (RFC 8489 §14.2): XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS (RFC 8656 §18.3/18.4).
 import { MAGIC_COOKIE } from './constants';
 import { bytesToIp, ipToBytes } from '../../common/net/ip-address';
-import type { TransportAddress } from './ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import type { StunAttribute } from './message';
 
-export function addressAttribute(type: number, addr: TransportAddress): StunAttribute {
+export function addressAttribute(type: number, addr: FamilyAddress): StunAttribute {
   const ip = ipToBytes(addr.address);
   if (!ip) throw new Error(`addressAttribute: not an IP literal: ${addr.address}`);
   const value = Buffer.alloc(4 + ip.length);
@@ -15,7 +15,7 @@ export function addressAttribute(type: number, addr: TransportAddress): StunAttr
   return { type, value };
 }
 
-export function decodeAddress(attr: StunAttribute): TransportAddress | null {
+export function decodeAddress(attr: StunAttribute): FamilyAddress | null {
   const v = attr.value;
   if (v.length < 4) return null;
   const family = v[1];
@@ -23,13 +23,13 @@ export function decodeAddress(attr: StunAttribute): TransportAddress | null {
   return { family: family === 0x01 ? 4 : 6, port: v.readUInt16BE(2), address: bytesToIp(v.subarray(4)) };
 }
 
-export function xorAddressAttribute(type: number, addr: TransportAddress, transactionId: Buffer): StunAttribute {
+export function xorAddressAttribute(type: number, addr: FamilyAddress, transactionId: Buffer): StunAttribute {
   const attr = addressAttribute(type, addr);
   xorInPlace(attr.value, transactionId);
   return attr;
 }
 
-export function decodeXorAddress(attr: StunAttribute, transactionId: Buffer): TransportAddress | null {
+export function decodeXorAddress(attr: StunAttribute, transactionId: Buffer): FamilyAddress | null {
   const v = attr.value;
   if (v.length < 4) return null;
   const family = v[1];

@@ -5,7 +5,7 @@ import { Attr, Method, StunClass, TRANSPORT_UDP } from '../stun/constants';
 import { decodeErrorCode } from '../stun/error-code';
 import { appendFingerprint } from '../stun/fingerprint';
 import { appendMessageIntegrity, checkMessageIntegrity, longTermKey } from '../stun/integrity';
-import type { TransportAddress } from '../stun/ip-address';
+import type { FamilyAddress } from '../../common/net/transport-address';
 import { decodeStunMessage, encodeStunMessage, getAttribute, textAttribute, u32Attribute, type DecodedStunMessage, type StunAttribute } from '../stun/message';
 
 export interface Credentials {
@@ -43,19 +43,19 @@ export function refreshRequest(auth: Credentials, lifetime?: number): Buffer {
   return buildRequest(Method.refresh, lifetime === undefined ? [] : [u32Attribute(Attr.lifetime, lifetime)], { auth });
 }
 
-export function createPermissionRequest(auth: Credentials, peers: TransportAddress[]): Buffer {
+export function createPermissionRequest(auth: Credentials, peers: FamilyAddress[]): Buffer {
   const tid = randomBytes(12);
   return buildRequest(Method.createPermission, peers.map((p) => xorAddressAttribute(Attr.xorPeerAddress, p, tid)), { auth, tid });
 }
 
-export function channelBindRequest(auth: Credentials, channel: number, peer: TransportAddress): Buffer {
+export function channelBindRequest(auth: Credentials, channel: number, peer: FamilyAddress): Buffer {
   const tid = randomBytes(12);
   const num = Buffer.alloc(4);
   num.writeUInt16BE(channel, 0);
   return buildRequest(Method.channelBind, [{ type: Attr.channelNumber, value: num }, xorAddressAttribute(Attr.xorPeerAddress, peer, tid)], { auth, tid });
 }
 
-export function sendIndication(peer: TransportAddress, data: Buffer): Buffer {
+export function sendIndication(peer: FamilyAddress, data: Buffer): Buffer {
   const tid = randomBytes(12);
   return encodeStunMessage({
     method: Method.send,
@@ -77,12 +77,12 @@ export interface ParsedResponse {
   realm: string | null;
   nonce: string | null;
   lifetime: number | null;
-  relayed: TransportAddress | null;
-  mapped: TransportAddress | null;
-  peer: TransportAddress | null;
+  relayed: FamilyAddress | null;
+  mapped: FamilyAddress | null;
+  peer: FamilyAddress | null;
   data: Buffer | null;
-  responseOrigin: TransportAddress | null;
-  otherAddress: TransportAddress | null;
+  responseOrigin: FamilyAddress | null;
+  otherAddress: FamilyAddress | null;
   integrity(key: Buffer): string;
 }
 

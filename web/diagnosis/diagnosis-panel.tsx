@@ -2,7 +2,7 @@
 // nat-filtering), then what it means and what to do, the compatibility table, reachability, the raw
 // observations, TURN errors with fixes, and skipped tests. Renders what it is given; no logic of its own.
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
-import { formatHostPort } from '../../common/nat/nat-behavior';
+import { formatTransportAddress } from '../../common/net/transport-address';
 import { PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
 
 const ROLE_LABELS: Record<string, string> = {
@@ -128,7 +128,7 @@ export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = 
           <Reason text={result.reachability.reasons?.ipv6} />
         </dd>
         <dt>Address the server saw</dt>
-        <dd>{result.mappedAddress ? formatHostPort(result.mappedAddress) : 'unknown'}</dd>
+        <dd>{result.mappedAddress ? formatTransportAddress(result.mappedAddress) : 'unknown'}</dd>
       </dl>
 
       {(result.mapping.observations.length > 0 || result.filtering.observations.length > 0) && (
@@ -148,7 +148,7 @@ export function DiagnosisPanel({ result, title = 'Your network', testIdPrefix = 
                   <td>
                     {ROLE_LABELS[o.role]} <code>{o.url}</code>
                   </td>
-                  <td>{o.mapped ? `${formatHostPort(o.mapped)}${o.inferred ? ' (same as another answer)' : ''}` : 'no answer'}</td>
+                  <td>{o.mapped ? `${formatTransportAddress(o.mapped)}${o.inferred ? ' (same as another answer)' : ''}` : 'no answer'}</td>
                 </tr>
               ))}
             </tbody>

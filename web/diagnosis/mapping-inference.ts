@@ -3,7 +3,9 @@
 // all when the mapped address is the socket's own address), so an endpoint without a candidate either did not
 // answer or repeated an address already seen; "gathering completed without an error for it" tells them apart.
 import type { MappingObservationDetail } from '../../common/nat/diagnosis-result';
-import { classifyMapping, classifyMappingByCount, type EndpointRole, type HostPort, type MappingResult } from '../../common/nat/nat-behavior';
+import { classifyMapping, classifyMappingByCount, type MappingResult } from '../../common/nat/nat-behavior';
+import type { TransportAddress } from '../../common/net/transport-address';
+import type { EndpointRole } from '../../common/net/endpoint-role';
 
 export interface StunEndpoint {
   role: EndpointRole;
@@ -17,7 +19,7 @@ export interface GatherLog {
   /** `relatedPort`: the local socket's port (raddr/rport), when the browser reveals it (0 or absent: hidden). */
   srflx: { url: string | null; address: string; port: number; relatedPort?: number | null }[];
   /** UDP host candidates of the same PeerConnection (its sockets). */
-  host: HostPort[];
+  host: TransportAddress[];
   /** icecandidateerror events (url + code). */
   errors: { url: string; code: number }[];
   /** icegatheringstate reached "complete" within the time allowed. */
@@ -25,7 +27,7 @@ export interface GatherLog {
 }
 
 /** "stun:host:port" / "stun:[v6]:port?x" → host and port (null when unparsable). */
-export function parseStunUrl(url: string): HostPort | null {
+export function parseStunUrl(url: string): TransportAddress | null {
   const m = /^(?:stuns?|turns?):(\[[^\]]+\]|[^:?]+)(?::(\d+))?/i.exec(url.trim());
   if (!m) return null;
   const host = m[1]!.replace(/^\[|\]$/g, '');
@@ -40,7 +42,7 @@ function sameEndpoint(url: string | null, ep: StunEndpoint): boolean {
 }
 
 export function inferMappingObservations(endpoints: readonly StunEndpoint[], log: GatherLog): MappingObservationDetail[] {
-  const distinct = new Map<string, HostPort>();
+  const distinct = new Map<string, TransportAddress>();
   for (const c of log.srflx) distinct.set(`${c.address}|${c.port}`, { address: c.address, port: c.port });
   const out: MappingObservationDetail[] = [];
   for (const ep of endpoints) {

@@ -1,6 +1,6 @@
 // The RTCPeerConnection-based measurements behind "Check my network". Each test owns one PeerConnection,
 // has its own deadline (never Chromium's ~40 s STUN timeout) and always closes what it opened.
-import type { HostPort } from '../../common/nat/nat-behavior';
+import type { TransportAddress } from '../../common/net/transport-address';
 import { fetchApiJson } from '../errors/api-error';
 import { relayFailureReason } from './ice-error-advice';
 
@@ -163,20 +163,20 @@ export async function runRelayTest(
 export interface ProbeApi {
   offer(sdp: string): Promise<{ id: string; answer: RTCSessionDescriptionInit; sources: string[] }>;
   /** `waitMs`: how long the probe waits for the browser's first check (server default 2.5 s). */
-  run(id: string, srflx: HostPort | null, waitMs?: number): Promise<ProbeRunResponse>;
+  run(id: string, srflx: TransportAddress | null, waitMs?: number): Promise<ProbeRunResponse>;
   close(id: string): Promise<void>;
 }
 
 export interface ProbeRunResponse {
-  target: HostPort;
-  observedSources: { from: HostPort; via: string }[];
+  target: TransportAddress;
+  observedSources: { from: TransportAddress; via: string }[];
   checks: { role: 'primary' | 'alt-port' | 'alt-ip' | 'alt-ip-port'; answered: boolean; sent: number; rttMs: number | null }[];
 }
 
 export interface FilteringTestResult {
   /** ms after start when UDP was seen to work (srflx from the primary, or ICE connected with the probe). */
   udpAt: number | null;
-  srflx: HostPort | null;
+  srflx: TransportAddress | null;
   host: CandidateInfo[];
   probe: ProbeRunResponse | null;
   errors: IceErrorEvent[];

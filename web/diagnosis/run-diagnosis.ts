@@ -6,7 +6,8 @@
 // separate PeerConnection. Time budget: a UDP verdict within 5 s even when nothing answers.
 import type { IceServersResponse, ServerInfo } from '../../common/messages';
 import { DIAGNOSIS_VERSION, verdictFacts, type DiagnosisResult, type SkippedTest } from '../../common/nat/diagnosis-result';
-import { classifyFiltering, sameHostPort, type HostPort } from '../../common/nat/nat-behavior';
+import { classifyFiltering } from '../../common/nat/nat-behavior';
+import { sameTransportAddress, type TransportAddress } from '../../common/net/transport-address';
 import { natVerdict } from '../../common/nat/nat-verdict';
 import { compatibilityTable } from '../../common/nat/path-prediction';
 import { fetchApiJson } from '../errors/api-error';
@@ -233,9 +234,9 @@ async function runBundled(
 }
 
 /** 'yes' when the server saw one of the device's own addresses (no translation on the way). */
-function publicAddressFrom(mapped: HostPort | null, host: { address: string; port: number }[]): DiagnosisResult['publicAddress'] {
+function publicAddressFrom(mapped: TransportAddress | null, host: { address: string; port: number }[]): DiagnosisResult['publicAddress'] {
   if (!mapped) return 'unknown';
-  if (host.some((h) => sameHostPort(h, mapped))) return 'yes';
+  if (host.some((h) => sameTransportAddress(h, mapped))) return 'yes';
   if (host.length === 0 || host.every((h) => isHidden(h.address))) return 'unknown';
   return 'no';
 }
