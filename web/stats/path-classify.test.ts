@@ -65,6 +65,40 @@ describe('classifyPath', () => {
   it('a peer-reflexive remote on a private address is still the same network', () => {
     expect(classifyPath({ local: end('host', '10.0.0.2'), remote: end('prflx', '10.0.0.3') })).toBe('direct-lan');
   });
+
+  it('a server-reflexive end between private addresses is still NAT traversal (carrier-grade or double NAT)', () => {
+    expect(classifyPath({ local: end('srflx', '10.0.0.2'), remote: end('host', '10.0.0.3') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', '10.0.0.2'), remote: end('srflx', '10.0.0.3') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('srflx', '100.64.0.2'), remote: end('srflx', '100.64.0.3') })).toBe('p2p-nat');
+  });
+
+  it('one address at both ends means one machine only for two host candidates', () => {
+    expect(classifyPath({ local: end('srflx', '203.0.113.5', 40000), remote: end('host', '203.0.113.5', 40001) })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', '203.0.113.5', 40000), remote: end('prflx', '203.0.113.5', 40001) })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', '203.0.113.5', 40000), remote: end('srflx', '203.0.113.5', 40001) })).toBe('p2p-nat');
+  });
+
+  it('unknown addresses are neither the same machine nor public', () => {
+    expect(classifyPath({ local: end('host', null, 40000), remote: end('host', null, 40001) })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', null), remote: end('host', '203.0.113.9') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', '198.51.100.2'), remote: end('host', null) })).toBe('p2p-nat');
+  });
+
+  it('direct-public needs two public host candidates', () => {
+    expect(classifyPath({ local: end('host', '198.51.100.2'), remote: end('host', '192.168.1.3') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('srflx', '198.51.100.2'), remote: end('host', '203.0.113.9') })).toBe('p2p-nat');
+    expect(classifyPath({ local: end('host', '198.51.100.2'), remote: end('prflx', '203.0.113.9') })).toBe('p2p-nat');
+  });
+
+  it("trusts the peer's view only for the exact address and port we see", () => {
+    const local = end('host', '192.168.1.2');
+    const viaRelay = (address: string | null, port: number) => end('relay', address, port, 'tcp');
+    // A hidden far address cannot be matched, even by a peer view that hides its own address too.
+    expect(classifyPath({ local, remote: end('prflx', null, 49437), peerLocal: viaRelay(null, 49437) })).toBe('p2p-nat');
+    expect(classifyPath({ local, remote: end('prflx', '203.0.113.9', 40000), peerLocal: viaRelay('203.0.113.1', 40000) })).toBe('p2p-nat');
+    expect(classifyPath({ local, remote: end('prflx', '203.0.113.1', 40000), peerLocal: viaRelay('203.0.113.1', 40001) })).toBe('p2p-nat');
+    expect(classifyPath({ local, remote: end('prflx', '203.0.113.1', 40000), peerLocal: viaRelay('203.0.113.1', 40000) })).toBe('relay-tcp');
+  });
 });
 
 describe('relayKind', () => {
