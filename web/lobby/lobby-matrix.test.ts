@@ -103,7 +103,8 @@ describe('lobby matrix', () => {
   it('names NAT kinds inside a sentence', () => {
     expect(natPhraseOf('symmetric')).toBe('symmetric NAT');
     expect(natPhraseOf('port-restricted-cone')).toBe('port-restricted cone NAT');
-    expect(natPhraseOf('udp-blocked')).toBe('UDP blocked (TCP relay only)');
+    expect(natPhraseOf('udp-blocked')).toBe('UDP blocked');
+    expect(natPhraseOf('open')).toBe('no NAT');
     expect(natPhraseOf(null)).toBe('network not checked');
     expect(diagnosisWire('udp-blocked', 1).reachability.udp).toBe('no-answer');
   });

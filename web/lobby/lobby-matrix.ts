@@ -22,7 +22,7 @@ export interface MatrixMember {
   natKind: NatKind | null;
   /** "Symmetric NAT", or "network not checked yet". */
   natLabel: string;
-  /** The NAT in a sentence: "symmetric NAT", "no NAT (public address)", "network not checked". */
+  /** The NAT in a sentence: "symmetric NAT", "no NAT", "UDP blocked", "network not checked". */
   natPhrase: string;
   /** How its links to the members still present settled (left members: to those present when it left, as last seen). */
   reach: { direct: number; relayed: number; failed: number; pending: number; of: number };
@@ -86,10 +86,13 @@ export const CELL_PATH_LABELS: Record<CellPath, string> = {
 
 export const cellPathTitle = (p: CellPath) => (p === 'pending' ? 'not settled yet' : p === 'failed' ? 'failed: no path found' : PATH_LABELS[p]);
 
-/** A NAT kind inside a sentence: the label with its first word in lower case unless it is an acronym ("UDP blocked"). */
+/**
+ * A NAT kind inside a sentence, after a name in parentheses ("Cy (symmetric NAT)"): the label without its own
+ * parenthesis, its first word in lower case unless it is an acronym ("UDP blocked").
+ */
 export function natPhraseOf(kind: NatKind | null): string {
   if (kind === null) return 'network not checked';
-  const label = NAT_KIND_LABELS[kind];
+  const label = NAT_KIND_LABELS[kind].replace(/ \(.*\)$/, '');
   return /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
 }
 
