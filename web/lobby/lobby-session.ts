@@ -1,0 +1,450 @@
+// One lobby page's connection logic, outside React (the lobby's twin of web/room/room-session.ts, sharing its ICE
+// server cache, reconnect delays and signaling client): joins the lobby, keeps one PeerDriver with its own AppStore
+// per other peer (a full mesh; the newcomer offers to everyone already there; perfect negotiation with the larger
+// peer id as the polite side), restarts ICE on a failed pair after a network change, runs "Check my network" once
+// and broadcasts it with this page's name and its view of each link. Writes only through the lobby store.
+import { CloseCode, ErrorCode, LOBBY_CAPACITY, PROTOCOL_VERSION, type ClientMessage, type LinkSummary, type PeerInfo, type ServerMessage } from '../../common/messages';
+import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import { customIceServersFromUrl, startDiagnosis } from '../diagnosis/diagnosis-controller';
+import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
+import { PeerDriver } from '../peer/peer-driver';
+import { RECONNECT_DELAYS_MS, createIceServerCache, defaultFetchJson } from '../room/room-session';
+import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
+import { createAppStore, type AppStore } from '../store/app-store';
+import { linkState, linkSummary, sameSummary } from './lobby-session-links';
+import { checkPeerName } from './lobby-session-name';
+import type { LobbyStore } from './lobby-store';
+
+/** How hard a lobby page works per link; the defaults keep 7 links light on a phone (docs/lobby.md). */
+export interface LobbyTiming {
+  /** RTT/loss pings per link on the unreliable channel. */
+  pingIntervalMs: number;
+  /** getStats() per link. */
+  statsIntervalMs: number;
+  /** Least time between two broadcasts of this page's link summaries (the relay's budget: docs/lobby.md). */
+  broadcastMinMs: number;
+  /** ICE restarts per link after network changes. */
+  maxIceRestarts: number;
+  /** How long a peer whose signaling dropped may take to come back while its link is still up. */
+  peerReturnGraceMs: number;
+}
+
+export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
+  pingIntervalMs: 1000,
+  statsIntervalMs: 1000,
+  broadcastMinMs: 1000,
+  maxIceRestarts: 3,
+  peerReturnGraceMs: 5000,
+};
+
+export interface LobbySessionOptions {
+  roomId: string;
+  store: LobbyStore;
+  /** This page's name until the person types one (defaultPeerName). */
+  name: string;
+  wsUrl?: string;
+  fetchJson?: (path: string) => Promise<unknown>;
+  now?: () => number;
+  search?: string;
+  timing?: Partial<LobbyTiming>;
+}
+
+export interface LobbySession {
+  /** This page's own "Check my network" (progress and result), for the diagnosis panel. */
+  readonly selfStore: AppStore;
+  /** Renames this page for everyone; an error sentence when the name is not usable (nothing changes then). */
+  setName(name: string): string | null;
+  /** Whether this page leads the link test and relay check of the link to peerId (its offerer: the later joiner). */
+  leads(peerId: string): boolean;
+  /** Queues a link test of one link this page leads (run one at a time). False when it cannot lead it. */
+  runLinkTest(peerId: string): boolean;
+  /** Queues the link tests of every connected link this page leads. */
+  startSweep(): number;
+  /** The relay fallback check of one link, now. */
+  runRelayCheck(peerId: string): boolean;
+  stop(): void;
+}
+
+interface Pair {
+  peerId: string;
+  store: AppStore;
+  driver: PeerDriver;
+  unsubscribe: () => void;
+  closed: boolean;
+  pingsSent: number;
+  state: LinkSummary['state'];
+  stateAt: number;
+  /** ms since start when the connection began or last restarted ICE. */
+  since: number;
+  restarts: number;
+  goneTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** Random reconnect key for this page load (kept in memory only: a reload is a new peer). */
+function newClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const fingerprintOf = (sdp: string) => /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim() ?? null;
+
+export function startLobbySession(opts: LobbySessionOptions): LobbySession {
+  const { store: lobby, roomId } = opts;
+  const timing = { ...DEFAULT_LOBBY_TIMING, ...opts.timing };
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const since = () => Math.max(0, Math.round(now() - startedAt));
+  const l = () => lobby.getState();
+  const clientId = newClientId();
+  const pairs = new Map<string, Pair>();
+  let name = opts.name;
+  let diagnosis: DiagnosisResult | null = null;
+  let stopped = false;
+  let queue: Promise<void> = Promise.resolve();
+  let reconnectAttempt = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastBroadcast = -Infinity;
+  let networkChangedAt = -1;
+  let joinedOnce = false;
+  /** Refused for good (full, replaced, another version): no reconnect. */
+  let signalingOver = false;
+
+  l().openLobby(roomId);
+  const selfStore = createAppStore();
+  selfStore.getState().openRoom(roomId, false, startedAt);
+
+  const ice = createIceServerCache({
+    fetchJson: opts.fetchJson ?? defaultFetchJson,
+    now,
+    onLoaded: () => undefined,
+    onError: (_code, message) => console.warn('[lobby]', { roomId, message }),
+  });
+
+  const send = (m: ClientMessage) => client.send(m);
+  const present = (peerId: string) => {
+    const m = l().members[peerId];
+    return !!m && m.leftAt === null && !m.self;
+  };
+  const p2pUp = (p: Pair) => !p.closed && p.driver.channelOpen && (p.driver.pc.connectionState === 'connected' || p.driver.pc.connectionState === 'disconnected');
+
+  // ---- what this page tells the others ----------------------------------------------------------------------
+
+  const ownLinks = (): Record<string, LinkSummary> => {
+    const mine = l().selfId ? (l().links[l().selfId!] ?? {}) : {};
+    return Object.fromEntries(Object.entries(mine).filter(([id]) => present(id)).slice(0, LOBBY_CAPACITY - 1));
+  };
+  const selfInfo = (): PeerInfo => ({ name, links: ownLinks(), ...(diagnosis ? { diagnosis } : {}) });
+
+  function broadcastLinks(): void {
+    if (broadcastTimer !== null || stopped) return;
+    const wait = Math.max(0, lastBroadcast + timing.broadcastMinMs - now());
+    broadcastTimer = setTimeout(() => {
+      broadcastTimer = null;
+      lastBroadcast = now();
+      send({ type: 'peer-info', info: { links: ownLinks() } });
+    }, wait);
+  }
+
+  // ---- one link per other peer ------------------------------------------------------------------------------
+
+  function onPairChange(p: Pair): void {
+    if (stopped) return;
+    const s = p.store.getState();
+    const state = linkState(s, p.closed);
+    if (state !== p.state) {
+      p.state = state;
+      p.stateAt = since();
+      if (state === 'failed') maybeRestartIce(p);
+      if (state === 'closed' && !present(p.peerId)) closePair(p, 'the other peer left');
+    }
+    const summary = linkSummary(s, { closed: p.closed, pingsSent: p.pingsSent, stateAt: p.stateAt });
+    if (l().selfId === null || sameSummary(l().links[l().selfId!]?.[p.peerId], summary)) return;
+    l().setOwnLink(p.peerId, summary);
+    broadcastLinks();
+  }
+
+  /** ICE restart on a failed link, only when this page's network changed since the link (re)started. */
+  function maybeRestartIce(p: Pair): void {
+    if (p.closed || p.state !== 'failed' || networkChangedAt < p.since || p.restarts >= timing.maxIceRestarts) return;
+    if (!p.driver.restartIce()) return;
+    p.restarts++;
+    p.since = since();
+  }
+
+  function closePair(p: Pair, reason: string): void {
+    if (p.goneTimer !== null) clearTimeout(p.goneTimer);
+    p.goneTimer = null;
+    if (p.closed) return;
+    p.closed = true;
+    p.driver.close(reason);
+    onPairChange(p);
+    p.unsubscribe();
+    l().finishSweep(p.peerId, false);
+  }
+
+  async function openPair(peerId: string, role: 'offerer' | 'answerer'): Promise<Pair | null> {
+    const old = pairs.get(peerId);
+    if (old) closePair(old, 'the other peer started a new connection');
+    const servers = await ice.get();
+    if (stopped) return null;
+    const store = createAppStore();
+    const st = store.getState();
+    st.openRoom(roomId, false, startedAt);
+    st.beginTest(now());
+    const current = ice.current();
+    if (current) st.setIceServers(current.map((x) => ({ urls: Array.isArray(x.urls) ? [...x.urls] : [x.urls] })));
+    if (diagnosis) st.updateDiagnosis(st.beginDiagnosis(), diagnosis);
+    const selfId = l().selfId ?? '';
+    const pair: Pair = {
+      peerId, store, closed: false, pingsSent: 0, state: 'connecting', stateAt: since(), since: since(), restarts: 0, goneTimer: null,
+      unsubscribe: () => undefined,
+      driver: new PeerDriver({
+        role,
+        store,
+        config: { iceServers: servers, iceTransportPolicy: 'all' },
+        polite: selfId > peerId,
+        quality: 'on-demand',
+        ping: { intervalMs: timing.pingIntervalMs, channel: 'unreliable', onSent: () => void pair.pingsSent++ },
+        statsIntervalMs: timing.statsIntervalMs,
+        send: (m) => {
+          if (m.type === 'description' || m.type === 'candidate' || m.type === 'peer-info') send({ ...m, to: peerId });
+        },
+      }),
+    };
+    pair.unsubscribe = store.subscribe(() => onPairChange(pair));
+    pairs.set(peerId, pair);
+    l().setPairStore(peerId, store);
+    onPairChange(pair);
+    return pair;
+  }
+
+  function memberGone(peerId: string): void {
+    l().memberLeft(peerId, since());
+    const p = pairs.get(peerId);
+    if (p) closePair(p, 'the other peer left');
+  }
+
+  // ---- signaling ------------------------------------------------------------------------------------------
+
+  async function handle(msg: ServerMessage): Promise<void> {
+    switch (msg.type) {
+      case 'joined': {
+        if (msg.lobby !== true) {
+          l().setFatal('This signaling server did not open a lobby (it may be an older version of p2pcheck). Reload later, or start a two-person test.');
+          return;
+        }
+        reconnectAttempt = 0;
+        l().setSelf(msg.peerId, msg.capacity ?? LOBBY_CAPACITY);
+        l().memberJoined(msg.peerId, since(), name, true);
+        if (!joinedOnce) send({ type: 'peer-info', info: { name } }); // alone: goes nowhere, harmless
+        joinedOnce = true;
+        // Members that left while this page's signaling was away.
+        for (const id of Object.keys(l().members)) if (present(id) && !msg.peers.includes(id)) memberGone(id);
+        msg.peers.forEach((id, i) => l().memberJoined(id, since(), `Peer ${i + 1}`));
+        // The newcomer (this page) offers to everyone already there; links still up after a blip carry on.
+        for (const id of msg.peers) {
+          const p = pairs.get(id);
+          if (!p || !p2pUp(p)) await openPair(id, 'offerer');
+        }
+        return;
+      }
+      case 'peer-joined': {
+        l().memberJoined(msg.peerId, since(), `Peer ${Object.keys(l().members).length}`);
+        const p = pairs.get(msg.peerId);
+        if (p?.goneTimer != null && p2pUp(p)) {
+          clearTimeout(p.goneTimer);
+          p.goneTimer = null;
+        } else if (p) closePair(p, 'the other peer joined again');
+        // The relay keeps no peer-info: the newcomer learns this page's name, verdict and links from it.
+        send({ type: 'peer-info', to: msg.peerId, info: selfInfo() });
+        return;
+      }
+      case 'description': {
+        if (!present(msg.from)) l().memberJoined(msg.from, since(), `Peer ${Object.keys(l().members).length}`);
+        let p = pairs.get(msg.from);
+        const remote = p?.driver.pc.remoteDescription;
+        const newSession = !!remote && fingerprintOf(remote.sdp) !== fingerprintOf(msg.description.sdp);
+        if (msg.description.type === 'offer' && (!p || p.closed || newSession)) p = (await openPair(msg.from, 'answerer')) ?? undefined;
+        await p?.driver.handleDescription(msg.description);
+        return;
+      }
+      case 'candidate': {
+        const p = pairs.get(msg.from);
+        if (p && !p.closed) await p.driver.handleCandidate(msg.candidate);
+        return;
+      }
+      case 'peer-info': {
+        const { name: peerName, diagnosis: peerDiagnosis, links, ...pairInfo } = msg.info;
+        if (peerName !== undefined || peerDiagnosis !== undefined) {
+          l().setMemberInfo(msg.from, { ...(peerName !== undefined ? { name: peerName } : {}), ...(peerDiagnosis !== undefined ? { diagnosis: peerDiagnosis } : {}) });
+        }
+        if (links) l().setLinks(msg.from, links);
+        const p = pairs.get(msg.from);
+        const forPair = { ...pairInfo, ...(peerDiagnosis !== undefined ? { diagnosis: peerDiagnosis } : {}) };
+        if (p && Object.keys(forPair).length > 0) p.store.getState().mergeRemoteInfo(forPair);
+        return;
+      }
+      case 'peer-left': {
+        const p = pairs.get(msg.peerId);
+        if (p && p2pUp(p)) {
+          // Maybe only its signaling dropped: give it time to come back before marking it gone.
+          if (p.goneTimer !== null) clearTimeout(p.goneTimer);
+          p.goneTimer = setTimeout(() => {
+            queue = queue.then(() => memberGone(msg.peerId));
+          }, timing.peerReturnGraceMs);
+          return;
+        }
+        memberGone(msg.peerId);
+        return;
+      }
+      case 'pong':
+        return;
+      case 'error':
+        if (msg.code === ErrorCode.roomFull) {
+          l().setFull(true);
+          stopSignaling();
+        } else if (msg.code === ErrorCode.unsupportedVersion || msg.code === ErrorCode.roomKindMismatch || msg.code === 'replaced') {
+          l().setFatal(signalingErrorText(msg.code, msg.message));
+          stopSignaling();
+        } else if (msg.code === ErrorCode.tooManyConnections) {
+          l().setFatal(signalingErrorText(msg.code, msg.message));
+        } else {
+          console.warn('[lobby] signaling error', { roomId, code: msg.code, message: msg.message });
+        }
+        return;
+      default: {
+        const unreachable: never = msg;
+        return unreachable;
+      }
+    }
+  }
+
+  /** No rejoin after this (full, replaced, unsupported): the links already up keep running. */
+  function stopSignaling(): void {
+    signalingOver = true;
+    if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+    client.close();
+  }
+
+  const connect = (): SignalingClient =>
+    connectSignaling(opts.wsUrl ?? signalingUrl(location), {
+      onOpen: () => {
+        reconnectAttempt = 0;
+        if (l().fatal !== null && !signalingOver) l().setFatal(null);
+        send({ type: 'join', roomId, clientId, version: PROTOCOL_VERSION, lobby: true });
+      },
+      onMessage: (msg) => {
+        queue = queue.then(() => (stopped ? undefined : handle(msg))).catch((err: unknown) => {
+          console.warn('[lobby] failed on a message', { roomId, type: msg.type, error: err instanceof Error ? err.message : String(err) });
+        });
+      },
+      onMalformed: (error) => console.warn('[lobby] unreadable message from the server', { roomId, error }),
+      onClose: ({ code, reason, wasOpen }) => {
+        if (stopped || signalingOver) return;
+        const refusedForCap = code === CloseCode.tryAgainLater || reason === ErrorCode.tooManyConnections;
+        if (!refusedForCap && (wasOpen || reconnectAttempt > 0) && reconnectAttempt < RECONNECT_DELAYS_MS.length) {
+          // A blip: reconnect and rejoin with the same clientId, which gives this page its seat (and id) back.
+          reconnectTimer = setTimeout(() => {
+            reconnectTimer = null;
+            if (!stopped) client = connect();
+          }, RECONNECT_DELAYS_MS[reconnectAttempt++]);
+          return;
+        }
+        l().setFatal(
+          refusedForCap
+            ? signalingErrorText(ErrorCode.tooManyConnections, reason)
+            : wasOpen || reconnectAttempt > 0
+              ? `The signaling connection closed (code ${code}) and did not come back. Links already made keep running; reload the page to rejoin the lobby.`
+              : SIGNALING_UNREACHABLE,
+        );
+      },
+    });
+  let client: SignalingClient = connect();
+  void ice.get();
+
+  // "Check my network", once per page, broadcast to everyone (and given to each link's report).
+  void startDiagnosis(selfStore, {
+    customIceServers: customIceServersFromUrl(opts.search ?? location.search).servers,
+    share: ({ diagnosis: d }) => {
+      if (stopped) return;
+      diagnosis = d;
+      const selfId = l().selfId;
+      if (selfId) l().setMemberInfo(selfId, { diagnosis: d });
+      for (const p of pairs.values()) if (!p.closed) p.store.getState().updateDiagnosis(p.store.getState().beginDiagnosis(), d);
+      send({ type: 'peer-info', info: { diagnosis: d } });
+    },
+  });
+
+  // A network change (Wi-Fi to cellular, a new address) is when an ICE restart can rescue a failed link.
+  const onNetworkChange = () => {
+    networkChangedAt = since();
+    for (const p of pairs.values()) maybeRestartIce(p);
+  };
+  const connection = (navigator as Navigator & { connection?: EventTarget }).connection;
+  window.addEventListener('online', onNetworkChange);
+  connection?.addEventListener('change', onNetworkChange);
+
+  // ---- link tests, one at a time --------------------------------------------------------------------------
+
+  function pump(): void {
+    const id = l().startNextSweep();
+    if (id === null) return;
+    const p = pairs.get(id);
+    const done = p && !p.closed ? p.driver.runLinkTest() : null;
+    if (!done) {
+      l().finishSweep(id, false);
+      return pump();
+    }
+    void done.then(() => {
+      l().finishSweep(id, true);
+      if (!stopped) pump();
+    });
+  }
+
+  const canLead = (peerId: string) => {
+    const p = pairs.get(peerId);
+    return !!p && !p.closed && p.driver.leads;
+  };
+
+  return {
+    selfStore,
+    setName(input) {
+      const checked = checkPeerName(input);
+      if (!checked.ok) return checked.error;
+      name = checked.name;
+      const selfId = l().selfId;
+      if (selfId) l().setMemberInfo(selfId, { name });
+      send({ type: 'peer-info', info: { name } });
+      return null;
+    },
+    leads: canLead,
+    runLinkTest(peerId) {
+      if (!canLead(peerId) || !pairs.get(peerId)!.driver.channelOpen) return false;
+      l().queueSweep([peerId]);
+      pump();
+      return true;
+    },
+    startSweep() {
+      const ids = [...pairs.values()].filter((p) => canLead(p.peerId) && p.driver.channelOpen).map((p) => p.peerId);
+      l().queueSweep(ids);
+      pump();
+      return ids.length;
+    },
+    runRelayCheck(peerId) {
+      const p = pairs.get(peerId);
+      return !!p && !p.closed && p.driver.runRelayCheck();
+    },
+    stop() {
+      if (stopped) return;
+      for (const p of pairs.values()) closePair(p, 'this page left the lobby');
+      stopped = true;
+      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+      if (broadcastTimer !== null) clearTimeout(broadcastTimer);
+      window.removeEventListener('online', onNetworkChange);
+      connection?.removeEventListener('change', onNetworkChange);
+      send({ type: 'leave' });
+      client.close();
+    },
+  };
+}
