@@ -3,12 +3,12 @@
 // attack another client still completes a NAT check's probe session, and the service still serves a page, a room
 // and a TURN allocation (signal/security/service-probe.ts). Two clients are two loopback source addresses (only
 // 127.0.0.1 is a trusted proxy, whose X-Forwarded-For names the client).
-import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../app';
+import { requestJson, type JsonAnswer } from '../security/raw-clients';
 import { expectServiceWorks, serviceTargetOf, type ServiceTarget } from '../security/service-probe';
 import { BROWSER_OFFER, fakeBrowserAgent, probeCredentials } from './fake-browser-agent';
 import { createProbeFeature, type ProbeFeature } from './probe-feature';
@@ -44,29 +44,11 @@ afterAll(async () => {
 });
 
 /** A POST from a chosen loopback source address (and Host header), over a fresh connection. */
-function post(path: string, body: unknown, opts: { from: string; host?: string; forwardedFor?: string }): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const text = JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1', port: app.httpPort, path, method: 'POST', localAddress: opts.from, agent: false, timeout: 10_000,
-        headers: {
-          'content-type': 'application/json', 'content-length': Buffer.byteLength(text),
-          ...(opts.host ? { host: opts.host } : {}), ...(opts.forwardedFor ? { 'x-forwarded-for': opts.forwardedFor } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${path}: no answer within 10 s`)));
-    req.on('error', reject);
-    req.end(text);
+function post(path: string, body: unknown, opts: { from: string; host?: string; forwardedFor?: string }): Promise<JsonAnswer> {
+  return requestJson(app.httpPort, path, {
+    body: JSON.stringify(body),
+    localAddress: opts.from,
+    headers: { 'content-type': 'application/json', ...(opts.host ? { host: opts.host } : {}), ...(opts.forwardedFor ? { 'x-forwarded-for': opts.forwardedFor } : {}) },
   });
 }
 

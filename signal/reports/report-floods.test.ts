@@ -4,13 +4,13 @@
 // service still serves a page, a room and a TURN allocation (signal/security/service-probe.ts). TRUST_PROXY=loopback
 // lets X-Forwarded-For play distinct client addresses; the report routes get a fake clock.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleReport } from '../../common/testdata/sample-report';
 import { startApp, type RunningApp } from '../app';
 import { parseTrustedProxies, type TrustedProxies } from '../http/client-address';
+import { requestJson, type JsonAnswer } from '../security/raw-clients';
 import { expectServiceWorks, serviceTargetOf, type ServiceTarget } from '../security/service-probe';
 import { createReportRoutes, type ReportRoutes } from './report-routes';
 
@@ -53,26 +53,8 @@ afterAll(async () => {
 });
 
 /** POST /api/reports from `from` (X-Forwarded-For) with a raw body. */
-function save(from: string, body: string, contentType = 'application/json'): Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1', port: app.httpPort, path: '/api/reports', method: 'POST', agent: false, timeout: 10_000,
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-forwarded-for': from },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
+function save(from: string, body: string, contentType = 'application/json'): Promise<JsonAnswer> {
+  return requestJson(app.httpPort, '/api/reports', { body, headers: { 'content-type': contentType, 'x-forwarded-for': from } });
 }
 
 const goodBody = () => JSON.stringify({ report: sampleReport() });

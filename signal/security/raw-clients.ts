@@ -2,7 +2,47 @@
 // well-behaved client library would send) and a WebSocket client that speaks the frame format itself, so it can
 // do what browsers never do — stop reading while still answering the server's liveness checks.
 import { once } from 'node:events';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
+
+export interface JsonAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body parsed as JSON ({} when empty). */
+  json: Record<string, unknown>;
+}
+
+/**
+ * One HTTP request over a fresh connection (no keep-alive agent) with a raw body, optionally from a chosen local
+ * address; the answer's body parsed as JSON. Fails after `timeoutMs` without an answer.
+ */
+export function requestJson(
+  port: number,
+  path: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string | number>; localAddress?: string; timeoutMs?: number } = {},
+): Promise<JsonAnswer> {
+  const body = opts.body ?? '';
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1', port, path, method: opts.method ?? 'POST', localAddress: opts.localAddress, agent: false, timeout: timeoutMs,
+        headers: { 'content-length': Buffer.byteLength(body), ...opts.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** Sends `request` as is and collects the answer until the server closes (bounded by `timeoutMs`). */
 export async function rawHttp(port: number, request: string, opts: { host?: string; localAddress?: string; timeoutMs?: number } = {}): Promise<{ status: number; headers: Record<string, string>; body: string; raw: string }> {
