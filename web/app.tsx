@@ -1,8 +1,12 @@
+import { lazy, Suspense } from 'react';
 import { LandingPage } from './landing/landing-page';
 import { parseRoute } from './routing/app-route';
 import { useLocation } from './routing/use-location';
 import { RoomPage } from './room/room-page';
 import { SavedReportPage } from './share/saved-report-page';
+
+// Lobbies load their own code when opened (the first-load budget: scripts/check-bundle-size.mjs).
+const LobbyPage = lazy(() => import('./lobby/lobby-page').then((m) => ({ default: m.LobbyPage })));
 
 export function App() {
   const { pathname, search } = useLocation();
@@ -12,6 +16,12 @@ export function App() {
       return <LandingPage />;
     case 'room':
       return <RoomPage key={route.roomId} roomId={route.roomId} relayOnly={route.relayOnly} />;
+    case 'lobby':
+      return (
+        <Suspense fallback={<main className="lobby">Loading the lobby…</main>}>
+          <LobbyPage key={route.roomId} roomId={route.roomId} />
+        </Suspense>
+      );
     case 'saved-report':
       return <SavedReportPage key={route.id} id={route.id} />;
     case 'bad-room':

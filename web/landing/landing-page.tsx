@@ -1,5 +1,5 @@
 import { navigate } from '../routing/use-location';
-import { newRoomId, roomPath } from '../routing/app-route';
+import { lobbyPath, newRoomId, roomPath } from '../routing/app-route';
 import { CheckNetwork } from '../diagnosis/check-network';
 
 export function LandingPage() {
@@ -13,7 +13,13 @@ export function LandingPage() {
       <button type="button" className="primary" data-testid="create-room" onClick={() => navigate(roomPath(newRoomId(), false))}>
         Start a test
       </button>
-      <p className="hint">The link holds a random 128-bit room id; anyone with the link can join. A room holds two browsers.</p>
+      <button type="button" data-testid="create-lobby" onClick={() => navigate(lobbyPath(newRoomId()))}>
+        Test a group
+      </button>
+      <p className="hint">
+        The link holds a random 128-bit room id; anyone with the link can join. A room holds two browsers; a group lobby holds up to eight and tests
+        every pair of them (who reaches whom, how, and how well).
+      </p>
       <CheckNetwork />
     </main>
   );

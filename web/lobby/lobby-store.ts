@@ -116,3 +116,23 @@ export type LobbyStore = ReturnType<typeof createLobbyStore>;
 export function useLobby<T>(store: LobbyStore, selector: (s: LobbyStoreState) => T): T {
   return useStore(store, selector);
 }
+
+/** Members still in the lobby, in join order. */
+export const presentMembers = (s: Pick<LobbyState, 'members'>): string[] => Object.values(s.members).filter((m) => m.leftAt === null).map((m) => m.peerId);
+
+/**
+ * Links among the members still here: how many there are (n·(n−1)/2) and how many have settled, i.e. both ends
+ * report a connected, classified path.
+ */
+export function settledLinks(s: Pick<LobbyState, 'members' | 'links'>): { settled: number; expected: number } {
+  const ids = presentMembers(s);
+  let settled = 0;
+  for (let i = 0; i < ids.length; i++) {
+    for (let j = i + 1; j < ids.length; j++) {
+      const ab = s.links[ids[i]!]?.[ids[j]!];
+      const ba = s.links[ids[j]!]?.[ids[i]!];
+      if (ab?.state === 'connected' && ab.path && ba?.state === 'connected' && ba.path) settled++;
+    }
+  }
+  return { settled, expected: (ids.length * (ids.length - 1)) / 2 };
+}

@@ -12,12 +12,13 @@ async function copyText(text: string, input: HTMLInputElement | null): Promise<b
   }
 }
 
-export function RoomLink({ link, relayOnly, onRelayOnly }: { link: string; relayOnly: boolean; onRelayOnly(v: boolean): void }) {
+/** The link to send, with a copy button; the relay-only toggle when onRelayOnly is given (a lobby has none). */
+export function RoomLink({ link, relayOnly = false, onRelayOnly, label = 'Send this link to the other person:' }: { link: string; relayOnly?: boolean; onRelayOnly?(v: boolean): void; label?: string }) {
   const input = useRef<HTMLInputElement>(null);
   const copied = useAppStore((s) => s.ui.linkCopied);
   return (
     <section className="room-link">
-      <label htmlFor="room-link">Send this link to the other person:</label>
+      <label htmlFor="room-link">{label}</label>
       <div className="row">
         <input id="room-link" ref={input} data-testid="room-link" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
         <button
@@ -32,10 +33,12 @@ export function RoomLink({ link, relayOnly, onRelayOnly }: { link: string; relay
           {copied ? 'Copied' : 'Copy link'}
         </button>
       </div>
-      <label className="toggle">
-        <input type="checkbox" data-testid="relay-toggle" checked={relayOnly} onChange={(e) => onRelayOnly(e.currentTarget.checked)} />
-        Relay only: force the traffic through the TURN server (iceTransportPolicy "relay"). Changing this restarts the test.
-      </label>
+      {onRelayOnly && (
+        <label className="toggle">
+          <input type="checkbox" data-testid="relay-toggle" checked={relayOnly} onChange={(e) => onRelayOnly(e.currentTarget.checked)} />
+          Relay only: force the traffic through the TURN server (iceTransportPolicy "relay"). Changing this restarts the test.
+        </label>
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROOM_ID_PATTERN } from '../../common/messages';
-import { newRoomId, parseRoute, roomPath } from './app-route';
+import { lobbyPath, newRoomId, parseRoute, roomPath } from './app-route';
 
 describe('parseRoute', () => {
   const id = 'q1w2e3r4t5y6u7i8o9p0-_';
@@ -16,6 +16,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/r/aaaaaaaaaaaaaaaaaaaaaa%20b', '')).toMatchObject({ kind: 'bad-room' });
     expect(parseRoute('/r/', '')).toMatchObject({ kind: 'bad-room' });
     expect(parseRoute('/elsewhere', '')).toEqual({ kind: 'not-found', path: '/elsewhere' });
+  });
+
+  it('knows lobbies, with the same room ids', () => {
+    expect(parseRoute(`/lobby/${id}`, '')).toEqual({ kind: 'lobby', roomId: id });
+    expect(parseRoute(lobbyPath(id), '?relay=1')).toEqual({ kind: 'lobby', roomId: id });
+    expect(parseRoute('/lobby/short', '')).toEqual({ kind: 'bad-room', roomId: 'short' });
+    expect(parseRoute(`/lobby/${id}/x`, '')).toMatchObject({ kind: 'not-found' });
   });
 
   it('builds links that parse back', () => {

@@ -1,0 +1,170 @@
+// The lobby page (issue 13): starts and stops the lobby session, shows the link to send (and its QR code), this
+// page's name, the throughput sweep, and the matrix (the slot below). Renders the lobby store only; the session
+// owns every socket and connection.
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { LOBBY_CAPACITY } from '../../common/messages';
+import { PageHeader } from '../layout/page-header';
+import { RoomLink } from '../room/room-link';
+import { lobbyPath, newRoomId } from '../routing/app-route';
+import { navigate } from '../routing/use-location';
+import { QrCode } from '../share/qr-code';
+import { startLobbySession, type LobbySession } from './lobby-session';
+import { defaultPeerName } from './lobby-session-name';
+import { createLobbyStore, presentMembers, settledLinks, useLobby, type LobbyStore } from './lobby-store';
+
+export function LobbyPage({ roomId }: { roomId: string }) {
+  const [store] = useState(() => createLobbyStore(roomId));
+  const [session, setSession] = useState<LobbySession | null>(null);
+  useEffect(() => {
+    const s = startLobbySession({ roomId, store, name: defaultPeerName(navigator.userAgent) });
+    setSession(s);
+    return () => {
+      s.stop();
+      setSession(null);
+    };
+  }, [roomId, store]);
+
+  const full = useLobby(store, (s) => s.full);
+  const fatal = useLobby(store, (s) => s.fatal);
+  const link = `${location.origin}${lobbyPath(roomId)}`;
+
+  if (full) {
+    return (
+      <main className="lobby">
+        <PageHeader />
+        <div className="notice error" data-testid="lobby-full" role="alert">
+          This lobby is full: {LOBBY_CAPACITY} browsers are already in it. Ask its organiser for a new link, or start your own lobby.
+        </div>
+        <button type="button" className="primary" onClick={() => navigate(lobbyPath(newRoomId()))}>
+          Start a new lobby
+        </button>
+      </main>
+    );
+  }
+
+  return (
+    <main className="lobby">
+      <PageHeader />
+      {fatal && (
+        <div className="notice error" role="alert" data-testid="fatal">
+          {fatal}
+        </div>
+      )}
+      <section className="lobby-share">
+        <RoomLink link={link} label={`Send this link to everyone in the group (up to ${LOBBY_CAPACITY} browsers):`} />
+        <QrCode text={link} caption="Scan to join the lobby" />
+      </section>
+      <NameEditor store={store} session={session} />
+      <LobbyStatus store={store} />
+      {/* ==== MATRIX SLOT: the matrix, summary and host choice go here (view engineer), e.g.
+           <LobbyMatrix store={store} session={session} /> — it reads the store (members, links, pairStores, sweep)
+           and may call session.runLinkTest / runRelayCheck / leads. ==== */}
+      <OwnLinks store={store} session={session} />
+      <SweepControls store={store} session={session} />
+    </main>
+  );
+}
+
+function NameEditor({ store, session }: { store: LobbyStore; session: LobbySession | null }) {
+  const current = useLobby(store, (s) => (s.selfId ? (s.members[s.selfId]?.name ?? '') : ''));
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const value = draft ?? current;
+  return (
+    <form
+      className="lobby-name"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const problem = session?.setName(value) ?? 'Not connected yet.';
+        setError(problem);
+        if (!problem) setDraft(null);
+      }}
+    >
+      <label htmlFor="lobby-name">Your name in this lobby:</label>
+      <input id="lobby-name" data-testid="lobby-name" value={value} maxLength={60} onChange={(e) => setDraft(e.currentTarget.value)} />
+      <button type="submit" data-testid="lobby-name-save" disabled={draft === null}>
+        Save
+      </button>
+      {error && (
+        <span className="warn" data-testid="lobby-name-error">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
+function LobbyStatus({ store }: { store: LobbyStore }) {
+  const members = useLobby(store, useShallow(presentMembers));
+  const { settled, expected } = useLobby(store, useShallow(settledLinks));
+  const joined = useLobby(store, (s) => s.selfId !== null);
+  return (
+    <p className="lobby-status" data-testid="lobby-status" data-members={members.length} data-settled={settled} data-expected={expected}>
+      {!joined
+        ? 'Joining the lobby…'
+        : members.length < 2
+          ? 'You are the first one here: send the link to the others.'
+          : `${members.length} in the lobby; ${settled} of ${expected} links settled.`}
+    </p>
+  );
+}
+
+/** This page's own links, one line each (until the matrix lands, and for screen readers). */
+function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession | null }) {
+  const rows = useLobby(
+    store,
+    useShallow((s) =>
+      Object.values(s.members)
+        .filter((m) => !m.self)
+        .map((m) => {
+          const own = s.selfId ? s.links[s.selfId]?.[m.peerId] : undefined;
+          return `${m.peerId}\u0000${m.name}\u0000${m.leftAt === null ? '' : 'left'}\u0000${own?.state ?? 'connecting'}\u0000${own?.path ?? ''}\u0000${own?.rttMs ?? ''}`;
+        }),
+    ),
+  );
+  if (rows.length === 0) return null;
+  return (
+    <section className="lobby-links">
+      <h2>Your links</h2>
+      <ul>
+        {rows.map((row) => {
+          const [peerId = '', name, left, state, path, rtt] = row.split('\u0000');
+          return (
+            <li key={peerId} data-testid={`lobby-link-${peerId}`} data-state={state} data-path={path} data-left={left ? 'true' : 'false'}>
+              <strong>{name}</strong> {left ? '(left) ' : ''}— {state}
+              {path ? `, ${path}` : ''}
+              {rtt ? `, ${rtt} ms` : ''}
+              {session?.leads(peerId) && state === 'connected' && !left && (
+                <>
+                  {' '}
+                  <button type="button" data-testid={`lobby-link-test-${peerId}`} onClick={() => session.runLinkTest(peerId)}>
+                    Test throughput
+                  </button>{' '}
+                  <button type="button" data-testid={`lobby-relay-check-${peerId}`} onClick={() => session.runRelayCheck(peerId)}>
+                    Check the relay
+                  </button>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function SweepControls({ store, session }: { store: LobbyStore; session: LobbySession | null }) {
+  const sweep = useLobby(store, (s) => s.sweep);
+  const busy = sweep.running !== null || sweep.queued.length > 0;
+  return (
+    <section className="lobby-sweep">
+      <button type="button" data-testid="lobby-sweep" disabled={!session || busy} onClick={() => session?.startSweep()}>
+        Test the throughput of my links, one at a time
+      </button>
+      <span className="hint" data-testid="lobby-sweep-status">
+        {busy ? `Testing ${sweep.done.length + 1} of ${sweep.done.length + 1 + sweep.queued.length}…` : sweep.done.length > 0 ? `${sweep.done.length} links tested.` : 'Each link is tested by the page that joined later; one test at a time, so a shared Wi-Fi is not saturated.'}
+      </span>
+    </section>
+  );
+}
