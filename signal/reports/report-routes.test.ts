@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sampleLobbyReport } from '../../common/testdata/sample-lobby-report';
 import { sampleReport } from '../../common/testdata/sample-report';
 import { createReportRoutes, type ReportRoutes } from './report-routes';
 import Database from 'better-sqlite3';
@@ -128,6 +129,61 @@ describe('saved reports over HTTP', () => {
     expect(await (await fetch(`${base}/api/other`)).text()).toBe('not mine');
     expect((await fetch(`${base}/api/reports`)).status).toBe(405);
     expect((await fetch(`${base}/api/reports/x`, { method: 'DELETE' })).status).toBe(405);
+  });
+});
+
+describe('saved lobby reports over HTTP', () => {
+  it('saves a lobby report with every address masked — members\u2019 diagnoses and every pair report — and serves it back whole', async () => {
+    const res = await post({ report: sampleLobbyReport() });
+    expect(res.status).toBe(201);
+    const { id, url, redacted } = (await res.json()) as { id: string; url: string; redacted: boolean };
+    expect(url).toBe(`/report/${id}`);
+    expect(redacted).toBe(true);
+    const text = await (await fetch(`${base}/api/reports/${id}`)).text();
+    expect(text).not.toMatch(/10\.200\.|192\.168\.1\.20|fd00::1|3f0c1a2b-1111/);
+    const saved = JSON.parse(text);
+    expect(saved.kind).toBe('lobby');
+    expect(saved.redacted).toBe(true);
+    expect(saved.members[0].diagnosis.hostAddresses).toEqual(['10.x.x.x', 'fdxx::x', 'x.local']);
+    expect(saved.members[1].diagnosis.hostAddresses).toEqual(['192.168.x.x']);
+    expect(saved.pairs[0].report.localCandidates[0].address).toBe('10.x.x.x');
+    expect(saved.pairs[1].report.localCandidates[1].address).toBe('203.0.113.5');
+    // Everything but the masked addresses comes back as sent.
+    const sent = sampleLobbyReport();
+    expect(saved.cells).toEqual(sent.cells);
+    expect(saved.links).toEqual(sent.links);
+    expect(saved.members.map((m: { name: string }) => m.name)).toEqual(sent.members.map((m) => m.name));
+  });
+
+  it('refuses a bad lobby report naming the field, and saves nothing', async () => {
+    const bad = sampleLobbyReport();
+    bad.cells[2]!.b = 'nobody';
+    const res = await post({ report: bad });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ code: 'bad-report', error: 'not a p2pcheck lobby report at report.cells.2.b: "nobody" is not a member of this lobby report' });
+    const old = await post({ report: { ...sampleReport(), version: 7 } });
+    expect(((await old.json()) as { error: string }).error).toMatch(/^not a p2pcheck report at report\.version: /);
+    expect(routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
+  });
+
+  it('holds a lobby report to the same size limit as any report', async () => {
+    await new Promise((r) => server.close(r));
+    routes.close();
+    await start({ maxBytes: 16 * 1024 });
+    expect(JSON.stringify({ report: sampleReport() }).length).toBeLessThan(16 * 1024);
+    const res = await post({ report: sampleLobbyReport() });
+    expect(res.status).toBe(413);
+    expect((await post({ report: sampleReport() })).status).toBe(201);
+  });
+
+  it('a two-person report saved before lobbies existed still opens', async () => {
+    // Saved bodies are served as stored: an old row (no `kind`) comes back unchanged.
+    const old = JSON.stringify({ ...sampleReport(), redacted: true });
+    const saved = routes.store.save(old, clock);
+    if (!saved.ok) throw new Error(saved.error);
+    const got = await fetch(`${base}/api/reports/${saved.id}`);
+    expect(got.status).toBe(200);
+    expect(await got.text()).toBe(old);
   });
 });
 

@@ -1,5 +1,6 @@
 // HTTP API for saved reports, mounted through startApp's extra routes:
 //   POST /api/reports        {report, redact?: boolean (default true)} → 201 {id, url: '/report/<id>', expiresAt, redacted}
+//                            (report: a two-person room's report, or a lobby's with kind: 'lobby')
 //   GET  /api/reports/<id>   → the saved report JSON; 404 when unknown or expired
 // The body is size- and depth-limited and schema-checked before anything is written; errors are {code, error}.
 // Per client (clientKey of the address, through TRUST_PROXY): saves are rate-limited (a token bucket per client,
@@ -8,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { parseBoundedJson } from '../../common/bounded-json';
 import { redactReport } from '../../common/redact-report';
+import { lobbyReportSchema, type SavedReportBody } from '../../common/lobby-report';
 import { reportSchema } from '../../common/report-schema';
 import { clientKey } from '../../turn/security/client-key';
 import { RateLimiter } from '../../turn/security/rate-limiter';
@@ -20,7 +22,16 @@ export const DEFAULT_MAX_REPORT_ADDRESSES = 10_000;
 /** Deepest nesting a report body may have (a report needs 7 levels). */
 export const MAX_REPORT_DEPTH = 16;
 
-const saveBody = z.object({ report: reportSchema, redact: z.boolean().optional() });
+const saveBody = z.object({ report: z.unknown(), redact: z.boolean().optional() });
+
+/** A two-person report (common/report-schema.ts), or a lobby's (`kind: 'lobby'`, common/lobby-report.ts): same limits, same masking. */
+function parseSavedReport(report: unknown): { ok: true; report: SavedReportBody } | { ok: false; error: string } {
+  const lobby = typeof report === 'object' && report !== null && (report as { kind?: unknown }).kind === 'lobby';
+  const parsed = lobby ? lobbyReportSchema.safeParse(report) : reportSchema.safeParse(report);
+  if (parsed.success) return { ok: true, report: parsed.data as SavedReportBody };
+  const issue = parsed.error.issues[0];
+  return { ok: false, error: `not a p2pcheck ${lobby ? 'lobby ' : ''}report at ${['report', ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'invalid'}` };
+}
 
 export interface ReportRoutesOptions extends ReportStoreOptions {
   maxBytes?: number;
@@ -82,9 +93,11 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
         const issue = parsed.error.issues[0];
         return reply(res, 400, { code: 'bad-report', error: `not a p2pcheck report${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}` });
       }
+      const checked = parseSavedReport(parsed.data.report);
+      if (!checked.ok) return reply(res, 400, { code: 'bad-report', error: checked.error });
       const redact = parsed.data.redact !== false;
       // Save what was checked (fields the schema does not name are already dropped), masked unless asked not to.
-      const report = redact ? redactReport(parsed.data.report, maxAddresses) : { ...parsed.data.report, redacted: false };
+      const report = redact ? redactReport(checked.report, maxAddresses) : { ...checked.report, redacted: false };
       if (!report) {
         return reply(res, 400, { code: 'too-many-addresses', error: `the report holds more than ${maxAddresses} addresses to check for masking; a real one holds a few thousand at most` });
       }
