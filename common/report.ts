@@ -4,6 +4,7 @@
 import type { IceEvent } from './ice-events';
 import type { LinkQuality } from './link-quality';
 import type { RoomDiagnosis } from './nat/diagnosis-result';
+import type { PathKind } from './path-kind';
 
 export const REPORT_VERSION = 1;
 
@@ -36,18 +37,6 @@ export interface ReportPair {
   bytesSent: number;
   bytesReceived: number;
 }
-
-export type PathKind = 'direct-lan' | 'direct-public' | 'p2p-nat' | 'relay-udp' | 'relay-tcp' | 'relay-tls' | 'none';
-
-export const PATH_LABELS: Record<PathKind, string> = {
-  'direct-lan': 'direct (same network)',
-  'direct-public': 'direct (public addresses)',
-  'p2p-nat': 'peer-to-peer through NAT',
-  'relay-udp': 'relayed via TURN (UDP)',
-  'relay-tcp': 'relayed via TURN (TCP)',
-  'relay-tls': 'relayed via TURN (TLS)',
-  none: 'no path',
-};
 
 export interface SelectedPairChange {
   /** ms since the test started. */

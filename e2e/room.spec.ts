@@ -1,5 +1,5 @@
 // The walking skeleton seen by two people: they open one room link and both read a report.
-import { PATH_LABELS } from '../common/report';
+import { PATH_LABELS } from '../common/path-kind';
 import { expect, readReport, serverStatus, test, waitForSettledReport } from './fixtures';
 
 test('the landing page creates a room with an unguessable id and shows its link', async ({ browser, app }) => {

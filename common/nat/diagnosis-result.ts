@@ -5,7 +5,7 @@ import type { TransportAddress } from '../net/transport-address';
 import type { EndpointRole } from '../net/endpoint-role';
 import type { DiagnosisFacts, NatVerdict } from './nat-verdict';
 import type { CompatibilityRow, PathPrediction, PredictionCheck } from './path-prediction';
-import type { PathKind } from '../report';
+import type { PathKind } from '../path-kind';
 
 export const DIAGNOSIS_VERSION = 1;
 

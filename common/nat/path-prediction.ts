@@ -2,7 +2,7 @@
 // ("with a peer behind X, expect …"). Pure. The model follows ICE (RFC 8445): each side sends checks to the
 // other's server-reflexive address, and a check that gets in is answered and teaches the receiver a
 // peer-reflexive address it then checks back.
-import type { PathKind } from '../report';
+import type { PathKind } from '../path-kind';
 import type { PeerBehavior } from './nat-verdict';
 
 export type PredictedPath = 'direct-lan' | 'direct' | 'relay' | 'relay-tcp' | 'relay-tls' | 'none' | 'uncertain';

@@ -1,7 +1,8 @@
 // Judges one pair's two connectivity reports against what the NATs should allow, and one page's "Check my
 // network" against natdiscovery and the network's rules. Pure, unit-tested.
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
-import type { ConnectivityReport, PathKind } from '../../common/report';
+import type { ConnectivityReport } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 import { LAB_ICE_HOST, type ExpectedPath, type LabHost, type NatDiscoveryResult } from './lab-topology';
 
 export interface PairVerdict {

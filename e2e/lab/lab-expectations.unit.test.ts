@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
+import type { CandidateType, ConnectivityReport } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { judgePair, pageVerdictProblems, predictionProblems } from './lab-expectations';
 import { classicPairs, expectedPath, labHost, labPairs } from './lab-topology';

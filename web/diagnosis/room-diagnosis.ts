@@ -5,7 +5,7 @@ import type { DiagnosisResult, RoomDiagnosis, RoomPrediction } from '../../commo
 import { checkPrediction, predictPath, PREDICTED_PATH_LABELS, sameSegment } from '../../common/nat/path-prediction';
 import { readPeerDiagnosis } from './peer-diagnosis';
 export type { RoomPrediction };
-import { PATH_LABELS, type PathKind } from '../../common/report';
+import { PATH_LABELS, type PathKind } from '../../common/path-kind';
 
 /** null until both verdicts are known. */
 export function roomPrediction(local: DiagnosisResult | null, remote: DiagnosisResult | null, path: { kind: PathKind; settled: boolean }): RoomPrediction | null {

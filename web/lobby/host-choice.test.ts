@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkSummary } from '../../common/messages';
-import type { PathKind } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 import { chooseHost } from './host-choice';
 import { buildLobbyMatrix } from './lobby-matrix';
 import { both, link, lobbyState, type MemberSpec } from './lobby-matrix-fixtures';

@@ -4,7 +4,7 @@ import type { LinkSummary } from '../../common/messages';
 import { verdictFacts, type DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { diagnosisWireSchema, type DiagnosisWire } from '../../common/nat/diagnosis-schema';
 import { natVerdict } from '../../common/nat/nat-verdict';
-import type { PathKind } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 import { emptyDiagnosis } from '../diagnosis/run-diagnosis';
 import type { LobbyMember, LobbyState } from './lobby-types';
 

@@ -5,7 +5,7 @@
 import type { LinkSummary } from '../../common/messages';
 import type { DiagnosisResult, RoomPrediction } from '../../common/nat/diagnosis-result';
 import { NAT_KIND_LABELS, type NatKind } from '../../common/nat/nat-verdict';
-import { PATH_LABELS, type PathKind } from '../../common/report';
+import { PATH_LABELS, type PathKind } from '../../common/path-kind';
 import { readPeerDiagnosis } from '../diagnosis/peer-diagnosis';
 import { roomPrediction } from '../diagnosis/room-diagnosis';
 import type { LobbyState } from './lobby-types';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkSummary } from '../../common/messages';
-import type { PathKind } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 import { buildLobbyMatrix } from './lobby-matrix';
 import { both, link, lobbyState, type MemberSpec, type NatSpec } from './lobby-matrix-fixtures';
 import { summarizeLobby } from './lobby-summary';

@@ -3,7 +3,7 @@
 // types predict, and who left. Pure, from the matrix. Counts cover the pairs of members still present; a leaver's
 // cells stay in the matrix, marked. Sentences start in lower case where the wording does; the view
 // capitalises the first letter with CSS, so the text stays what tests and screen readers read.
-import { PATH_LABELS } from '../../common/report';
+import { PATH_LABELS } from '../../common/path-kind';
 import type { LobbyMatrix, MatrixCell, MatrixMember } from './lobby-matrix';
 
 export interface LobbyCounts {

@@ -4,7 +4,7 @@
 //   rc-*          the relay fallback check (relay-check.ts): its second, relay-only connection is negotiated
 //                 over this channel, so it needs no signaling server; rc-result carries the starter's verdict.
 //                 rc-burst-end / rc-burst-result travel on the relay-only channel itself (throughput burst).
-import type { PathKind } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 
 export interface RelayCheckCandidate {
   candidate: string;

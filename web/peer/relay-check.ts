@@ -6,7 +6,9 @@
 // channel through it, measure its round-trip time and what a 2 s burst carries, and close it. The side that made the test's offer starts it
 // and sends the verdict to the other side. The burst is the link test's: its back-pressured sender, its throughput
 // meter and its median (web/quality).
-import type { PathKind, RelayCheck } from '../../common/report';
+import type { RelayCheck } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
+import { encodeChannelMessage, parseChannelMessage, type ChannelMessage, type ParsedChannelMessage, type RelayCheckVerdict } from '../../common/peer-protocol';
 import { sendBulk } from '../quality/bulk-sender';
 import { decodeBulk } from '../quality/link-test-protocol';
 import { median } from '../quality/sample-stats';

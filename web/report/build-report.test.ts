@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PATH_LABELS, type ReportCandidate } from '../../common/report';
+import type { ReportCandidate } from '../../common/report';
+import { PATH_LABELS } from '../../common/path-kind';
 import { createAppStore, type AppStore } from '../store/app-store';
 import { mapStats } from '../stats/stats-mapping';
 import { CHROMIUM_HOST_PAIR_STATS } from '../stats/stats-fixtures';

@@ -1,6 +1,7 @@
 // The ConnectivityReport (common/report.ts) derived from the store: what the page shows, "Download JSON"
 // saves and tests read. Pure: same state in, same report out.
-import { PATH_LABELS, REPORT_VERSION, type ConnectivityReport, type PathKind, type ReportPair } from '../../common/report';
+import { REPORT_VERSION, type ConnectivityReport, type ReportPair } from '../../common/report';
+import { PATH_LABELS, type PathKind } from '../../common/path-kind';
 import type { AppState } from '../store/app-store';
 import { selectStatsModel } from '../store/stats-slice';
 import { SETTLE_MS } from '../stats/selection-tracker';

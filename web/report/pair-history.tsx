@@ -1,4 +1,5 @@
-import { PATH_LABELS, type ConnectivityReport } from '../../common/report';
+import type { ConnectivityReport } from '../../common/report';
+import { PATH_LABELS } from '../../common/path-kind';
 import { isProvisional } from '../stats/selection-tracker';
 import { ms } from './report-format';
 

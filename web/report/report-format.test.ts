@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PATH_LABELS } from '../../common/report';
+import { PATH_LABELS } from '../../common/path-kind';
 import { createAppStore } from '../store/app-store';
 import { buildReport } from './build-report';
 import { selectedPathText } from './report-format';

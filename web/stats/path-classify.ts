@@ -1,7 +1,8 @@
 // Which way the traffic goes, judged from both ends of the selected candidate pair.
 // A relay candidate at either end means the packets pass through a TURN server (RFC 8656 §2).
 import { isPrivateAddress } from '../../common/net/address-ranges';
-import type { CandidateType, PathKind } from '../../common/report';
+import type { CandidateType } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 
 export interface PathEnd {
   type: CandidateType;

@@ -3,7 +3,8 @@
 // all read this model; none of them joins or classifies a poll again. Pure, and memoised on its inputs, so the
 // store and the report asking for the same state get the same model.
 import { selectedPairInfoSchema, type PeerInfo } from '../../common/messages';
-import type { PathKind, ReportCandidate, ReportPair } from '../../common/report';
+import type { ReportCandidate, ReportPair } from '../../common/report';
+import type { PathKind } from '../../common/path-kind';
 import { classifyPath, type PathEnd, type PathInput } from './path-classify';
 import { mergeCandidates, type StatsSnapshot } from './stats-mapping';
 

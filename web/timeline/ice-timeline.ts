@@ -3,8 +3,8 @@
 // servers that did not answer; each candidate pair's checks with their outcome; the selected path with every
 // switch. Pure: report in, rows out; the component (web/report/ice-timeline-view.tsx) only draws them.
 import type { IceEvent } from '../../common/ice-events';
-import type { CandidateType, ConnectivityReport, PathKind } from '../../common/report';
-import { PATH_LABELS } from '../../common/report';
+import type { CandidateType, ConnectivityReport } from '../../common/report';
+import { PATH_LABELS, type PathKind } from '../../common/path-kind';
 
 export type Tone = 'neutral' | 'progress' | 'ok' | 'fail' | 'relay' | 'direct';
 

@@ -1,0 +1,114 @@
+// Lobbies (issue 13): up to eight browsers in one link, every pair connected. The pages share one Chromium as
+// separate contexts (one renderer each); what is asserted is what each page shows: its status line (links
+// settled among the members present) and its own links (state, path, left).
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { launchFirefox } from './support/firefox';
+
+const newRoomId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+
+/** Opens lobby pages as contexts of one browser and closes them at the end. */
+function lobbyPages(browser: Browser, baseURL: string) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open(roomId: string, path = `/lobby/${roomId}`): Promise<Page> {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${baseURL}${path}`);
+      return page;
+    },
+    async closeAll() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+    },
+  };
+}
+
+const status = (page: Page) => page.getByTestId('lobby-status');
+
+async function expectSettled(pages: Page[], members: number, timeout: number): Promise<void> {
+  const links = (members * (members - 1)) / 2;
+  for (const page of pages) {
+    await expect(status(page)).toHaveAttribute('data-members', String(members), { timeout });
+    await expect(status(page)).toHaveAttribute('data-settled', String(links), { timeout });
+  }
+}
+
+/** State and path of each of this page's own links. */
+async function ownLinkPaths(page: Page): Promise<string[]> {
+  return page.locator('[data-testid^="lobby-link-"][data-state]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}/${e.getAttribute('data-path')}`));
+}
+
+test('a 4-peer lobby from the landing page: every pair connects directly', async ({ browser, app }) => {
+  const lobby = lobbyPages(browser, app.baseURL);
+  try {
+    const first = await lobby.open('', '/');
+    await first.getByTestId('create-lobby').click();
+    await expect(first).toHaveURL(/\/lobby\/[A-Za-z0-9_-]{22,}$/);
+    await expect(first.getByTestId('room-link')).toHaveValue(first.url());
+    await expect(status(first)).toHaveAttribute('data-members', '1');
+    const roomId = new URL(first.url()).pathname.split('/')[2]!;
+    const pages = [first, ...(await Promise.all([1, 2, 3].map(() => lobby.open(roomId))))];
+    await expectSettled(pages, 4, 30_000);
+    for (const page of pages) expect(await ownLinkPaths(page)).toEqual(['connected/direct-lan', 'connected/direct-lan', 'connected/direct-lan']);
+    // A name typed on one page shows on the others.
+    await pages[3]!.getByTestId('lobby-name').fill('Dana');
+    await pages[3]!.getByTestId('lobby-name-save').click();
+    await expect(first.locator('[data-testid^="lobby-link-"]', { hasText: 'Dana' })).toHaveCount(1);
+  } finally {
+    await lobby.closeAll();
+  }
+});
+
+test('an 8-peer lobby: all 28 links settle, the 9th is refused, a leaver is marked and a newcomer fills the seat', async ({ browser, app }) => {
+  test.setTimeout(120_000);
+  const lobby = lobbyPages(browser, app.baseURL);
+  try {
+    const roomId = newRoomId();
+    const pages: Page[] = [];
+    for (let i = 0; i < 8; i++) pages.push(await lobby.open(roomId));
+    await expectSettled(pages, 8, 60_000);
+
+    const ninth = await lobby.open(roomId);
+    await expect(ninth.getByTestId('lobby-full')).toBeVisible();
+    await expect(ninth.getByTestId('lobby-full')).toContainText('This lobby is full');
+
+    // The last one leaves (closes its tab): the others keep its link, marked as left.
+    const leaver = pages.pop()!;
+    await leaver.context().close();
+    for (const page of pages) {
+      await expect(status(page)).toHaveAttribute('data-members', '7');
+      await expect(page.locator('[data-testid^="lobby-link-"][data-left="true"]')).toHaveCount(1);
+    }
+    // Someone takes the free seat: 8 again, every link settled, the leaver still listed as left.
+    pages.push(await lobby.open(roomId));
+    await expectSettled(pages, 8, 30_000);
+    await expect(pages[0]!.locator('[data-testid^="lobby-link-"][data-left="true"]')).toHaveCount(1);
+  } finally {
+    await lobby.closeAll();
+  }
+});
+
+test('a 3-peer lobby with Firefox ESR in it: every pair connects', async ({ browser, app }) => {
+  test.setTimeout(120_000);
+  const lobby = lobbyPages(browser, app.baseURL);
+  const firefox = await launchFirefox(app.ns ?? undefined);
+  try {
+    const roomId = newRoomId();
+    const chromes = [await lobby.open(roomId)];
+    const ff = await firefox.newPage();
+    const errors: string[] = [];
+    ff.on('pageerror', (e) => errors.push(String(e)));
+    await ff.goto(`${app.baseURL}/lobby/${roomId}`);
+    chromes.push(await lobby.open(roomId));
+    await expectSettled(chromes, 3, 45_000);
+    const ffStatus = async () => ff.$eval('[data-testid="lobby-status"]', (el) => `${el.getAttribute('data-members')}/${el.getAttribute('data-settled')}`);
+    await expect.poll(ffStatus, { timeout: 20_000 }).toBe('3/3');
+    const ffLinks = await ff.$$eval('[data-testid^="lobby-link-"][data-state]', (els) => els.map((e) => `${e.getAttribute('data-state')}/${e.getAttribute('data-path')}`));
+    expect(ffLinks).toEqual(['connected/direct-lan', 'connected/direct-lan']);
+    expect(errors).toEqual([]);
+  } finally {
+    await firefox.close();
+    await lobby.closeAll();
+  }
+});
