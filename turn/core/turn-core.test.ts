@@ -238,6 +238,32 @@ describe('TurnCore: permissions, Send/Data and channels', () => {
     expect(core.handleRelayPacket(allocation, peer, Buffer.from('late'), T0 + 301_000)).toBeNull();
   });
 
+  // Sweeps run about once a second; between two of them each packet checks the expiry itself (RFC 8656 §9, §12).
+  it('an expired permission stops Send and Data on the next packet, before any sweep; valid up to its last millisecond', () => {
+    const core = makeCore();
+    const { c, allocation } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    const end = T0 + 300_000;
+    expect(core.handleClientPacket(client, sendIndication(peer, Buffer.from('a')), end)).toHaveLength(1);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('b'), end)).not.toBeNull();
+    expect(core.handleClientPacket(client, sendIndication(peer, Buffer.from('c')), end + 1)).toEqual([]);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('d'), end + 1)).toBeNull();
+    expect(core.stats.dropped['no-permission']).toBe(2);
+    expect(core.stats).toMatchObject({ packetsToPeer: 1, packetsToClient: 1, bytesToPeer: 1, bytesToClient: 1 });
+  });
+
+  it('an expired channel stops ChannelData on the next packet, before any sweep; the peer then arrives as Data', () => {
+    const core = makeCore({ ...DEFAULT_LIFETIMES, permissionLifetimeS: 3600 });
+    const { c, allocation } = allocate(core, T0);
+    core.handleClientPacket(client, channelBindRequest(c, 0x4001, peer), T0);
+    const end = T0 + 600_000;
+    expect(core.handleClientPacket(client, encodeChannelData(0x4001, Buffer.from('a')), end)).toHaveLength(1);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('b'), end)).toMatchObject({ data: encodeChannelData(0x4001, Buffer.from('b')) });
+    expect(core.handleClientPacket(client, encodeChannelData(0x4001, Buffer.from('c')), end + 1)).toEqual([]);
+    expect(core.stats.dropped['no-channel']).toBe(1);
+    expect(parseMessage((core.handleRelayPacket(allocation, peer, Buffer.from('d'), end + 1) as { data: Buffer }).data).method).toBe(Method.data);
+  });
+
   it('ChannelBind: ChannelData both ways; the channel expires after 600 s and stays reserved 5 more minutes', () => {
     const core = makeCore();
     const { c, allocation } = allocate(core, T0);
