@@ -8,7 +8,6 @@
 // meter and its median (web/quality).
 import type { RelayCheck } from '../../common/report';
 import type { PathKind } from '../../common/path-kind';
-import { encodeChannelMessage, parseChannelMessage, type ChannelMessage, type ParsedChannelMessage, type RelayCheckVerdict } from '../../common/peer-protocol';
 import { sendBulk } from '../quality/bulk-sender';
 import { decodeBulk } from '../quality/link-test-protocol';
 import { median } from '../quality/sample-stats';
