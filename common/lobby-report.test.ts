@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isLobbyReport, lobbyReportSchema, LOBBY_REPORT_MAX_MEMBERS } from './lobby-report';
+import { lobbyReportSchema, LOBBY_REPORT_MAX_MEMBERS } from './lobby-report';
+import { isLobbyReport } from './lobby-report-kind';
 import { sampleLobbyReport } from './testdata/sample-lobby-report';
 import { sampleReport } from './testdata/sample-report';
 

@@ -104,8 +104,3 @@ export type LobbyReportCell = z.infer<typeof lobbyCellSchema>;
 export type LobbyReport = Omit<z.infer<typeof lobbyReportSchema>, 'pairs'> & {
   pairs: { peerId: string; trimmed: boolean; report: ConnectivityReport }[];
 };
-
-/** A saved report of either kind: a lobby's, or a two-person room's (no `kind`). */
-export type SavedReportBody = LobbyReport | ConnectivityReport;
-
-export const isLobbyReport = (r: SavedReportBody | { kind?: unknown }): r is LobbyReport => (r as { kind?: unknown }).kind === 'lobby';

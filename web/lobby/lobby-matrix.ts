@@ -140,10 +140,18 @@ function buildCell(a: MatrixMember, b: MatrixMember, fromA: LinkSummary | null, 
   };
 }
 
+// A member's broadcast diagnosis is read once (schema check, verdict, compatibility table), not on every rebuild
+// of the matrix: the store keeps the same object until the member broadcasts a new one.
+const readDiagnoses = new WeakMap<object, DiagnosisResult | null>();
+function readDiagnosis(wire: object): DiagnosisResult | null {
+  if (!readDiagnoses.has(wire)) readDiagnoses.set(wire, readPeerDiagnosis({ diagnosis: wire }));
+  return readDiagnoses.get(wire)!;
+}
+
 export function buildLobbyMatrix(input: MatrixInput): LobbyMatrix {
   const members: MatrixMember[] = Object.values(input.members).map((m) => {
     // The same reading for this page's own result as for everyone else's: facts only, verdict rebuilt.
-    const diagnosis = m.diagnosis ? readPeerDiagnosis({ diagnosis: m.diagnosis }) : null;
+    const diagnosis = m.diagnosis ? readDiagnosis(m.diagnosis) : null;
     const natKind = diagnosis?.verdict?.kind ?? null;
     return {
       peerId: m.peerId,

@@ -8,7 +8,9 @@ import { PageHeader } from '../layout/page-header';
 import { RoomLink } from '../room/room-link';
 import { lobbyPath, newRoomId } from '../routing/app-route';
 import { navigate } from '../routing/use-location';
+import { LobbySharePanel } from '../share/lobby-share-panel';
 import { QrCode } from '../share/qr-code';
+import { LobbyMatrix } from './lobby-matrix-view';
 import { startLobbySession, type LobbySession } from './lobby-session';
 import { defaultPeerName } from './lobby-session-name';
 import { createLobbyStore, presentMembers, settledLinks, useLobby, type LobbyStore } from './lobby-store';
@@ -57,11 +59,10 @@ export function LobbyPage({ roomId }: { roomId: string }) {
       </section>
       <NameEditor store={store} session={session} />
       <LobbyStatus store={store} />
-      {/* ==== MATRIX SLOT: the matrix, summary and host choice go here (view engineer), e.g.
-           <LobbyMatrix store={store} session={session} /> — it reads the store (members, links, pairStores, sweep)
-           and may call session.runLinkTest / runRelayCheck / leads. ==== */}
+      <LobbyMatrix store={store} />
       <OwnLinks store={store} session={session} />
       <SweepControls store={store} session={session} />
+      <LobbySharePanel store={store} />
     </main>
   );
 }

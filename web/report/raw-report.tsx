@@ -1,11 +1,13 @@
+import { isLobbyReport, type SavedReportBody } from '../../common/lobby-report-kind';
 import type { ConnectivityReport } from '../../common/report';
 
-export function downloadReport(report: ConnectivityReport): void {
+export function downloadReport(report: SavedReportBody): void {
   const blob = new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = `p2pcheck-${report.roomId.slice(0, 8)}-${new Date(report.startedAt ?? report.createdAt).toISOString().replace(/[:.]/g, '-')}.json`;
+  const when = isLobbyReport(report) ? report.savedAt : (report.startedAt ?? report.createdAt);
+  a.download = `p2pcheck-${isLobbyReport(report) ? 'lobby-' : ''}${report.roomId.slice(0, 8)}-${new Date(when).toISOString().replace(/[:.]/g, '-')}.json`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

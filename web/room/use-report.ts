@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ConnectivityReport } from '../../common/report';
 import { buildReport } from '../report/build-report';
-import { appStore, type AppState } from '../store/app-store';
+import { appStore, type AppState, type AppStore } from '../store/app-store';
 
 export const REPORT_REFRESH_MS = 500;
 
@@ -17,19 +17,24 @@ const reportOf = ([peer, stats, rtt, diagnosis, quality, iceEvents, relayCheck]:
   buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents, relayCheck } });
 
 export function useLiveReport(refreshMs = REPORT_REFRESH_MS): ConnectivityReport {
-  const [report, setReport] = useState(() => reportOf(inputsOf(appStore.getState())));
+  return useLiveReportOf(appStore, refreshMs);
+}
+
+/** The same for any AppStore (a lobby page holds one per pair). */
+export function useLiveReportOf(store: AppStore, refreshMs = REPORT_REFRESH_MS): ConnectivityReport {
+  const [report, setReport] = useState(() => reportOf(inputsOf(store.getState())));
   useEffect(() => {
-    let built = inputsOf(appStore.getState());
+    let built = inputsOf(store.getState());
     let lastBuild = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const rebuild = () => {
       timer = null;
       lastBuild = performance.now();
-      built = inputsOf(appStore.getState());
+      built = inputsOf(store.getState());
       setReport(reportOf(built));
     };
     rebuild(); // whatever changed between the first render and this effect
-    const unsubscribe = appStore.subscribe((state) => {
+    const unsubscribe = store.subscribe((state) => {
       if (timer !== null || sameInputs(inputsOf(state), built)) return;
       timer = setTimeout(rebuild, Math.max(0, lastBuild + refreshMs - performance.now()));
     });
@@ -37,6 +42,6 @@ export function useLiveReport(refreshMs = REPORT_REFRESH_MS): ConnectivityReport
       unsubscribe();
       if (timer !== null) clearTimeout(timer);
     };
-  }, [refreshMs]);
+  }, [store, refreshMs]);
   return report;
 }

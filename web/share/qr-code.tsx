@@ -2,7 +2,7 @@
 // package is loaded lazily so it stays out of the first load.
 import { useEffect, useState } from 'react';
 
-export function QrCode({ text, caption }: { text: string; caption: string }) {
+export function QrCode({ text, caption, testId = 'room-qr' }: { text: string; caption: string; testId?: string }) {
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
@@ -15,7 +15,7 @@ export function QrCode({ text, caption }: { text: string; caption: string }) {
     };
   }, [text]);
   return (
-    <figure className="qr" data-testid="room-qr">
+    <figure className="qr" data-testid={testId}>
       {svg ? <div role="img" aria-label={`QR code: ${text}`} dangerouslySetInnerHTML={{ __html: svg }} /> : <div style={{ width: 148, height: 148 }} />}
       <figcaption>{caption}</figcaption>
     </figure>

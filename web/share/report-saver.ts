@@ -1,6 +1,7 @@
 // Saves the report on the server when the test completes (link measurement finished, or the test ended
 // without one), and again when the redaction choice changes; writes the permalink into the store. Outside
 // React: subscribes to the store, POSTs /api/reports.
+import type { SavedReportBody } from '../../common/lobby-report-kind';
 import type { ConnectivityReport } from '../../common/report';
 import { ApiRequestError, fetchApiJson } from '../errors/api-error';
 import { buildReport } from '../report/build-report';
@@ -12,9 +13,10 @@ export interface SaveResponse {
   redacted: boolean;
 }
 
-export type PostReport = (body: { report: ConnectivityReport; redact: boolean }) => Promise<SaveResponse>;
+/** Saves a report: a two-person room's by default, `PostReport<LobbyReport>` for a lobby's. */
+export type PostReport<R extends SavedReportBody = ConnectivityReport> = (body: { report: R; redact: boolean }) => Promise<SaveResponse>;
 
-export const postReport: PostReport = async (body) => {
+export const postReport: PostReport<SavedReportBody> = async (body) => {
   const json = await fetchApiJson<Partial<SaveResponse> | null>('report-save', '/api/reports', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,12 +1,16 @@
 // /report/<id>: a saved report, read-only, with the same components as the live page.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { isLobbyReport } from '../../common/lobby-report-kind';
 import type { ConnectivityReport } from '../../common/report';
 import { ReportView } from '../report/report-view';
 import { PageHeader } from '../layout/page-header';
 import { ApiRequestError, httpFailureOf } from '../errors/api-error';
 import '../report/link-quality.css';
 
-type Load = { state: 'loading' } | { state: 'ok'; report: ConnectivityReport } | { state: 'error'; message: string };
+// A lobby's report (kind 'lobby') renders with the lobby view, loaded only when needed.
+const SavedLobbyReport = lazy(() => import('./saved-lobby-report').then((m) => ({ default: m.SavedLobbyReport })));
+
+type Load = { state: 'loading' } | { state: 'ok'; report: ConnectivityReport } | { state: 'lobby'; body: unknown } | { state: 'error'; message: string };
 
 export function SavedReportPage({ id }: { id: string }) {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
@@ -16,6 +20,10 @@ export function SavedReportPage({ id }: { id: string }) {
       .then(async (res) => {
         if (!res.ok) throw new ApiRequestError('report-load', await httpFailureOf(res));
         const body = (await res.json().catch(() => null)) as ConnectivityReport | null;
+        if (body && isLobbyReport(body)) {
+          if (live) setLoad({ state: 'lobby', body });
+          return;
+        }
         if (!body || body.version !== 1) throw new Error('the server answered with something that is not a p2pcheck report');
         if (live) setLoad({ state: 'ok', report: body });
       })
@@ -32,6 +40,11 @@ export function SavedReportPage({ id }: { id: string }) {
         <p className="notice error" data-testid="saved-report-error" role="alert">
           This report cannot be shown: {load.message.replace(/\.$/, '')}. <a href="/">Run a new test</a>.
         </p>
+      )}
+      {load.state === 'lobby' && (
+        <Suspense fallback={<p className="hint">Loading the saved lobby report…</p>}>
+          <SavedLobbyReport body={load.body} />
+        </Suspense>
       )}
       {load.state === 'ok' && (
         <>
