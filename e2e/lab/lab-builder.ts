@@ -6,10 +6,12 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CHROMIUM_PATH } from '../support/chromium-flags';
-import { LAB, LAB_PREFIX, type LabHost, type LabRouter } from './lab-topology';
+import { LAB, LAB_ICE_HOST, LAB_PREFIX, type LabHost, type LabRouter } from './lab-topology';
 import { RECENT_LIST, routerRules, routerRules6 } from './lab-router-rules';
 
 export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
+/** Per-namespace files that `ip netns exec` bind-mounts over /etc (iproute2's convention). */
+const NETNS_ETC = '/etc/netns';
 
 export class LabCommandError extends Error {
   override readonly name = 'LabCommandError';
@@ -76,6 +78,9 @@ export function labDown(): void {
   for (const entry of readdirSync(tmpdir())) {
     if (entry.startsWith(LAB_PREFIX)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }
+  if (existsSync(NETNS_ETC)) {
+    for (const entry of readdirSync(NETNS_ETC)) if (entry.startsWith(LAB_PREFIX)) rmSync(join(NETNS_ETC, entry), { recursive: true, force: true });
+  }
   const left = labNamespaces();
   if (left.length > 0) throw new LabCommandError(`could not remove namespaces: ${left.join(', ')}`);
 }
@@ -85,8 +90,17 @@ function wantsIpv6(ns: string): boolean {
   return ns === LAB.internetNs || LAB.routers.some((r) => r.ns === ns && r.ipv6) || LAB.hosts.some((h) => h.ns === ns && h.ipv6);
 }
 
+/** The lab's only name: the server's (LAB_ICE_HOST, the TLS certificate's name) → its primary address. No DNS
+ * server anywhere (no internet): every program started with `ip netns exec` in a lab namespace — Chromium,
+ * Firefox, p2pcheck's probe — reads this as its /etc/hosts. */
+export function labHostsFile(): string {
+  return ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback', `${LAB.server.primary} ${LAB_ICE_HOST}`, ''].join('\n');
+}
+
 function addNamespace(ns: string): void {
   run('ip', ['netns', 'add', ns]);
+  mkdirSync(join(NETNS_ETC, ns), { recursive: true });
+  writeFileSync(join(NETNS_ETC, ns, 'hosts'), labHostsFile());
   // IPv6 off before any interface exists, so nothing gathers or leaks IPv6 — except where the lab wants it;
   // there no router advertisements and no duplicate address detection (addresses usable at once).
   const v6 = wantsIpv6(ns)
@@ -220,7 +234,7 @@ export function clearRestrictedLists(hosts?: LabHost[]): void {
   }
 }
 
-/** Quick self-check: every host reaches the server's primary address over TCP (through its NAT), has a
+/** Quick self-check: every host resolves the server's name, reaches its primary address over TCP (through its NAT), has a
  * default route (Chromium gathers nothing without one), and has no IPv6 address. */
 export async function labSmokeCheck(): Promise<string[]> {
   const problems: string[] = [];
@@ -243,6 +257,8 @@ export async function labSmokeCheck(): Promise<string[]> {
       if (!connects(host.ns, to, toPort)) problems.push(`${host.name}: no TCP connection to ${to}:${toPort}`);
       if (host.network === 'tcp-443-only' && connects(host.ns, LAB.server.primary, port)) problems.push(`${host.name}: reaches TCP port ${port} although only 443 should get out`);
       if (!/^default /m.test(run('ip', ['-n', host.ns, 'route'], { allowFail: true }))) problems.push(`${host.name}: no default route`);
+      const resolved = inNs(host.ns, 'getent', ['ahostsv4', LAB_ICE_HOST], { allowFail: true }).split(/\s+/)[0];
+      if (resolved !== LAB.server.primary) problems.push(`${host.name}: ${LAB_ICE_HOST} resolves to "${resolved ?? ''}", not ${LAB.server.primary} (/etc/netns/${host.ns}/hosts)`);
       const v6 = run('ip', ['-n', host.ns, '-6', 'addr', 'show', 'scope', 'global'], { allowFail: true }).trim();
       if (!host.ipv6 && run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim() !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
       if (host.ipv6 && !v6.includes(host.ipv6)) problems.push(`${host.name}: no IPv6 address ${host.ipv6}`);

@@ -1,5 +1,6 @@
 // Judges one pair's two connectivity reports against what the NATs should allow, and one page's "Check my
 // network" against natdiscovery and the network's rules. Pure, unit-tested.
+import { isIP } from 'node:net';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { ConnectivityReport } from '../../common/report';
 import type { PathKind } from '../../common/path-kind';
@@ -130,7 +131,9 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
     // Only TCP to 443 gets out, and the server offers TURN over TLS there (issue 17, item 1).
     if (reach.udp !== 'no-answer') problems.push(`${who}: UDP "${reach.udp}", but the firewall drops all UDP`);
     if (reach.tcpRelay !== 'failed') problems.push(`${who}: TURN over TCP (port 3478) "${reach.tcpRelay}", but the firewall lets out only 443`);
-    const firefoxIpLiteral = browser === 'firefox' && /^\d+\.\d+\.\d+\.\d+$/.test(LAB_ICE_HOST);
+    // The lab's ICE_HOST is a DNS name (turn.p2l.test), so Firefox uses turns: as Chromium does; with an IP
+    // literal it would not (firefoxIpLiteralProblems checks the page's explanation for that case).
+    const firefoxIpLiteral = browser === 'firefox' && isIP(LAB_ICE_HOST) !== 0;
     if (firefoxIpLiteral) {
       // Firefox will not use turns: with an IP literal: nothing gets out, and the page must say why.
       if (reach.tlsRelay === 'ok') problems.push(`${who}: TLS relay "ok" although Firefox ignores turns: URLs with an IP address`);
@@ -162,6 +165,17 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
   const wantHairpin = host.hairpin === true ? ['works'] : host.kind === 'open' ? ['not-applicable'] : host.kind === 'udp-blocked' ? ['not-tested', 'fails'] : ['fails'];
   if (!hairpin || !wantHairpin.includes(hairpin)) problems.push(`${who}: hairpinning "${hairpin ?? 'missing'}" (${result.hairpin?.evidence ?? ''}), expected ${wantHairpin.join(' or ')}`);
   return { problems, pending };
+}
+
+/** Firefox on the page opened with `?iceServers=` naming a `turns:` URL whose host is an IP literal (the lab's
+ * LAB_TURNS_IP_URL): Firefox ignores it, so the TLS row must say "failed" and why (issue 17, item 4). */
+export function firefoxIpLiteralProblems(host: LabHost, result: DiagnosisResult): string[] {
+  const who = `${host.name} (firefox, turns: with an IP address)`;
+  const reach = result.reachability;
+  const problems: string[] = [];
+  if (reach.tlsRelay !== 'failed') problems.push(`${who}: TLS relay "${reach.tlsRelay}", but Firefox ignores turns: URLs with an IP address`);
+  if (!/Firefox.*DNS name/.test(reach.reasons?.tlsRelay ?? '')) problems.push(`${who}: the TLS relay row does not explain Firefox's refusal of an IP-literal turns: URL (reason: ${reach.reasons?.tlsRelay ?? 'none'})`);
+  return problems;
 }
 
 /** Why a pair's prediction cannot agree yet (it needs a part of issue 17 the page lacks), or null. The path

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CandidateType, ConnectivityReport } from '../../common/report';
 import type { PathKind } from '../../common/path-kind';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
-import { judgePair, pageVerdictProblems, predictionProblems } from './lab-expectations';
+import { FIREFOX_TURNS_IP } from '../../web/diagnosis/ice-error-advice';
+import { firefoxIpLiteralProblems, judgePair, pageVerdictProblems, predictionProblems } from './lab-expectations';
 import { classicPairs, expectedPath, labHost, labPairs } from './lab-topology';
 
 function report(kind: PathKind, local: CandidateType, remote: CandidateType, opts: { relayProtocol?: string; relayOnly?: boolean; state?: ConnectivityReport['peerState'] } = {}): ConnectivityReport {
@@ -119,11 +120,21 @@ describe('pageVerdictProblems', () => {
     const wrong = pageVerdictProblems({ host, browser: 'chromium', discovery: blocked, label: 'No connectivity to the server', result: good }).problems;
     expect(wrong.join()).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
   });
-  it('in Firefox there (IP-literal turns: URL) the TLS row must say why it failed', () => {
+  it('in Firefox too (ICE_HOST is a DNS name): TURN over TLS must work there, and the verdict say so', () => {
+    const host = labHost('tcp443');
+    const good = result({ label: 'UDP blocked (TLS relay only)', reach: tlsOnly });
+    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'UDP blocked (TLS relay only)', result: good }).problems).toEqual([]);
+    const failed = result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: FIREFOX_TURNS_IP } } });
+    const wrong = pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed }).problems.join();
+    expect(wrong).toMatch(/TURN over TLS on 443 "failed"/);
+    expect(wrong).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
+  });
+  it('Firefox with a turns: URL naming an IP address: the TLS row must fail and say why', () => {
     const host = labHost('tcp443');
     const failed = (reason: string) => result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: reason } } });
-    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed('Firefox does not use TURN over TLS with an IP address') }).problems).toEqual([]);
-    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed('no relay within 4 s') }).problems.join()).toMatch(/does not explain Firefox/);
+    expect(firefoxIpLiteralProblems(host, failed(FIREFOX_TURNS_IP))).toEqual([]);
+    expect(firefoxIpLiteralProblems(host, failed('no relay within 4 s')).join()).toMatch(/does not explain Firefox/);
+    expect(firefoxIpLiteralProblems(host, result({ reach: tlsOnly })).join()).toMatch(/TLS relay "ok"/);
   });
   it('a failed row without a reason is a problem', () => {
     const r = result({ label: 'Port-restricted cone NAT', reach: { tlsRelay: 'failed' } });

@@ -11,7 +11,7 @@ import { startAppProcess, type AppProcess } from '../support/app-process';
 import { LAB, LAB_ICE_HOST, LAB_PREFIX } from './lab-topology';
 
 /** The name the test certificate is made for (Firefox uses `turns:` only with a host name, issue 17). */
-export const LAB_TLS_NAME = 'turn.p2l.test';
+export const LAB_TLS_NAME = LAB_ICE_HOST;
 
 /** A self-signed certificate for TURN over TLS, in /tmp/p2l-tls (removed with the lab). */
 export function labTlsFiles(): { cert: string; key: string } {
@@ -57,6 +57,23 @@ export function labServerEnv(): Record<string, string> {
 export function pageBuildProblem(): string | null {
   const dir = process.env.STATIC_DIR || `${ROOT}/dist`; // the server reads STATIC_DIR too (it inherits our env)
   return existsSync(`${dir}/index.html`) ? null : `the page is not built (${dir}/index.html missing): run \`npm run build\` first`;
+}
+
+/** The browsers are told to trust the lab's self-signed certificate (Chromium --ignore-certificate-errors,
+ * Firefox acceptInsecureCerts), so the name is checked here: from `ns`, TURN over TLS at LAB_ICE_HOST:443 must
+ * present a certificate that verifies for that name against the lab's certificate. Null when it does. */
+export function labTlsNameProblem(ns: string): string | null {
+  const { cert } = labTlsFiles();
+  const name = LAB_TLS_NAME;
+  let out: string;
+  try {
+    out = execFileSync('ip', ['netns', 'exec', ns, 'openssl', 's_client', '-connect', `${name}:${LAB.server.turnTlsPort}`, '-servername', name,
+      '-verify_hostname', name, '-CAfile', cert, '-verify_return_error', '-brief'], { input: '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    return `TURN over TLS at ${name}:${LAB.server.turnTlsPort} from ${ns}: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' / ')}`;
+  }
+  return null;
 }
 
 export function startLabServer(): Promise<AppProcess> {

@@ -222,8 +222,13 @@ function buildTopology(): LabTopology {
 
 export const LAB: LabTopology = buildTopology();
 
-/** The host the ICE server URLs name (the server's ICE_HOST): an IP literal, so Firefox will not use turns:. */
-export const LAB_ICE_HOST = LAB.server.primary;
+/** The server's DNS name: the ICE URLs name it (ICE_HOST) and the TURN-over-TLS certificate is issued for it, because
+ * Firefox ignores `turns:` URLs whose host is an IP literal (issue 17). Every lab namespace resolves it to the
+ * primary address from its own /etc/netns/<ns>/hosts (lab-builder.ts), which `ip netns exec` mounts over /etc/hosts. */
+export const LAB_ICE_HOST = 'turn.p2l.test';
+
+/** A `turns:` URL with the server's IP literal, for the check that the page explains why Firefox skips it. */
+export const LAB_TURNS_IP_URL = `turns:${LAB.server.primary}:${LAB.server.turnTlsPort}?transport=tcp`;
 
 export function labHost(name: string): LabHost {
   const host = LAB.hosts.find((h) => h.name === name);
@@ -308,6 +313,7 @@ export function firefoxPairs(): LabPair[] {
     pair('open-a', 'udp-blocked-b', 'relay-tcp', 'Chromium relayed over TCP, Firefox public'),
     pair('hairpin-a', 'hairpin-b', 'direct', 'NAT loopback between Firefox and Chromium'),
     pair('dualstack-a', 'dualstack-b', 'direct-ipv6', 'IPv6 host to host through both firewalls'),
+    pair('tcp443', 'open-b', 'relay-tls', 'Firefox uses turns: with the DNS name (ICE_HOST); only TCP to 443 gets out'),
   ];
 }
 

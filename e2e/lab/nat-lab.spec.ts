@@ -15,12 +15,12 @@ import { test, expect, type TestInfo } from '@playwright/test';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { AppProcess } from '../support/app-process';
 import { acquireLabLock, clearRestrictedLists, labDown, labSkipReason, labSmokeCheck, labUp } from './lab-builder';
-import { PENDING_ENABLED, pageVerdictProblems } from './lab-expectations';
+import { PENDING_ENABLED, firefoxIpLiteralProblems, pageVerdictProblems } from './lab-expectations';
 import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type HostCheck, type MatrixCell } from './lab-matrix';
 import { classifyHost, describeDiscovery, hairpinBetween, natDiscoveryHairpin, startCoturn, type CoturnHandle } from './lab-nat-discovery';
 import { LabBrowsers, openLabPage, type LabBrowserName } from './lab-pair-runner';
-import { pageBuildProblem, startLabServer } from './lab-server';
-import { LAB, QUICK, labPairs, type LabHost, type LabPair } from './lab-topology';
+import { labTlsNameProblem, pageBuildProblem, startLabServer } from './lab-server';
+import { LAB, LAB_TURNS_IP_URL, QUICK, labHost, labPairs, type LabHost, type LabPair } from './lab-topology';
 
 const skipReason = labSkipReason();
 /** Pairs at once. Never two on one host (the scheduler sees to it); each pair is two Chromiums. */
@@ -73,6 +73,8 @@ test.beforeAll(async () => {
   if (setupProblem) return;
   try {
     [server, coturn] = await Promise.all([startLabServer(), startCoturn()]);
+    // The browsers trust any certificate here; the name must still be right (Firefox needs one for turns:).
+    setupProblem = labTlsNameProblem(labHost('tcp443').ns);
   } catch (err) {
     setupProblem = `p2pcheck or coturn did not start in the lab: ${(err as Error).message.slice(0, 2000)}`;
   }
@@ -101,8 +103,8 @@ interface PageCheckResult {
 }
 
 /** "Check my network" from `host` in `browser`, on the page as that host reaches it. */
-async function checkFromHost(host: LabHost, browser: LabBrowserName): Promise<PageCheckResult> {
-  const page = await openLabPage(browsers, host, '/', browser);
+async function checkFromHost(host: LabHost, browser: LabBrowserName, path = '/'): Promise<PageCheckResult> {
+  const page = await openLabPage(browsers, host, path, browser);
   try {
     const started = Date.now();
     await page.click('check-network');
@@ -163,6 +165,13 @@ async function checkHost(host: LabHost, browser: LabBrowserName, known?: HostChe
   const v = page.result.verdict;
   const judged = pageVerdictProblems({ host, browser, discovery: theirs!.result, label: page.label, result: page.result });
   problems.push(...judged.problems);
+  if (browser === 'firefox' && host.network === 'tcp-443-only') {
+    // The lab's ICE_HOST is a name, so Firefox uses its turns: URL; the page must still explain a turns: URL
+    // with an IP address, which Firefox ignores (issue 17): the same check with such a URL from the link.
+    const servers = [{ urls: LAB_TURNS_IP_URL, username: 'lab', credential: 'lab' }];
+    const literal = await checkFromHost(host, browser, `/?iceServers=${encodeURIComponent(JSON.stringify(servers))}`);
+    problems.push(...firefoxIpLiteralProblems(host, literal.result));
+  }
   // Within 5 s of the tests starting (once the page knows the server's endpoints), by our own deadline, not
   // Chromium's ~40 s STUN timeout; the wall-clock bound is looser because lab machines can be busy.
   const started = page.result.timeline.find((t) => t.step === 'servers known')?.at ?? 0;

@@ -31,7 +31,9 @@ function wrapperFor(ns: string): { path: string; dir: string } {
   return { path, dir };
 }
 
-export async function launchFirefox(ns?: string): Promise<Browser> {
+/** `acceptInsecureCerts`: trust any TLS certificate (the NAT lab's self-signed TURN-over-TLS one), like Chromium's
+ * --ignore-certificate-errors. */
+export async function launchFirefox(ns?: string, opts: { acceptInsecureCerts?: boolean } = {}): Promise<Browser> {
   const wrapper = ns ? wrapperFor(ns) : null;
   // The wrapper's folder goes with the browser (a lab run used to leave one behind per Firefox).
   const removeWrapper = () => wrapper && rmSync(wrapper.dir, { recursive: true, force: true });
@@ -41,6 +43,7 @@ export async function launchFirefox(ns?: string): Promise<Browser> {
       executablePath: wrapper?.path ?? FIREFOX_PATH,
       headless: true,
       extraPrefsFirefox: FIREFOX_PREFS,
+      acceptInsecureCerts: opts.acceptInsecureCerts ?? false,
       timeout: 60_000,
     });
     browser.once('disconnected', removeWrapper);
