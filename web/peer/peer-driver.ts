@@ -10,6 +10,7 @@ import type { SelectedPath } from '../stats/stats-model';
 import { selectStatsModel } from '../store/stats-slice';
 import { parseCandidateLine } from './candidate-line';
 import { selectedPairInfo } from './peer-info';
+import { startProtocolHello } from './protocol-hello';
 import { startRttPinger } from './rtt-pinger';
 import { closeLinkChannels, createLinkChannels, type LinkChannels } from '../quality/link-channels';
 import { startLinkTest, type LinkTest } from '../quality/link-test-driver';
@@ -147,6 +148,8 @@ export class PeerDriver {
       this.s.recordIceEvent({ at: this.at(), kind: 'channel-open', label: this.channel.label });
       // Closed by the other side (its tab closed, or it restarted the test): the peer is gone.
       this.channel.addEventListener('close', () => !this.closed && this.s.setPeerState('peer-left'));
+      // A page of another peer protocol version is named in the report (not left to misparse silently).
+      this.stops.push(startProtocolHello(this.channel, (message) => this.s.addError({ at: this.at(), source: 'peer-protocol', code: null, message })));
       this.startRelayCheck();
       if (this.opts.quality === 'on-demand') this.listenForLinkTest();
       else this.startLinkTest();

@@ -8,11 +8,12 @@
 // meter and its median (web/quality).
 import type { RelayCheck } from '../../common/report';
 import type { PathKind } from '../../common/path-kind';
+import { encodeChannelMessage, parseChannelMessage, type ChannelMessage, type ParsedChannelMessage, type RelayCheckVerdict } from '../../common/peer-protocol';
 import { sendBulk } from '../quality/bulk-sender';
 import { decodeBulk } from '../quality/link-test-protocol';
 import { median } from '../quality/sample-stats';
 import { ThroughputMeter } from '../quality/throughput';
-import { encodeChannelMessage, parseChannelMessage, relayPathOf, type ChannelMessage, type RelayCheckVerdict } from './channel-messages';
+import { relayKind } from '../stats/path-classify';
 import { startRttPinger } from './rtt-pinger';
 
 export interface RelayCheckOptions {
@@ -63,7 +64,7 @@ async function selectedRelayPath(pc: RTCPeerConnection): Promise<PathKind | null
   });
   const pair = pairId ? (stats.get(pairId) as { localCandidateId?: string } | undefined) : undefined;
   const local = pair?.localCandidateId ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string } | undefined) : undefined;
-  return local?.candidateType === 'relay' ? relayPathOf(local.relayProtocol) : null;
+  return local?.candidateType === 'relay' ? relayKind(local.relayProtocol) : null;
 }
 
 export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
@@ -226,7 +227,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
     void handle(m).catch((err: unknown) => fail(`WebRTC error: ${err instanceof Error ? err.message : String(err)}`));
   };
 
-  async function handle(m: ChannelMessage): Promise<void> {
+  async function handle(m: ParsedChannelMessage): Promise<void> {
     switch (m.t) {
       case 'rc-offer': {
         if (opts.role !== 'responder' || begun) return;

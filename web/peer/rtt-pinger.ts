@@ -1,6 +1,6 @@
 // Round-trip time over the data channel: ping every interval, answer the other side's pings, and turn each
 // pong into an RTT sample. Measures the whole path (SCTP over DTLS over ICE), as the application sees it.
-import { encodeChannelMessage, parseChannelMessage } from './channel-messages';
+import { encodeChannelMessage, parseChannelMessage } from '../../common/peer-protocol';
 
 export interface RttPingerOptions {
   /** 0: only answer the other side's pings. */

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeLink } from './fake-link';
 import { startLinkTest, type LinkTestProgress } from './link-test-driver';
-import { DEFAULT_PLAN, type LinkPlan } from './link-test-protocol';
+import type { LinkPlan } from '../../common/peer-protocol';
+import { DEFAULT_PLAN } from './link-test-protocol';
 
 const plan: LinkPlan = { ...DEFAULT_PLAN, idleMs: 500, bulkMs: 1000, streamMs: 1000 };
 const now = () => Date.now();

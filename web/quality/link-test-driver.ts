@@ -2,17 +2,15 @@
 // schedule — idle RTT, bulk each way with RTT probes under load, then a paced unreliable stream both ways —
 // and sends the finished result to the follower, which only reacts. Either side can stop at any time (the
 // peer left, the channel closed): the test then ends with a partial result that says what was not measured.
-// Wire format: link-test-protocol.ts. Pure arithmetic: link-result.ts and the metric modules.
+// Wire format: common/peer-protocol.ts (control messages) and link-test-protocol.ts (channels, binary frames). Pure arithmetic: link-result.ts and the metric modules.
 import type { LinkQuality, LinkTestPhase, StreamResult, ThroughputResult } from '../../common/link-quality';
+import { LINK_TEST_VERSION, encodeControl, parseControl, type ControlMessage, type LinkPlan } from '../../common/peer-protocol';
 import { linkQualitySchema } from '../../common/report-schema';
 import { sendBulk } from './bulk-sender';
 import { interarrivalJitter, type TransitSample } from './jitter';
 import type { LinkChannel, LinkChannels } from './link-channels';
 import { composeLinkQuality, mirrorLinkQuality, type LinkFigures, type RttSamples } from './link-result';
-import {
-  DEFAULT_PLAN, LINK_TEST_VERSION, decodeBulk, decodeProbe, encodeControl, encodeProbe, parseControl, planProgress,
-  type ControlMessage, type LinkPlan,
-} from './link-test-protocol';
+import { DEFAULT_PLAN, decodeBulk, decodeProbe, encodeProbe, planProgress } from './link-test-protocol';
 import { lossFromSequences } from './loss';
 import { round } from './sample-stats';
 import { ThroughputMeter } from './throughput';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAN, bulkChunk, decodeBulk, decodeProbe, encodeBulkEnd, encodeControl, encodeProbe, parseControl, planProgress } from './link-test-protocol';
+import { encodeControl, parseControl } from '../../common/peer-protocol';
+import { DEFAULT_PLAN, bulkChunk, decodeBulk, decodeProbe, encodeBulkEnd, encodeProbe, planProgress } from './link-test-protocol';
 
 describe('link test wire format', () => {
   it('probe messages round-trip, padded to the asked size', () => {

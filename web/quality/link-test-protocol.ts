@@ -1,34 +1,17 @@
-// The link-quality test's wire format, shared by both peers (one module, so both sides agree). Three
-// negotiated data channels next to p2pcheck's main channel (id 0):
-//   control (id 1, reliable, ordered): JSON text messages below, keyed on `t`;
+// The link-quality test's channels and binary frames, shared by both peers. Its JSON control messages, the plan
+// and the version are part of the one peer protocol (common/peer-protocol.ts). Three negotiated data channels
+// next to p2pcheck's main channel (id 0):
+//   control (id 1, reliable, ordered): ControlMessage text (common/peer-protocol.ts), keyed on `t`;
 //   bulk    (id 2, reliable, ordered): binary [kind u8 = DATA] + zero padding, then [END u8][bytes f64];
 //   probe   (id 3, unordered, maxRetransmits 0): binary [kind u8][seq u32][sentAt f64] + padding.
-// The offerer leads: it runs the schedule and tells the other side what to do; the follower only reacts.
-// Unknown or malformed messages decode to null: a newer or broken peer cannot break this one.
-import { z } from 'zod';
-
-export const LINK_TEST_VERSION = 1;
+// Malformed frames decode to null: a newer or broken peer cannot break this one.
+import type { LinkPlan } from '../../common/peer-protocol';
 
 export const LINK_CHANNELS = {
   control: { label: 'p2pcheck-lt-control', id: 1, init: { negotiated: true, id: 1 } },
   bulk: { label: 'p2pcheck-lt-bulk', id: 2, init: { negotiated: true, id: 2 } },
   probe: { label: 'p2pcheck-lt-probe', id: 3, init: { negotiated: true, id: 3, ordered: false, maxRetransmits: 0 } },
 } as const satisfies Record<string, { label: string; id: number; init: RTCDataChannelInit }>;
-
-export const linkPlanSchema = z.object({
-  /** Probes on the idle link before any load, ms. */
-  idleMs: z.number().int().min(200).max(10_000),
-  /** Bulk transfer per direction, ms. */
-  bulkMs: z.number().int().min(500).max(30_000),
-  /** Paced unreliable stream (both directions at once), ms. */
-  streamMs: z.number().int().min(500).max(30_000),
-  probeIntervalMs: z.number().int().min(10).max(1000),
-  streamPps: z.number().int().min(10).max(1000),
-  streamBytes: z.number().int().min(13).max(1200),
-  /** Bulk message size; 16 KiB is the largest every browser pair exchanges safely. */
-  chunkBytes: z.number().int().min(1024).max(65_536),
-});
-export type LinkPlan = z.infer<typeof linkPlanSchema>;
 
 export const DEFAULT_PLAN: LinkPlan = {
   idleMs: 1000,
@@ -43,51 +26,6 @@ export const DEFAULT_PLAN: LinkPlan = {
 /** Sender keeps at most this much queued in the bulk channel (back-pressure, not flooding). */
 export const BULK_HIGH_WATER = 256 * 1024;
 export const BULK_LOW_WATER = 64 * 1024;
-
-const series = z.array(z.object({ at: z.number(), bps: z.number() })).max(1000);
-const streamResult = z.object({
-  sent: z.number().int().min(0),
-  received: z.number().int().min(0),
-  lossRatio: z.number().min(0).max(1),
-  jitterMs: z.number().min(0).nullable(),
-  reordered: z.number().int().min(0),
-});
-export const throughputResultSchema = z.object({ bps: z.number().min(0).nullable(), bytes: z.number().min(0), durationMs: z.number().min(0), series });
-
-export const controlMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('hello'), v: z.number().int(), plan: linkPlanSchema }),
-  z.object({ t: z.literal('hello-ack'), v: z.number().int() }),
-  /** Leader → follower: which phase runs now (for the follower's progress bar). */
-  z.object({ t: z.literal('phase'), phase: z.enum(['idle-rtt', 'upload', 'download', 'stream']) }),
-  /** Leader → follower: send bulk data for durationMs. */
-  z.object({ t: z.literal('send-bulk'), durationMs: z.number().int().min(0).max(30_000) }),
-  /** Receiver → sender: what arrived in a bulk phase. */
-  z.object({ t: z.literal('bulk-result'), result: throughputResultSchema }),
-  /** Leader → follower: both sides stream now. */
-  z.object({ t: z.literal('stream-start') }),
-  /** Each side → the other when it has sent its last stream packet. */
-  z.object({ t: z.literal('stream-end'), sent: z.number().int().min(0) }),
-  /** Follower → leader: what the follower received of the leader's stream. */
-  z.object({ t: z.literal('stream-result'), result: streamResult }),
-  /** Leader → follower: the finished measurement, from the leader's point of view (JSON of LinkQuality). */
-  z.object({ t: z.literal('result'), quality: z.record(z.string(), z.unknown()) }),
-  z.object({ t: z.literal('abort'), reason: z.string().max(500) }),
-]);
-export type ControlMessage = z.infer<typeof controlMessageSchema>;
-
-export function parseControl(data: unknown): ControlMessage | null {
-  if (typeof data !== 'string' || data.length > 256 * 1024) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  const r = controlMessageSchema.safeParse(json);
-  return r.success ? r.data : null;
-}
-
-export const encodeControl = (m: ControlMessage) => JSON.stringify(m satisfies ControlMessage);
 
 // Binary messages on the bulk channel.
 export const BULK_DATA = 1;
