@@ -62,16 +62,23 @@ describe('report schema', () => {
 
   it('rejects what is not a report, naming the field', () => {
     const r = sampleReport();
-    const bad = [
-      { ...r, version: 2 },
-      { ...r, localCandidates: [{ ...r.localCandidates[0], type: 'weird' }] },
-      { ...r, roomId: 'x'.repeat(100) },
-      { ...r, rtt: { ...r.rtt, samples: Array.from({ length: 6000 }, () => ({ at: 1, rtt: 1 })) } },
-      { ...r, quality: { version: 1 } },
-      { ...r, diagnosis: { local: { version: 1 }, remote: null, prediction: null } },
-      null,
-      'report',
+    // [input, the path its first issue names (what POST /api/reports says after 'at report.'), exact or a prefix]
+    const bad: [unknown, (string | number)[], 'exact' | 'prefix'][] = [
+      [{ ...r, version: 2 }, ['version'], 'exact'],
+      [{ ...r, localCandidates: [{ ...r.localCandidates[0], type: 'weird' }] }, ['localCandidates', 0, 'type'], 'exact'],
+      [{ ...r, roomId: 'x'.repeat(100) }, ['roomId'], 'exact'],
+      [{ ...r, rtt: { ...r.rtt, samples: Array.from({ length: 6000 }, () => ({ at: 1, rtt: 1 })) } }, ['rtt', 'samples'], 'exact'],
+      [{ ...r, quality: { version: 1 } }, ['quality'], 'prefix'],
+      [{ ...r, diagnosis: { local: { version: 1 }, remote: null, prediction: null } }, ['diagnosis', 'local'], 'prefix'],
+      [null, [], 'exact'],
+      ['report', [], 'exact'],
     ];
-    for (const b of bad) expect(reportSchema.safeParse(b).success).toBe(false);
+    for (const [input, field, match] of bad) {
+      const parsed = reportSchema.safeParse(input);
+      expect(parsed.success).toBe(false);
+      const path = parsed.error?.issues[0]?.path ?? null;
+      expect(match === 'prefix' ? path?.slice(0, field.length) : path).toEqual(field);
+      if (match === 'prefix') expect(path!.length).toBeGreaterThan(field.length);
+    }
   });
 });
