@@ -55,18 +55,23 @@ test('a 4-peer lobby from the landing page: every pair connects directly', async
     await pages[3]!.getByTestId('lobby-name').fill('Dana');
     await pages[3]!.getByTestId('lobby-name-save').click();
     await expect(first.locator('[data-testid^="lobby-link-"]', { hasText: 'Dana' })).toHaveCount(1);
+    // A throughput test of one link, on demand, from the page that leads it (the one that joined later).
+    const counts = await Promise.all(pages.map((p) => p.locator('[data-testid^="lobby-link-test-"]').count()));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(6); // each of the 6 links is led by exactly one of its ends
+    const leader = pages[counts.findIndex((n) => n > 0)]!;
+    await leader.locator('[data-testid^="lobby-link-test-"]').first().click();
+    await expect(leader.getByTestId('lobby-sweep-status')).toHaveText('1 links tested.', { timeout: 30_000 });
   } finally {
     await lobby.closeAll();
   }
 });
 
 test('an 8-peer lobby: all 28 links settle, the 9th is refused, a leaver is marked and a newcomer fills the seat', async ({ browser, app }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const lobby = lobbyPages(browser, app.baseURL);
   try {
     const roomId = newRoomId();
-    const pages: Page[] = [];
-    for (let i = 0; i < 8; i++) pages.push(await lobby.open(roomId));
+    const pages = await Promise.all(Array.from({ length: 8 }, () => lobby.open(roomId)));
     await expectSettled(pages, 8, 60_000);
 
     const ninth = await lobby.open(roomId);
