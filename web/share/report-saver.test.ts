@@ -5,7 +5,13 @@ import { postReport, startReportSaver, type PostReport } from './report-saver';
 
 const initial = appStore.getInitialState();
 beforeEach(() => appStore.setState(initial, true));
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+/** Runs everything the saver has pending — microtasks and every timer, however far off (a retry with back-off, a
+ *  debounce) — so "not saved (again)" holds for good, not just for the next few milliseconds. */
+const settle = () => vi.runAllTimersAsync();
 
 const quality = () =>
   composeLinkQuality({
@@ -16,6 +22,7 @@ const quality = () =>
 
 describe('report saver', () => {
   it('saves once when the test completes (link measured, relay check over), with private addresses masked by default, and re-saves when the choice changes', async () => {
+    vi.useFakeTimers();
     const post = vi.fn<PostReport>(async ({ redact }) => ({ id: redact ? 'masked-id' : 'plain-id', url: `/report/${redact ? 'masked-id' : 'plain-id'}`, redacted: redact }));
     const s = appStore.getState();
     s.openRoom('AAAAAAAAAAAAAAAAAAAAAA', false, 1000);
@@ -26,7 +33,7 @@ describe('report saver', () => {
     // The relay check starts as the link measurement ends; the report waits for it.
     appStore.getState().setRelayCheck({ state: 'running', startedAt: 9000, connectMs: null, rttMs: null, path: null, reason: null });
     appStore.getState().setLinkQuality(quality());
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(post).not.toHaveBeenCalled();
     appStore.getState().setRelayCheck({ state: 'works', startedAt: 9000, connectMs: 420, rttMs: 1.5, path: 'relay-udp', reason: null });
     await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('saved'));
@@ -37,7 +44,7 @@ describe('report saver', () => {
     expect(appStore.getState().link.share).toMatchObject({ url: '/report/masked-id', savedRedacted: true });
     // More store updates do not save again…
     appStore.getState().addRttSample(3000, 1);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(post).toHaveBeenCalledTimes(1);
     // …but unmasking does.
     appStore.getState().setShare({ redact: false });
@@ -59,6 +66,7 @@ describe('report saver', () => {
   });
 
   it('saves a test that ended without a measurement, and reports a failed save without retrying in a loop', async () => {
+    vi.useFakeTimers();
     const post = vi.fn<PostReport>(async () => {
       throw new Error('the server answered HTTP 503');
     });
@@ -68,7 +76,7 @@ describe('report saver', () => {
     appStore.getState().setPeerState('peer-left');
     await vi.waitFor(() => expect(appStore.getState().link.share.status).toBe('failed'));
     expect(appStore.getState().link.share.error).toMatch(/HTTP 503.*Download JSON/);
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(post).toHaveBeenCalledTimes(1);
     stop();
   });
