@@ -1,7 +1,7 @@
 // Lobbies (issue 13): up to eight browsers in one link, every pair connected. The pages share one Chromium as
 // separate contexts (one renderer each); what is asserted is what each page shows: its status line (links
 // settled among the members present) and its own links (state, path, left).
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { launchFirefox } from './support/firefox';
 
@@ -11,10 +11,12 @@ const newRoomId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).
 function lobbyPages(browser: Browser, baseURL: string) {
   const contexts: BrowserContext[] = [];
   return {
-    async open(roomId: string, path = `/lobby/${roomId}`): Promise<Page> {
+    async open(roomId: string, path = `/lobby/${roomId}`, sockets?: WebSocketRoute[]): Promise<Page> {
       const context = await browser.newContext();
       contexts.push(context);
       const page = await context.newPage();
+      // Signaling routed through the test, so it can cut the socket like a network blip would.
+      if (sockets) await page.routeWebSocket(/\/ws$/, (ws) => void sockets.push(ws, ws.connectToServer()));
       await page.goto(`${baseURL}${path}`);
       return page;
     },
@@ -39,7 +41,13 @@ async function ownLinkPaths(page: Page): Promise<string[]> {
   return page.locator('[data-testid^="lobby-link-"][data-state]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}/${e.getAttribute('data-path')}`));
 }
 
-test('a 4-peer lobby from the landing page: every pair connects directly', async ({ browser, app }) => {
+const rename = async (page: Page, name: string) => {
+  await page.getByTestId('lobby-name').fill(name);
+  await page.getByTestId('lobby-name-save').click();
+};
+
+test('a 4-peer lobby from the landing page: every pair connects directly, a link test runs on demand, a signaling blip keeps the peer', async ({ browser, app }) => {
+  test.setTimeout(150_000);
   const lobby = lobbyPages(browser, app.baseURL);
   try {
     const first = await lobby.open('', '/');
@@ -48,19 +56,34 @@ test('a 4-peer lobby from the landing page: every pair connects directly', async
     await expect(first.getByTestId('room-link')).toHaveValue(first.url());
     await expect(status(first)).toHaveAttribute('data-members', '1');
     const roomId = new URL(first.url()).pathname.split('/')[2]!;
-    const pages = [first, ...(await Promise.all([1, 2, 3].map(() => lobby.open(roomId))))];
+    const sockets: WebSocketRoute[] = [];
+    const pages = [first, ...(await Promise.all([1, 2, 3].map((i) => lobby.open(roomId, undefined, i === 3 ? sockets : undefined))))];
     await expectSettled(pages, 4, 30_000);
     for (const page of pages) expect(await ownLinkPaths(page)).toEqual(['connected/direct-lan', 'connected/direct-lan', 'connected/direct-lan']);
     // A name typed on one page shows on the others.
-    await pages[3]!.getByTestId('lobby-name').fill('Dana');
-    await pages[3]!.getByTestId('lobby-name-save').click();
-    await expect(first.locator('[data-testid^="lobby-link-"]', { hasText: 'Dana' })).toHaveCount(1);
+    const dana = pages[3]!;
+    await rename(dana, 'Dana');
+    const danaRow = first.locator('[data-testid^="lobby-link-"][data-state]', { hasText: 'Dana' });
+    await expect(danaRow).toHaveCount(1);
+    const danaId = await danaRow.getAttribute('data-testid');
+
+    // Blip: both directions of Dana's signaling socket close at once. Her page rejoins with its reconnect key and
+    // keeps its peer id: the others' row for her (same id) takes her next name, and nobody is marked as left.
+    expect(sockets).toHaveLength(2);
+    await sockets[1]!.close({ code: 4000, reason: 'blip' });
+    await sockets[0]!.close({ code: 4000, reason: 'blip' });
+    await expect.poll(() => sockets.length, { timeout: 10_000 }).toBe(4);
+    await expect(status(dana)).toHaveAttribute('data-members', '4');
+    await rename(dana, 'Dana again');
+    await expect(first.getByTestId(danaId!)).toContainText('Dana again');
+    await expect(first.getByTestId(danaId!)).toHaveAttribute('data-left', 'false');
+    await expectSettled(pages, 4, 10_000);
     // A throughput test of one link, on demand, from the page that leads it (the one that joined later).
     const counts = await Promise.all(pages.map((p) => p.locator('[data-testid^="lobby-link-test-"]').count()));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(6); // each of the 6 links is led by exactly one of its ends
     const leader = pages[counts.findIndex((n) => n > 0)]!;
     await leader.locator('[data-testid^="lobby-link-test-"]').first().click();
-    await expect(leader.getByTestId('lobby-sweep-status')).toHaveText('1 links tested.', { timeout: 30_000 });
+    await expect(leader.getByTestId('lobby-sweep-status')).toHaveText('1 links tested.', { timeout: 60_000 });
   } finally {
     await lobby.closeAll();
   }

@@ -1,0 +1,54 @@
+// A lobby link as this page broadcasts it: read from the pair's own store (real Chromium stats fixture), with
+// jitter and loss from the light ping stream.
+import { describe, expect, it } from 'vitest';
+import { mapStats } from '../stats/stats-mapping';
+import { CHROMIUM_HOST_PAIR_STATS } from '../stats/stats-fixtures';
+import { createAppStore } from '../store/app-store';
+import { linkSummary, pingLoss, rttJitter, sameSummary } from './lobby-session-links';
+
+const facts = { closed: false, pingsSent: 0, stateAt: 42 };
+
+function pairStore() {
+  const store = createAppStore();
+  store.getState().openRoom('r', false, 0);
+  store.getState().beginTest(1000);
+  return store;
+}
+
+describe('lobby link summary', () => {
+  it('names the path only once it has settled, and only while connected', () => {
+    const store = pairStore();
+    const s = () => store.getState();
+    s().setPeerState('connected');
+    s().applyStats(mapStats(CHROMIUM_HOST_PAIR_STATS), 100);
+    expect(linkSummary(s(), facts)).toMatchObject({ state: 'connected', path: null, at: 42 });
+    s().applyStats(mapStats(CHROMIUM_HOST_PAIR_STATS), 3200);
+    expect(linkSummary(s(), facts)).toMatchObject({ state: 'connected', path: 'direct-lan' });
+    expect(linkSummary(s(), { ...facts, closed: true })).toMatchObject({ state: 'closed', path: null });
+    s().setPeerState('failed');
+    expect(linkSummary(s(), facts)).toMatchObject({ state: 'failed', path: null });
+  });
+
+  it('reports the latest RTT, the jitter over the newest samples and the loss of pings', () => {
+    const store = pairStore();
+    for (const [i, rtt] of [10, 14, 10, 14, 10].entries()) store.getState().addRttSample(i * 1000, rtt);
+    expect(linkSummary(store.getState(), { ...facts, pingsSent: 11 })).toMatchObject({ rttMs: 10, jitterMs: 4, lossPct: 50 });
+  });
+
+  it('jitter needs two samples, loss five pings due; the newest ping may still be on its way', () => {
+    expect(rttJitter([{ rtt: 5 }])).toBeNull();
+    expect(rttJitter(Array.from({ length: 40 }, (_, i) => ({ rtt: i < 20 ? 100 * (i % 2) : 1 })))).toBe(0);
+    expect(pingLoss(5, 4)).toBeNull();
+    expect(pingLoss(6, 5)).toBe(0);
+    expect(pingLoss(6, 4)).toBe(20);
+    expect(pingLoss(6, 9)).toBe(0);
+  });
+
+  it('counts as unchanged when only sub-millisecond noise moved', () => {
+    const a = { state: 'connected', path: 'direct-lan', rttMs: 1.2, jitterMs: 0.3, lossPct: 0, at: 1 } as const;
+    expect(sameSummary(a, { ...a, rttMs: 1.4, at: 9 })).toBe(true);
+    expect(sameSummary(a, { ...a, rttMs: 2.4 })).toBe(false);
+    expect(sameSummary(a, { ...a, path: 'relay-udp' })).toBe(false);
+    expect(sameSummary(undefined, a)).toBe(false);
+  });
+});
