@@ -53,7 +53,6 @@ export const DropReason = {
   noChannel: 'no-channel',
   deniedPeer: 'denied-peer',
   bandwidth: 'bandwidth',
-  unknownMethod: 'unknown-method',
   response: 'response',
   rateLimited: 'rate-limited',
   badIndication: 'bad-indication',
