@@ -381,8 +381,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     networkChangedAt = since();
     for (const p of pairs.values()) maybeRestartIce(p);
   };
-  const connection = (navigator as Navigator & { connection?: EventTarget }).connection;
-  window.addEventListener('online', onNetworkChange);
+  const connection = (globalThis.navigator as (Navigator & { connection?: EventTarget }) | undefined)?.connection;
+  globalThis.addEventListener?.('online', onNetworkChange);
   connection?.addEventListener('change', onNetworkChange);
 
   // ---- link tests, one at a time --------------------------------------------------------------------------
@@ -441,7 +441,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       stopped = true;
       if (reconnectTimer !== null) clearTimeout(reconnectTimer);
       if (broadcastTimer !== null) clearTimeout(broadcastTimer);
-      window.removeEventListener('online', onNetworkChange);
+      globalThis.removeEventListener?.('online', onNetworkChange);
       connection?.removeEventListener('change', onNetworkChange);
       send({ type: 'leave' });
       client.close();
