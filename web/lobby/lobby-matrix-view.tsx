@@ -2,7 +2,7 @@
 // details of the cell picked below it (for a pair this page is part of, that pair's full report). Renders the
 // models (lobby-matrix.ts, lobby-summary.ts, host-choice.ts) of whatever it is given: the live lobby store
 // (LobbyMatrix) or a saved lobby report (read-only). Never touches sockets or RTCPeerConnections.
-import { useMemo, useState, type ReactNode } from 'react';
+import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { LinkSummary } from '../../common/messages';
 import { PATH_LABELS } from '../../common/path-kind';
 import { ReportView } from '../report/report-view';
@@ -32,10 +32,13 @@ export function LobbyMatrix({ store }: { store: LobbyStore }) {
   );
 }
 
-function LivePairReport({ store }: { store: AppStore }) {
+// Memoised: the lobby store changes several times a second (every member's link summaries), and re-rendering a
+// whole report (tables, charts, raw JSON) on each of those kept a loaded renderer from answering input. The report
+// itself refreshes at its own pace (useLiveReportOf).
+const LivePairReport = memo(function LivePairReport({ store }: { store: AppStore }) {
   const report = useLiveReportOf(store);
   return <ReportView report={report} />;
-}
+});
 
 /**
  * Summary, host choice, matrix and the picked cell's details. `pairReport` renders the full report of this
