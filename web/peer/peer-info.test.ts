@@ -8,7 +8,7 @@ import { compatibilityTable } from '../../common/nat/path-prediction';
 import { readPeerDiagnosis } from '../diagnosis/peer-diagnosis';
 import { emptyDiagnosis } from '../diagnosis/run-diagnosis';
 import { readPeerSelectedPair } from '../stats/stats-model';
-import { readPeerRelayOnly, selectedPairInfo } from './peer-info';
+import { selectedPairInfo } from './peer-info';
 
 /** What the relay does with a peer-info: parse it as the client's message, send on the parsed info. */
 function relay(info: unknown): PeerInfo {
@@ -38,13 +38,13 @@ function finishedDiagnosis() {
 
 describe('peer-info the page sends passes the relay', () => {
   it('{ relayOnly }', () => {
-    expect(readPeerRelayOnly(relay({ relayOnly: true }))).toBe(true);
+    expect(relay({ relayOnly: true })).toEqual({ relayOnly: true });
   });
 
   it('{ selectedPair } with and without a relay protocol or an address', () => {
     const relayEnd = selectedPairInfo({ type: 'relay', address: '203.0.113.5', port: 50000, relayProtocol: 'tls', protocol: 'udp' }, true);
     expect(readPeerSelectedPair(relay(relayEnd))).toEqual({ type: 'relay', address: '203.0.113.5', port: 50000, relayProtocol: 'tls' });
-    expect(readPeerRelayOnly(relay(relayEnd))).toBe(true);
+    expect(relay(relayEnd).selectedPair?.relayOnly).toBe(true);
     const hidden = selectedPairInfo({ type: 'host', address: null, port: null, relayProtocol: null, protocol: 'tcp' }, false);
     expect(readPeerSelectedPair(relay(hidden))).toEqual({ type: 'host', address: null, port: null, relayProtocol: null });
   });

@@ -2,16 +2,10 @@
 // from the other side. Each feature uses its own top-level key so payloads merge without clobbering; the wire
 // shapes live in common/messages.ts (peerInfoSchema), which the relay checks too. The other peer's selected
 // pair is read with the stats it is judged against (readPeerSelectedPair in web/stats/stats-model.ts).
-import { selectedPairInfoSchema, type PeerInfo, type SelectedPairInfo } from '../../common/messages';
+import type { SelectedPairInfo } from '../../common/messages';
 
 export type { SelectedPairInfo };
 
 export function selectedPairInfo(local: SelectedPairInfo['local'], relayOnly: boolean): { selectedPair: SelectedPairInfo } {
   return { selectedPair: { local, relayOnly } };
-}
-
-export function readPeerRelayOnly(info: PeerInfo | Record<string, unknown>): boolean | null {
-  const parsed = selectedPairInfoSchema.safeParse(info.selectedPair);
-  if (parsed.success) return parsed.data.relayOnly;
-  return typeof info.relayOnly === 'boolean' ? info.relayOnly : null;
 }
