@@ -4,7 +4,7 @@
 // live in allocation.ts.
 import { randomBytes } from 'node:crypto';
 import { decodeXorAddress, xorAddressAttribute } from '../stun/address';
-import { encodeChannelData } from '../stun/channel-data';
+import { encodeChannelData, looksLikeChannelData } from '../stun/channel-data';
 import { Attr, Method, StunClass } from '../stun/constants';
 import { unknownAttributesAttribute } from '../stun/error-code';
 import { checkFingerprint } from '../stun/fingerprint';
@@ -95,7 +95,7 @@ export class TurnCore {
 
   /** A datagram (or one framed message over TCP/TLS) from a client. */
   handleClientPacket(client: ClientRef, data: Buffer, now: number): TurnAction[] {
-    if (data.length >= 4 && (data[0]! & 0xc0) === 0x40) return this.channelDataFromClient(client, data, now);
+    if (looksLikeChannelData(data)) return this.channelDataFromClient(client, data, now);
     const decoded = decodeStunMessage(data);
     if (!decoded.ok) return this.drop(DropReason.malformed);
     const msg = decoded.message;

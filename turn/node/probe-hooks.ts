@@ -1,7 +1,8 @@
 // Seam for the NAT-diagnosis probe agent: STUN packets on the listening UDP sockets that the TURN logic does not
 // own — Binding requests with USERNAME (ICE connectivity checks) and all STUN responses — are offered to an
 // interceptor first; returning true consumes the packet.
-import { Attr, MAGIC_COOKIE } from '../stun/constants';
+import { Attr } from '../stun/constants';
+import { looksLikeStun } from '../stun/message';
 import type { EndpointRole } from '../../common/net/endpoint-role';
 import type { TransportAddress } from '../../common/net/transport-address';
 
@@ -15,7 +16,7 @@ export interface ProbeHooks {
 
 /** True for STUN success/error responses and for Binding requests that carry USERNAME. */
 export function isProbeTraffic(buf: Buffer): boolean {
-  if (buf.length < 20 || (buf[0]! & 0xc0) !== 0 || buf.readUInt32BE(4) !== MAGIC_COOKIE) return false;
+  if (!looksLikeStun(buf)) return false;
   const type = buf.readUInt16BE(0);
   if ((type & 0x0100) !== 0) return true; // class bit C1 set: success (0b10) or error (0b11) response
   if (type !== 0x0001) return false; // only Binding requests

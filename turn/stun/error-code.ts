@@ -24,10 +24,3 @@ export function unknownAttributesAttribute(types: number[]): StunAttribute {
   types.forEach((t, i) => value.writeUInt16BE(t, i * 2));
   return { type: Attr.unknownAttributes, value };
 }
-
-export function decodeUnknownAttributes(attr: StunAttribute): number[] | null {
-  if (attr.value.length % 2 !== 0) return null;
-  const out: number[] = [];
-  for (let i = 0; i < attr.value.length; i += 2) out.push(attr.value.readUInt16BE(i));
-  return out;
-}

@@ -13,10 +13,6 @@ export function appendMessageIntegrity(message: Buffer, key: Buffer): Buffer {
   return appendMac(message, key, Attr.messageIntegrity, 'sha1', 20);
 }
 
-export function appendMessageIntegritySha256(message: Buffer, key: Buffer): Buffer {
-  return appendMac(message, key, Attr.messageIntegritySha256, 'sha256', 32);
-}
-
 function appendMac(message: Buffer, key: Buffer, type: number, algo: 'sha1' | 'sha256', size: number): Buffer {
   const out = Buffer.alloc(message.length + 4 + size);
   message.copy(out);
