@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mapStats } from '../stats/stats-mapping';
 import { CHROMIUM_HOST_PAIR_STATS } from '../stats/stats-fixtures';
 import { createAppStore } from '../store/app-store';
-import { linkSummary, pingLoss, rttJitter, sameSummary } from './lobby-session-links';
+import { linkSummary, pingLoss, rttJitter, sameSummary, worthBroadcasting } from './lobby-session-links';
 
 const facts = { closed: false, pingsSent: 0, stateAt: 42 };
 
@@ -50,5 +50,22 @@ describe('lobby link summary', () => {
     expect(sameSummary(a, { ...a, rttMs: 2.4 })).toBe(false);
     expect(sameSummary(a, { ...a, path: 'relay-udp' })).toBe(false);
     expect(sameSummary(undefined, a)).toBe(false);
+  });
+});
+
+describe('what is worth telling the lobby', () => {
+  const a = { state: 'connected', path: 'direct-lan', rttMs: 10, jitterMs: 1, lossPct: 0, at: 1 } as const;
+  it('always a new state or path, or a first summary', () => {
+    expect(worthBroadcasting(undefined, a)).toBe(true);
+    expect(worthBroadcasting(a, { ...a, path: 'relay-udp' })).toBe(true);
+    expect(worthBroadcasting(a, { ...a, state: 'failed', path: null })).toBe(true);
+  });
+  it('figures only when they moved enough to matter', () => {
+    expect(worthBroadcasting(a, { ...a, rttMs: 12, jitterMs: 2.5, lossPct: 1 })).toBe(false);
+    expect(worthBroadcasting(a, { ...a, rttMs: 14 })).toBe(true);
+    expect(worthBroadcasting({ ...a, rttMs: 100 }, { ...a, rttMs: 120 })).toBe(false);
+    expect(worthBroadcasting(a, { ...a, jitterMs: 4 })).toBe(true);
+    expect(worthBroadcasting(a, { ...a, lossPct: 2 })).toBe(true);
+    expect(worthBroadcasting({ ...a, rttMs: null }, a)).toBe(true);
   });
 });

@@ -72,3 +72,15 @@ export function sameSummary(a: LinkSummary | undefined, b: LinkSummary): boolean
   const ms = (x: number | null) => (x === null ? null : Math.round(x));
   return a.state === b.state && a.path === b.path && ms(a.rttMs) === ms(b.rttMs) && ms(a.jitterMs) === ms(b.jitterMs) && ms(a.lossPct) === ms(b.lossPct);
 }
+
+/**
+ * Whether the others should hear about this change: the state or path moved, or a figure moved enough to matter in
+ * the matrix (RTT by over 2 ms and 25 %, jitter by over 2 ms and 50 %, loss by 2 points or more). Small wobbles stay
+ * local, so a settled lobby's relay traffic stays near zero (docs/lobby.md).
+ */
+export function worthBroadcasting(last: LinkSummary | undefined, next: LinkSummary): boolean {
+  if (!last || last.state !== next.state || last.path !== next.path) return true;
+  const moved = (a: number | null, b: number | null, abs: number, rel: number) =>
+    (a === null) !== (b === null) || (a !== null && b !== null && Math.abs(a - b) > abs && Math.abs(a - b) > rel * Math.max(a, b));
+  return moved(last.rttMs, next.rttMs, 2, 0.25) || moved(last.jitterMs, next.jitterMs, 2, 0.5) || moved(last.lossPct, next.lossPct, 1.99, 0);
+}

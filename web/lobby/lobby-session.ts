@@ -11,7 +11,7 @@ import { PeerDriver } from '../peer/peer-driver';
 import { RECONNECT_DELAYS_MS, createIceServerCache, defaultFetchJson } from '../room/room-session';
 import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
 import { createAppStore, type AppStore } from '../store/app-store';
-import { linkState, linkSummary, sameSummary } from './lobby-session-links';
+import { linkState, linkSummary, sameSummary, worthBroadcasting } from './lobby-session-links';
 import { checkPeerName } from './lobby-session-name';
 import type { LobbyStore } from './lobby-store';
 
@@ -105,6 +105,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
   let lastBroadcast = -Infinity;
+  /** The link summaries the others last heard, to skip broadcasting wobbles. */
+  let broadcasted: Record<string, LinkSummary> = {};
   let networkChangedAt = -1;
   let joinedOnce = false;
   /** Refused for good (full, replaced, another version): no reconnect. */
@@ -142,7 +144,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     broadcastTimer = setTimeout(() => {
       broadcastTimer = null;
       lastBroadcast = now();
-      send({ type: 'peer-info', info: { links: ownLinks() } });
+      broadcasted = ownLinks();
+      send({ type: 'peer-info', info: { links: broadcasted } });
     }, wait);
   }
 
@@ -161,7 +164,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     const summary = linkSummary(s, { closed: p.closed, pingsSent: p.pingsSent, stateAt: p.stateAt });
     if (l().selfId === null || sameSummary(l().links[l().selfId!]?.[p.peerId], summary)) return;
     l().setOwnLink(p.peerId, summary);
-    broadcastLinks();
+    if (worthBroadcasting(broadcasted[p.peerId], summary)) broadcastLinks();
   }
 
   /** ICE restart on a failed link, only when this page's network changed since the link (re)started. */
