@@ -66,15 +66,8 @@ export function linkSummary(s: Pick<AppState, 'peer' | 'stats' | 'rtt'>, facts: 
   };
 }
 
-/** Equal for broadcasting purposes (RTT and jitter rounded to whole ms, so loopback noise does not count). */
-export function sameSummary(a: LinkSummary | undefined, b: LinkSummary): boolean {
-  if (!a) return false;
-  const ms = (x: number | null) => (x === null ? null : Math.round(x));
-  return a.state === b.state && a.path === b.path && ms(a.rttMs) === ms(b.rttMs) && ms(a.jitterMs) === ms(b.jitterMs) && ms(a.lossPct) === ms(b.lossPct);
-}
-
 /**
- * Whether the others should hear about this change: the state or path moved, or a figure moved enough to matter in
+ * Whether this page's store and the others should hear about this change: the state or path moved, or a figure moved enough to matter in
  * the matrix (RTT by over 2 ms and 25 %, jitter by over 2 ms and 50 %, loss by 2 points or more). Small wobbles stay
  * local, so a settled lobby's relay traffic stays near zero (docs/lobby.md).
  */

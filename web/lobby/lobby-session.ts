@@ -11,7 +11,7 @@ import { PeerDriver } from '../peer/peer-driver';
 import { RECONNECT_DELAYS_MS, createIceServerCache, defaultFetchJson } from '../room/room-session';
 import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
 import { createAppStore, type AppStore } from '../store/app-store';
-import { linkState, linkSummary, sameSummary, worthBroadcasting } from './lobby-session-links';
+import { linkState, linkSummary, worthBroadcasting } from './lobby-session-links';
 import { checkPeerName } from './lobby-session-name';
 import type { LobbyStore } from './lobby-store';
 
@@ -105,8 +105,6 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
   let lastBroadcast = -Infinity;
-  /** The link summaries the others last heard, to skip broadcasting wobbles. */
-  let broadcasted: Record<string, LinkSummary> = {};
   let networkChangedAt = -1;
   let joinedOnce = false;
   /** Refused for good (full, replaced, another version): no reconnect. */
@@ -144,8 +142,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     broadcastTimer = setTimeout(() => {
       broadcastTimer = null;
       lastBroadcast = now();
-      broadcasted = ownLinks();
-      send({ type: 'peer-info', info: { links: broadcasted } });
+      send({ type: 'peer-info', info: { links: ownLinks() } });
     }, wait);
   }
 
@@ -162,9 +159,10 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       if (state === 'closed' && !present(p.peerId)) closePair(p, 'the other peer left');
     }
     const summary = linkSummary(s, { closed: p.closed, pingsSent: p.pingsSent, stateAt: p.stateAt });
-    if (l().selfId === null || sameSummary(l().links[l().selfId!]?.[p.peerId], summary)) return;
+    // Wobbles stay out of the store and off the wire: the matrix re-renders, and the others hear, only real changes.
+    if (l().selfId === null || !worthBroadcasting(l().links[l().selfId!]?.[p.peerId], summary)) return;
     l().setOwnLink(p.peerId, summary);
-    if (worthBroadcasting(broadcasted[p.peerId], summary)) broadcastLinks();
+    broadcastLinks();
   }
 
   /** ICE restart on a failed link, only when this page's network changed since the link (re)started. */
