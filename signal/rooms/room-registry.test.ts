@@ -332,6 +332,18 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
     expect(rooms.handle('n3', lobbyJoin({ clientId: key(2) }))[0]?.message).toMatchObject({ peerId: 'n3' });
   });
 
+  it('a peer without a clientId is not remembered (it cannot come back), so it pushes no returner out', () => {
+    const rooms = new RoomRegistry({ lobbyCapacity: 2 });
+    rooms.handle('stay', lobbyJoin());
+    rooms.handle('c', lobbyJoin({ clientId: CLIENT }));
+    rooms.disconnect('c');
+    for (const anon of ['x', 'y']) {
+      rooms.handle(anon, lobbyJoin());
+      rooms.disconnect(anon);
+    }
+    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ peerId: 'c' });
+  });
+
   it('the room kind and version are checked before a takeover', () => {
     const rooms = new RoomRegistry();
     rooms.handle('a', lobbyJoin({ clientId: CLIENT }));

@@ -132,7 +132,8 @@ export class RoomRegistry {
         : `this link is a two-person test room, not a lobby: open it as a test room`)];
     }
     const room: Room = existing ?? { id: msg.roomId, kind, capacity: this.capacityOf[kind], members: [], departed: [] };
-    const returning = msg.clientId === undefined ? undefined : room.members.find((m) => m.clientId === msg.clientId);
+    const clientId = msg.clientId ?? null;
+    const returning = clientId === null ? undefined : room.members.find((m) => m.clientId === clientId);
     if (returning) return this.takeOver(conn, room, returning, version);
     if (room.members.length >= room.capacity) {
       return [error(conn, ErrorCode.roomFull, room.kind === 'lobby'
@@ -140,9 +141,9 @@ export class RoomRegistry {
         : `room is full: a test room holds ${room.capacity} peers`)];
     }
     const others = room.members.slice();
-    const back = msg.clientId === undefined ? -1 : room.departed.findIndex((d) => d.clientId === msg.clientId);
+    const back = clientId === null ? -1 : room.departed.findIndex((d) => d.clientId === clientId);
     const peerId = back >= 0 ? room.departed.splice(back, 1)[0]!.peerId : conn;
-    const member: Member = { peerId, conn, clientId: msg.clientId ?? null };
+    const member: Member = { peerId, conn, clientId };
     room.members.push(member);
     this.rooms.set(room.id, room);
     this.seatOfConn.set(conn, { room, member });
