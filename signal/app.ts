@@ -13,8 +13,10 @@ import { createHttpServer, type ApiContext } from './http/http-server';
 import { createMetricsServer } from './http/metrics-route';
 import { Incidents } from './security/incidents';
 import { SignalingServer } from './ws/signaling-server';
+import packageJson from '../package.json' with { type: 'json' };
 
-export const VERSION = '0.1.0';
+/** The release, as package.json names it (its one home). */
+export const VERSION: string = packageJson.version;
 
 export interface RunningApp {
   httpPort: number;

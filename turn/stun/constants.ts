@@ -1,4 +1,5 @@
 // STUN/TURN numbers: RFC 8489 §5–§18, RFC 8656 §18, RFC 5780 §7, RFC 8445 §16.1.
+import packageJson from '../../package.json' with { type: 'json' };
 
 export const MAGIC_COOKIE = 0x2112a442;
 export const HEADER_LENGTH = 20;
@@ -78,4 +79,5 @@ export const ErrorReason: Record<number, string> = {
 /** Transport protocol number for UDP in REQUESTED-TRANSPORT (RFC 8656 §18.5). */
 export const TRANSPORT_UDP = 17;
 
-export const SOFTWARE = 'p2pcheck-turn 0.1';
+/** SOFTWARE (RFC 8489 §14.14) in every response: the name and the release's major.minor from package.json. */
+export const SOFTWARE = `p2pcheck-turn ${packageJson.version.split('.').slice(0, 2).join('.')}`;

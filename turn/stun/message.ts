@@ -78,7 +78,7 @@ export function getAttribute(msg: StunMessage, type: number): StunAttribute | un
   return undefined;
 }
 
-/** Serialises header and attributes; integrity and fingerprint are appended by `finalizeStunMessage`. */
+/** Serialises header and attributes; MESSAGE-INTEGRITY and FINGERPRINT are appended afterwards (appendMessageIntegrity, appendFingerprint). */
 export function encodeStunMessage(msg: StunMessage): Buffer {
   let size = HEADER_LENGTH;
   for (const a of msg.attributes) size += 4 + ((a.value.length + 3) & ~3);
