@@ -201,7 +201,9 @@ export class PeerDriver {
   private async makeOffer(): Promise<void> {
     try {
       this.makingOffer = true;
-      await this.pc.setLocalDescription(await this.pc.createOffer());
+      // Perfect negotiation: the description the state needs now (an offer raced by the other's may have become an answer).
+      if (this.opts.polite === undefined) await this.pc.setLocalDescription(await this.pc.createOffer());
+      else await this.pc.setLocalDescription();
       if (!this.closed) this.sendDescription(this.pc.localDescription);
     } catch (err) {
       this.fail('offer', err);
@@ -227,7 +229,8 @@ export class PeerDriver {
         const collision = d.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable');
         this.ignoreOffer = collision && !this.opts.polite;
         if (this.ignoreOffer) return;
-        if (collision) await this.pc.setLocalDescription({ type: 'rollback' });
+        // Rolling back is only possible from have-local-offer (an offer still being created has nothing to undo).
+        if (collision && this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' });
       }
       await this.pc.setRemoteDescription(d);
       if (d.type === 'offer') {
