@@ -129,6 +129,10 @@ export const callDirectionSchema = z.object({
   series: z.array(callPointSchema).max(MAX_CALL_POINTS),
 });
 
+/** What only the sending side knows of its direction (Chromium reports both; Firefox neither). */
+export const callSenderSchema = z.object({ bandwidthEstimateBps: count.nullable(), qualityLimitation: str(32).nullable() });
+export type CallSenderFigures = z.infer<typeof callSenderSchema>;
+
 export const callTestSchema = z.object({
   version: z.literal(1),
   status: z.enum(['done', 'partial', 'skipped', 'failed']),

@@ -5,11 +5,12 @@
 // version says so at channel open (`hello`), so the report can tell the user instead of misparsing silently.
 //
 // Channels of one connection (negotiated ids, web/peer/peer-driver.ts and web/quality/link-channels.ts):
-//   0 'p2pcheck'            main: ChannelMessage (hello, ping/pong, the relay check's rc-*)
+//   0 'p2pcheck'            main: ChannelMessage (hello, ping/pong, the relay check's rc-*, the call test's call-*)
 //   1 'p2pcheck-lt-control' link test: ControlMessage (its binary bulk/probe frames: web/quality/link-test-protocol.ts)
 // and the relay check's own relay-only connection, whose channel carries ping/pong and rc-burst-*.
 import { z } from 'zod';
 import { parseBoundedJson } from './bounded-json';
+import { callDirectionSchema, callSenderSchema } from './call-report';
 
 /** Version of the peer protocol. Both sides send it in `hello` when the main channel opens. */
 export const PEER_PROTOCOL_VERSION = 1;
@@ -34,6 +35,10 @@ function parseText<T>(schema: z.ZodType<T>, data: unknown, maxBytes: number): T 
 
 /** An SDP of a data-channel-only offer is ~1 KB; candidates are trickled separately. */
 export const MAX_CHANNEL_TEXT = 16 * 1024;
+/** The call test's audio+video renegotiation: Chromium lists many video codecs (measured ~9 KB); room to spare. */
+export const MAX_CALL_SDP = 48 * 1024;
+/** Largest text on the main channel (a call-offer). */
+const MAX_MAIN_TEXT = MAX_CALL_SDP + 1024;
 
 const finite = z.number().refine(Number.isFinite, 'not a finite number');
 const nonNegative = finite.refine((n) => n >= 0, 'negative');
@@ -71,13 +76,22 @@ export const channelMessageSchema = z.discriminatedUnion('t', [
   // On the relay-only channel itself: the burst is over / what arrived of it.
   z.object({ t: z.literal('rc-burst-end') }),
   z.object({ t: z.literal('rc-burst-result'), bytes: nonNegative, ms: nonNegative }),
+  // The call test (web/call/call-session.ts): the leader asks, the follower readies its synthetic media, the leader
+  // renegotiates the same connection over this channel to add audio and video; each side then sends what it
+  // received (its incoming direction, which is the other's outgoing one). call-skip: either side ends it.
+  z.object({ t: z.literal('call-start'), durationMs: z.number().int().min(1000).max(30_000) }),
+  z.object({ t: z.literal('call-ready') }),
+  z.object({ t: z.literal('call-offer'), sdp: z.string().max(MAX_CALL_SDP) }),
+  z.object({ t: z.literal('call-answer'), sdp: z.string().max(MAX_CALL_SDP) }),
+  z.object({ t: z.literal('call-result'), received: callDirectionSchema.nullable(), sent: callSenderSchema }),
+  z.object({ t: z.literal('call-skip'), reason: z.string().max(500) }),
 ]);
 /** What a sender writes (optional fields may be left out). */
 export type ChannelMessage = z.input<typeof channelMessageSchema>;
 /** What a receiver reads (absent optional fields filled in as null). */
 export type ParsedChannelMessage = z.output<typeof channelMessageSchema>;
 
-export const parseChannelMessage = (data: unknown): ParsedChannelMessage | null => parseText(channelMessageSchema, data, MAX_CHANNEL_TEXT);
+export const parseChannelMessage = (data: unknown): ParsedChannelMessage | null => parseText(channelMessageSchema, data, MAX_MAIN_TEXT);
 export const encodeChannelMessage = (m: ChannelMessage) => JSON.stringify(m satisfies ChannelMessage);
 
 // --- link test control channel -----------------------------------------------------------------------------

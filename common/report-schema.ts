@@ -4,6 +4,7 @@
 // stays small whatever is sent. A test (report-schema.test.ts) parses a report with every optional part filled
 // and checks nothing the page writes is lost.
 import { z } from 'zod';
+import { callTestSchema } from './call-report';
 import { DIAGNOSIS_VERSION } from './nat/diagnosis-result';
 import { diagnosisWireSchema } from './nat/diagnosis-schema';
 import { FILTERING_LABELS, MAPPING_LABELS, type FilteringBehavior, type MappingBehavior } from './nat/nat-behavior';
@@ -157,5 +158,6 @@ export const reportSchema = z.object({
     })
     .nullable()
     .optional(),
+  call: callTestSchema.nullable().optional(),
   redacted: z.boolean().optional(),
 });

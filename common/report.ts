@@ -1,6 +1,7 @@
 // The connectivity report: what the page shows, what "Download JSON" saves, what tests read from
 // `<pre data-testid="report-json">`. Documented in docs/report-format.md. Times are ms since the epoch
 // unless a field says otherwise.
+import type { CallTest } from './call-report';
 import type { IceEvent } from './ice-events';
 import type { LinkQuality } from './link-quality';
 import type { RoomDiagnosis } from './nat/diagnosis-result';
@@ -103,6 +104,8 @@ export interface ConnectivityReport {
   iceEvents?: IceEvent[];
   /** The relay fallback check; null until it starts. */
   relayCheck?: RelayCheck | null;
+  /** The call test (issue 15, common/call-report.ts): absent in reports from before it, null until it ends. */
+  call?: CallTest | null;
   /** Set on a saved copy: true when private addresses were masked (common/redact-report.ts). */
   redacted?: boolean;
 }

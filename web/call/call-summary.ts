@@ -2,7 +2,7 @@
 // The first seconds are the encoder's and bandwidth estimator's ramp-up (Chromium starts at ~300 kbit/s and
 // 360 lines): rates and resolution are judged on the settled part, the later half of the call (at least 3 s).
 // Freezes, loss, NACK/PLI count over the whole call.
-import { MAX_CALL_POINTS, type CallDirection, type CallDirectionSummary, type CallPoint } from '../../common/call-report';
+import { MAX_CALL_POINTS, type CallDirection, type CallSenderFigures, type CallDirectionSummary, type CallPoint } from '../../common/call-report';
 import type { CallSample } from './call-stats';
 import { callVerdict } from './call-verdict';
 import { callMos } from './e-model';
@@ -82,4 +82,17 @@ export function seriesOf(samples: readonly ReceivedSample[]): CallPoint[] {
 export function callDirection(samples: readonly ReceivedSample[]): CallDirection {
   const summary = summarizeDirection(samples);
   return { summary, verdict: callVerdict(summary), series: seriesOf(samples) };
+}
+
+/** The sender's own figures over the settled part of its sent seconds. */
+export function senderFigures(sent: readonly CallSample['sent'][]): CallSenderFigures {
+  const settled = settledPart(sent);
+  return { bandwidthEstimateBps: median(nums(settled.map((x) => x.bandwidthEstimateBps))), qualityLimitation: mostFrequent(settled.map((x) => x.qualityLimitation)) };
+}
+
+/** A direction as its receiver measured it, completed with what its sender knows (and judged again: a CPU limit
+ *  is named in the verdict). */
+export function withSenderFigures(d: CallDirection, sender: CallSenderFigures): CallDirection {
+  const summary = { ...d.summary, ...sender };
+  return { ...d, summary, verdict: callVerdict(summary) };
 }

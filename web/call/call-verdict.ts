@@ -6,7 +6,7 @@
 //   Audio only: audio MOS ≥ 3.1 and at most 10 % of the audio concealed (Opus PLC still sounds like speech).
 //   Not usable: anything worse, or nothing arrived.
 // A figure the browser did not report (null) is not held against the direction.
-import { CALL_LABELS, type CallDirectionSummary, type CallLevel, type CallVerdict } from '../../common/call-report';
+import { CALL_LABELS, type CallDirectionSummary, type CallLevel, type CallTest, type CallVerdict } from '../../common/call-report';
 
 export interface CallLimits {
   minHeight: number;
@@ -90,4 +90,9 @@ export function disagreementText(call: { incoming: CallVerdict | null; outgoing:
     ? "a call's congestion control adapts its bit rate and resolution to the path, and the data-channel figures were stricter than what the call needed"
     : worst.v.reasons[0] ?? 'the call did not reach the quality the data-channel figures promised';
   return `The data-channel estimate said "${dataChannel.label}", the call (${worst.where}) achieved "${worst.v.label}": ${why}. The call's verdict counts — it is what a real call would do.`;
+}
+
+/** The report's call section: the result with the disagreement against the data-channel verdict filled in. */
+export function callWithComparison(call: CallTest, dataChannel: { level: CallLevel; label: string } | null): CallTest {
+  return { ...call, disagreement: disagreementText({ incoming: call.incoming?.verdict ?? null, outgoing: call.outgoing?.verdict ?? null }, dataChannel) };
 }

@@ -16,6 +16,8 @@ import { closeLinkChannels, createLinkChannels, type LinkChannels } from '../qua
 import { startLinkTest, type LinkTest } from '../quality/link-test-driver';
 import type { LinkQuality } from '../../common/link-quality';
 import { startRelayCheck, type RelayCheckHandle } from './relay-check';
+import type { CallSession } from '../call/call-session';
+import type { CallTest } from '../../common/call-report';
 
 export type PeerRole = 'offerer' | 'answerer';
 
@@ -39,6 +41,8 @@ export interface PeerDriverOptions {
   ping?: { intervalMs: number; channel: 'main' | 'unreliable'; onSent?(): void };
   /** getStats() interval, ms (default 500). */
   statsIntervalMs?: number;
+  /** The call test after the link test (web/call, issue 15): 'auto' (default with quality 'auto') or 'off'. */
+  call?: 'auto' | 'off';
 }
 
 /** Negotiated id of the lobby's unreliable ping channel (the link channels use 1-3). */
@@ -71,6 +75,7 @@ export class PeerDriver {
   private makingOffer = false;
   private ignoreOffer = false;
   private readonly pingChannel: RTCDataChannel | null = null;
+  private callSession: CallSession | null = null;
 
   constructor(private readonly opts: PeerDriverOptions) {
     this.now = opts.now ?? Date.now;
@@ -83,6 +88,12 @@ export class PeerDriver {
       this.pingChannel = this.pc.createDataChannel('p2pcheck-ping', { negotiated: true, id: PING_CHANNEL_ID, ordered: false, maxRetransmits: 0 });
     }
     this.s.resetLink();
+    this.s.resetCall();
+    // ?call=off in the room's address skips the call test (as the skip button does).
+    if (typeof location !== 'undefined' && new URLSearchParams(location.search).get('call') === 'off') this.s.requestCallSkip();
+    if (!this.callEnabled) this.s.setCallPhase('off');
+    // The skip button, pressed while the call runs: both sides stop, the other is told.
+    this.stops.push(opts.store.subscribe((s, prev) => s.call.skipRequested && !prev.call.skipRequested && this.callSession?.stop('skipped by the user', true)));
     this.wire();
     this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot), opts.statsIntervalMs));
     if (opts.role === 'offerer') void this.makeOffer();
@@ -151,6 +162,7 @@ export class PeerDriver {
       // A page of another peer protocol version is named in the report (not left to misparse silently).
       this.stops.push(startProtocolHello(this.channel, (message) => this.s.addError({ at: this.at(), source: 'peer-protocol', code: null, message })));
       this.startRelayCheck();
+      if (this.callEnabled && this.opts.role === 'answerer') void this.runCall();
       if (this.opts.quality === 'on-demand') this.listenForLinkTest();
       else this.startLinkTest();
       const ping = this.opts.ping;
@@ -334,11 +346,45 @@ export class PeerDriver {
         if (this.opts.role === 'answerer') this.beginLinkTest();
         return;
       }
-      // Relay check first: the report counts as complete (and is saved) only once it is no longer running.
-      this.relayCheck?.start();
+      // Relay check (after the call test, which the leader starts now) before the quality: the report counts as
+      // complete (and is saved) only once neither is still to come.
+      if (this.callEnabled && this.s.call.phase === 'idle') this.s.setCallPhase('pending');
+      if (this.callEnabled && this.opts.role === 'offerer') void this.runCall().then(() => this.s.peer.testNumber === testNumber && this.relayCheck?.start());
+      else this.relayCheck?.start();
       this.s.setLinkQuality(q);
     });
     return test.done;
+  }
+
+  private get callEnabled(): boolean {
+    return (this.opts.call ?? (this.opts.quality === 'on-demand' ? 'off' : 'auto')) === 'auto';
+  }
+
+  /** The call test (web/call/call-session.ts, loaded only now): the offerer leads it after the link test, the
+   *  answerer listens from the channel's opening. Skipped when the user asked before it began. */
+  private async runCall(): Promise<void> {
+    const testNumber = this.s.peer.testNumber;
+    const current = () => !this.closed && this.s.peer.testNumber === testNumber;
+    let result: CallTest;
+    try {
+      const { startCallSession, browserName } = await import('../call/call-session');
+      if (!current()) return;
+      const session = startCallSession({
+        role: this.opts.role === 'offerer' ? 'leader' : 'follower',
+        pc: this.pc,
+        channel: this.channel,
+        sinceStart: () => this.at(),
+        browser: browserName(navigator.userAgent),
+        onProgress: (p) => current() && this.s.setCallProgress(p),
+      });
+      this.callSession = session;
+      if (this.s.call.skipRequested) session.stop('skipped by the user', true);
+      result = await session.done;
+    } catch (err) {
+      result = { version: 1, status: 'failed', reason: `the call test could not load: ${errorText(err)}`, startedAt: this.at(), durationMs: null, browser: null, incoming: null, outgoing: null, disagreement: null };
+    }
+    this.callSession = null;
+    if (current()) this.s.setCallResult(result);
   }
 
   /** On demand (quality 'on-demand'): the answerer listens for the link test from the start; the offerer leads it
@@ -395,6 +441,7 @@ export class PeerDriver {
     if (this.linkStartTimer !== null) clearInterval(this.linkStartTimer);
     this.linkTest?.stop(reason);
     this.relayCheck?.stop();
+    this.callSession?.stop(reason);
     closeLinkChannels(this.links);
     for (const stop of this.stops.splice(0)) stop();
     this.channel.close();

@@ -7,8 +7,9 @@ import { selectStatsModel } from '../store/stats-slice';
 import { SETTLE_MS } from '../stats/selection-tracker';
 import { pathAsymmetry } from '../stats/path-classify';
 import { roomDiagnosis } from '../diagnosis/room-diagnosis';
+import { callWithComparison } from '../call/call-verdict';
 
-type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents' | 'relayCheck'> };
+type ReportInput = Pick<AppState, 'peer' | 'stats' | 'rtt'> & { diagnosis?: AppState['diagnosis']; link?: Pick<AppState['link'], 'quality' | 'iceEvents' | 'relayCheck'>; call?: Pick<AppState['call'], 'result'> };
 
 const STATE_ORDER: Record<string, number> = { succeeded: 0, 'in-progress': 1, waiting: 2, frozen: 3, failed: 4 };
 
@@ -24,7 +25,7 @@ export function sortPairs(pairs: readonly ReportPair[], selectedId: string | nul
   );
 }
 
-export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput): ConnectivityReport {
+export function buildReport({ peer, stats, rtt, diagnosis, link, call }: ReportInput): ConnectivityReport {
   const model = selectStatsModel({ peer, stats });
   const selected = model.selected;
   const selectedPair = selected ? { local: selected.local, remote: selected.remote, currentRtt: selected.pair.currentRtt } : null;
@@ -68,5 +69,7 @@ export function buildReport({ peer, stats, rtt, diagnosis, link }: ReportInput):
     report.iceEvents = link.iceEvents;
     report.relayCheck = link.relayCheck;
   }
+  // The call test (issue 15), with where it disagrees with the data-channel verdict (the call wins).
+  if (call?.result) report.call = callWithComparison(call.result, link?.quality?.verdict ?? null);
   return report;
 }

@@ -5,6 +5,7 @@ import { RoomDiagnosisView } from '../diagnosis/room-diagnosis-view';
 import { IceTimelineView } from './ice-timeline-view';
 import { CandidateTable } from './candidate-table';
 import { LinkQualityPanel } from './link-quality-panel';
+import { CallPanel } from './call-panel';
 import { TestPhasesView } from './test-phases-view';
 import { ErrorsList } from './errors-list';
 import { PairHistory } from './pair-history';
@@ -24,6 +25,7 @@ export function ReportView({ report, readOnly = false }: { report: ConnectivityR
       <RoomDiagnosisView diagnosis={report.diagnosis} />
       <TimingsPanel report={report} />
       <LinkQualityPanel quality={report.quality} live={!readOnly} peerState={report.peerState} />
+      <CallPanel call={report.call} quality={report.quality} live={!readOnly} />
       <RttPanel rtt={report.rtt} />
       <IceTimelineView report={report} />
       <PairHistory report={report} />

@@ -9,12 +9,12 @@ import { appStore, type AppState, type AppStore } from '../store/app-store';
 
 export const REPORT_REFRESH_MS = 500;
 
-type ReportInputs = readonly [AppState['peer'], AppState['stats'], AppState['rtt'], AppState['diagnosis'], AppState['link']['quality'], AppState['link']['iceEvents'], AppState['link']['relayCheck']];
+type ReportInputs = readonly [AppState['peer'], AppState['stats'], AppState['rtt'], AppState['diagnosis'], AppState['link']['quality'], AppState['link']['iceEvents'], AppState['link']['relayCheck'], AppState['call']['result']];
 
-const inputsOf = (s: AppState): ReportInputs => [s.peer, s.stats, s.rtt, s.diagnosis, s.link.quality, s.link.iceEvents, s.link.relayCheck];
+const inputsOf = (s: AppState): ReportInputs => [s.peer, s.stats, s.rtt, s.diagnosis, s.link.quality, s.link.iceEvents, s.link.relayCheck, s.call.result];
 const sameInputs = (a: ReportInputs, b: ReportInputs) => a.every((x, i) => x === b[i]);
-const reportOf = ([peer, stats, rtt, diagnosis, quality, iceEvents, relayCheck]: ReportInputs): ConnectivityReport =>
-  buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents, relayCheck } });
+const reportOf = ([peer, stats, rtt, diagnosis, quality, iceEvents, relayCheck, callResult]: ReportInputs): ConnectivityReport =>
+  buildReport({ peer, stats, rtt, diagnosis, link: { quality, iceEvents, relayCheck }, call: { result: callResult } });
 
 export function useLiveReport(refreshMs = REPORT_REFRESH_MS): ConnectivityReport {
   return useLiveReportOf(appStore, refreshMs);

@@ -5,6 +5,7 @@ import type { SavedReportBody } from '../../common/lobby-report-kind';
 import type { ConnectivityReport } from '../../common/report';
 import { ApiRequestError, fetchApiJson } from '../errors/api-error';
 import { buildReport } from '../report/build-report';
+import { callPending } from '../store/call-slice';
 import type { AppState, AppStore } from '../store/app-store';
 
 export interface SaveResponse {
@@ -34,9 +35,10 @@ export function saveFailedText(err: unknown): string {
 
 /** True once this test has nothing more to add to its report: the link measured and the relay check (which follows
  *  it, except in relay-only tests) over, or the test ended. */
-export function testComplete(s: Pick<AppState, 'peer' | 'link'>): boolean {
+export function testComplete(s: Pick<AppState, 'peer' | 'link'> & { call?: AppState['call'] }): boolean {
   if (s.peer.startedAt !== null && (s.peer.peerState === 'peer-left' || s.peer.peerState === 'failed')) return true;
-  return s.link.quality !== null && (s.peer.relayOnly || (s.link.relayCheck !== null && s.link.relayCheck.state !== 'running'));
+  // The call test (web/call) runs between the link measurement and the relay check.
+  return s.link.quality !== null && !callPending(s.call) && (s.peer.relayOnly || (s.link.relayCheck !== null && s.link.relayCheck.state !== 'running'));
 }
 
 export function startReportSaver(store: AppStore, post: PostReport = postReport): () => void {

@@ -2,6 +2,7 @@
 // through appStore.getState(); components read narrow fields with useAppStore(selector).
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { createCallSlice, type CallSlice } from './call-slice';
 import { createDiagnosisSlice, type DiagnosisSlice } from './diagnosis-slice';
 import { createLinkSlice, type LinkSlice } from './link-slice';
 import { createPeerSlice, type PeerSlice } from './peer-slice';
@@ -10,7 +11,7 @@ import { createSignalingSlice, type SignalingSlice } from './signaling-slice';
 import { createStatsSlice, type StatsSlice } from './stats-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type AppState = SignalingSlice & PeerSlice & StatsSlice & RttSlice & UiSlice & DiagnosisSlice & LinkSlice;
+export type AppState = SignalingSlice & PeerSlice & StatsSlice & RttSlice & UiSlice & DiagnosisSlice & LinkSlice & CallSlice;
 
 export const createAppStore = () =>
   createStore<AppState>()((...a) => ({
@@ -21,6 +22,7 @@ export const createAppStore = () =>
     ...createUiSlice(...a),
     ...createDiagnosisSlice(...a),
     ...createLinkSlice(...a),
+    ...createCallSlice(...a),
   }));
 
 export type AppStore = ReturnType<typeof createAppStore>;
