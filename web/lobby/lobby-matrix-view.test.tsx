@@ -29,6 +29,8 @@ describe('lobby matrix view', () => {
     expect(html.match(/data-testid="lobby-cell-/g)).toHaveLength(12);
     expect(html).toMatch(/data-testid="lobby-col-d" data-left="true"/);
     expect(html).toContain('aria-label="Bo and Cy: relayed via TURN (UDP); round trip 40.0 ms; both sides agree"');
+    // Bo and Di never connected before Di left: the cell says so rather than "connecting…".
+    expect(html).toMatch(/data-testid="lobby-cell-b-d"[^>]*data-path="pending"[^>]*data-state="left"[^>]*><button[^>]*><span class="lobby-cell-path">left<\/span>/);
   });
 
   it('shows the summary and the host choice above it', () => {

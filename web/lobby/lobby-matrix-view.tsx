@@ -164,7 +164,8 @@ function MatrixTable({ matrix, picked, onPick }: { matrix: LobbyMatrix; picked: 
                     data-mismatch={cell.mismatch ? 'true' : 'false'}
                   >
                     <button type="button" aria-pressed={isPicked} aria-label={cellWords(cell, row, col)} title={cellWords(cell, row, col)} onClick={() => onPick(row.peerId, col.peerId)}>
-                      <span className="lobby-cell-path">{CELL_PATH_LABELS[cell.path]}</span>
+                      {/* A pair that never settled before one of them left is not "connecting" any more. */}
+                      <span className="lobby-cell-path">{cell.state === 'left' && cell.path === 'pending' ? 'left' : CELL_PATH_LABELS[cell.path]}</span>
                       {cell.rttMs !== null && <span className="lobby-cell-rtt">{ms(cell.rttMs)}</span>}
                       <span className="lobby-cell-marks" aria-hidden="true">
                         {cell.agreement === 'agree' ? '=' : cell.agreement === 'disagree' ? '≠' : ''}
