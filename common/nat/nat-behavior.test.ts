@@ -3,6 +3,8 @@ import {
   classifyFiltering,
   classifyMapping,
   classifyMappingByCount,
+  FILTERING_LABELS,
+  MAPPING_LABELS,
   type FilteringBehavior,
   type MappingBehavior,
   type MappingObservation,
@@ -167,5 +169,61 @@ describe('classifyMappingByCount (no url on the candidates: only the set of mapp
   it('three different mapped ports prove a port-dependent mapping even when an answer is missing', () => {
     expect(classifyMappingByCount(asked(ENDPOINT_ROLES), 3, false)).toMatchObject({ behavior: 'APDM', evidence: expect.stringMatching(/3 different mapped addresses/) });
     expect(classifyMappingByCount(asked(ENDPOINT_ROLES), 1, false).behavior).toBe('not-determined');
+  });
+});
+
+describe('what the report says: a label per behavior and a sentence per outcome', () => {
+  it('each mapping and filtering behavior has its own label, naming the behavior', () => {
+    expect(MAPPING_LABELS).toMatchObject({
+      EIM: expect.stringMatching(/^Endpoint-independent mapping$/),
+      ADM: expect.stringMatching(/^Address-dependent mapping$/),
+      APDM: expect.stringMatching(/^Address and port-dependent mapping$/),
+      'EIM-or-ADM': expect.stringMatching(/^Endpoint-independent or address-dependent mapping \(server has one IP\)$/),
+      'ADM-or-APDM': expect.stringMatching(/^Address-dependent or address and port-dependent mapping$/),
+      'not-determined': expect.stringMatching(/^Mapping not determined$/),
+    });
+    expect(FILTERING_LABELS).toMatchObject({
+      EIF: expect.stringMatching(/^Endpoint-independent filtering$/),
+      ADF: expect.stringMatching(/^Address-dependent filtering$/),
+      APDF: expect.stringMatching(/^Address and port-dependent filtering$/),
+      'EIF-or-ADF': expect.stringMatching(/^Endpoint-independent or address-dependent filtering \(server has one IP\)$/),
+      'ADF-or-APDF': expect.stringMatching(/^Address-dependent or address and port-dependent filtering$/),
+      'not-determined': expect.stringMatching(/^Filtering not determined$/),
+    });
+  });
+
+  it('classifyFiltering says what it saw, one sentence per outcome', () => {
+    const yes = (role: EndpointRole) => ({ role, answered: true });
+    const no = (role: EndpointRole) => ({ role, answered: false });
+    const cases: Array<[ReturnType<typeof yes>[], FilteringBehavior, RegExp]> = [
+      [[yes('alt-port')], 'not-determined', /^the probe did not send its control check from the primary endpoint$/],
+      [[no('primary'), yes('alt-ip')], 'not-determined', /^not even the control check from the address the browser contacted was answered$/],
+      [[yes('primary'), yes('alt-ip-port')], 'EIF', /^a check from a server address the browser never contacted got through$/],
+      [[yes('primary'), yes('alt-port'), no('alt-ip')], 'ADF', /^a check from a new port of the contacted address got through; one from a new address did not$/],
+      [[yes('primary'), yes('alt-port')], 'EIF-or-ADF', /^a check from a new port got through; the server has a single IP address, so a new address could not be tested$/],
+      [[yes('primary'), no('alt-port'), no('alt-ip')], 'APDF', /^a check from a new port of the contacted address was dropped$/],
+      [[yes('primary'), no('alt-ip')], 'ADF-or-APDF', /^a check from a new address was dropped; the server has no second port to test$/],
+      [[yes('primary')], 'not-determined', /^the server has no alternate port or address to send checks from$/],
+    ];
+    for (const [obs, behavior, evidence] of cases) expect(classifyFiltering(obs)).toEqual({ behavior, evidence: expect.stringMatching(evidence) });
+  });
+
+  it('classifyMapping names the endpoints that answered', () => {
+    const r = classifyMapping([
+      { role: 'primary', mapped: { address: '203.0.113.5', port: 40000 } },
+      { role: 'alt-port', mapped: null },
+      { role: 'alt-ip', mapped: { address: '203.0.113.5', port: 40000 } },
+    ]);
+    expect(r).toEqual({ behavior: 'EIM', evidence: 'the same mapped address and port from every server address and port that answered (answers from primary, alt-ip)' });
+    expect(classifyMapping([{ role: 'alt-port', mapped: null }]).evidence).toBe('the primary STUN endpoint was not asked');
+    expect(classifyMapping([{ role: 'primary', mapped: null }]).evidence).toBe('the primary STUN endpoint did not answer');
+  });
+
+  it('classifyMappingByCount counts in words: addresses, endpoints and server addresses', () => {
+    const one = [{ role: 'primary' as const, host: '192.0.2.1' }, { role: 'alt-port' as const, host: '192.0.2.1' }];
+    expect(classifyMappingByCount(one, 1, true).evidence).toMatch(/^1 different mapped address from one local socket towards 2 server endpoints on 1 address: the same mapping across a port change/);
+    const two = [...one, { role: 'alt-ip' as const, host: '192.0.2.2' }];
+    expect(classifyMappingByCount(two, 2, true)).toEqual({ behavior: 'ADM', evidence: expect.stringMatching(/^2 different mapped addresses from one local socket towards 3 server endpoints on 2 addresses: one mapping per server address/) });
+    expect(classifyMappingByCount([one[0]!], 1, true)).toEqual({ behavior: 'not-determined', evidence: expect.stringMatching(/nothing to compare with$/) });
   });
 });
