@@ -8,7 +8,8 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { turnConfigFromEnv } from '../turn/turn-config';
 import { startTurnServer, type RunningTurnServer } from '../turn/node/turn-server';
 import { RateLimiter } from '../turn/security/rate-limiter';
-import { ConfigError, signalConfigFromEnv, type SignalConfig } from './config';
+import { ConfigError } from '../turn/config-error';
+import { signalConfigFromEnv, type SignalConfig } from './config';
 import { createHttpServer, type ApiContext } from './http/http-server';
 import { createMetricsServer } from './http/metrics-route';
 import { Incidents } from './security/incidents';
@@ -138,9 +139,9 @@ async function listen(server: import('node:http').Server, port: number, host: st
     await once(server, 'listening');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new ConfigError(`${portVar}=${port} on ${host} is already in use: stop what uses it or choose another ${portVar}`);
-    if (code === 'EADDRNOTAVAIL') throw new ConfigError(`${hostVar}=${host} is not an address of this machine: use one of its addresses or 0.0.0.0`);
-    if (code === 'EACCES') throw new ConfigError(`${portVar}=${port} needs more privileges on ${host}: choose a port above 1023 or grant CAP_NET_BIND_SERVICE`);
+    if (code === 'EADDRINUSE') throw new ConfigError(portVar, `${portVar}=${port} on ${host} is already in use: stop what uses it or choose another ${portVar}`);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError(hostVar, `${hostVar}=${host} is not an address of this machine: use one of its addresses or 0.0.0.0`);
+    if (code === 'EACCES') throw new ConfigError(portVar, `${portVar}=${port} needs more privileges on ${host}: choose a port above 1023 or grant CAP_NET_BIND_SERVICE`);
     throw err;
   }
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, signalConfigFromEnv } from './config';
+import { ConfigError } from '../turn/config-error';
+import { signalConfigFromEnv } from './config';
 
 describe('signalConfigFromEnv', () => {
   it('runs with nothing set, with limits a public deployment can keep', () => {
@@ -59,24 +60,29 @@ describe('signalConfigFromEnv', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
+    expect(Object.keys(env)).toContain((error as ConfigError).variable);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
   });
 });
 
 describe('signal/main.ts with a bad setting', () => {
-  it('prints one line naming the option and the fix, no stack trace, and exits non-zero', () => {
+  // The signaling settings and the bundled TURN server's (turn/turn-config.ts), whatever words the message uses.
+  it.each([
+    [{ HOST: 'localhost', TURN_ENABLED: '0' }, 'HOST must be an IP address to listen on (e.g. 0.0.0.0, :: or 127.0.0.1), not a host name, got "localhost"'],
+    [{ TURN_SECRET: 'x', TURN_ALLOW_PEERS: '10.0.0.0/8,lan' }, 'TURN_ALLOW_PEERS: "lan" is not a CIDR (e.g. 10.0.0.0/8 or fd00::/8)'],
+  ])('prints one line naming the option and the fix, no stack trace, and exits non-zero (%o)', (env, line) => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const dataDir = mkdtempSync(join(tmpdir(), 'p2pcheck-config-'));
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'signal/main.ts'], {
       cwd: root,
-      env: { ...process.env, HOST: 'localhost', PORT: '0', TURN_ENABLED: '0', DATA_DIR: dataDir },
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ...env },
       encoding: 'utf8',
       timeout: 30_000,
     });
     rmSync(dataDir, { recursive: true, force: true });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe('p2pcheck: configuration error: HOST must be an IP address to listen on (e.g. 0.0.0.0, :: or 127.0.0.1), not a host name, got "localhost"');
+    expect(run.stderr.trim()).toBe(`p2pcheck: configuration error: ${line}`);
     expect(run.stdout).toBe('');
   });
 });

@@ -2,6 +2,7 @@
 // `npm start` runs with none set; a bad value is a one-line error at start naming the variable and the fix,
 // never a silent fallback. The limits' defaults are meant to be kept by a public deployment.
 import { isIP } from 'node:net';
+import { ConfigError } from '../turn/config-error';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address';
 import { parseAllowedOrigins, type OriginAllowList } from './security/origin-policy';
 
@@ -44,16 +45,12 @@ export interface MetricsConfig {
   listen: { host: string; port: number } | null;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw new ConfigError(name, `${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -63,7 +60,7 @@ export function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: bool
   if (raw === undefined || raw === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`${name} must be true or false (1/0), got "${raw}"`);
+  throw new ConfigError(name, `${name} must be true or false (1/0), got "${raw}"`);
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -73,32 +70,32 @@ const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\
 function ipFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string, example: string): string {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
-  if (!isIP(raw)) throw new ConfigError(`${name} must be an IP address to listen on (e.g. ${example}), not a host name, got "${raw}"`);
+  if (!isIP(raw)) throw new ConfigError(name, `${name} must be an IP address to listen on (e.g. ${example}), not a host name, got "${raw}"`);
   return raw;
 }
 
 export function signalConfigFromEnv(env: NodeJS.ProcessEnv): SignalConfig {
   const iceHostRaw = env.ICE_HOST?.trim() || null;
   if (iceHostRaw !== null && !isIP(iceHostRaw) && !HOST_NAME.test(iceHostRaw)) {
-    throw new ConfigError(`ICE_HOST must be a host name or an IP address without brackets or port (e.g. p2p.example.org or 203.0.113.7), got "${iceHostRaw}"`);
+    throw new ConfigError('ICE_HOST', `ICE_HOST must be a host name or an IP address without brackets or port (e.g. p2p.example.org or 203.0.113.7), got "${iceHostRaw}"`);
   }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const trustProxy = parseTrustedProxies(env.TRUST_PROXY?.trim());
   if (trustProxy && 'error' in trustProxy) {
-    throw new ConfigError(`TRUST_PROXY: ${trustProxy.error}; set it to loopback or a comma list of proxy addresses/CIDR ranges (e.g. 10.0.0.0/8), or leave it empty`);
+    throw new ConfigError('TRUST_PROXY', `TRUST_PROXY: ${trustProxy.error}; set it to loopback or a comma list of proxy addresses/CIDR ranges (e.g. 10.0.0.0/8), or leave it empty`);
   }
   const allowedOrigins = parseAllowedOrigins(env.ALLOWED_ORIGINS);
-  if ('error' in allowedOrigins) throw new ConfigError(`ALLOWED_ORIGINS: ${allowedOrigins.error}; or * for any, or leave it empty for the same origin only`);
+  if ('error' in allowedOrigins) throw new ConfigError('ALLOWED_ORIGINS', `ALLOWED_ORIGINS: ${allowedOrigins.error}; or * for any, or leave it empty for the same origin only`);
   const token = env.METRICS_TOKEN?.trim() || null;
   if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,512}$/.test(token)) {
-    throw new ConfigError('METRICS_TOKEN must be 16 to 512 characters of letters, digits and -._~+/= (e.g. the output of `openssl rand -hex 24`)');
+    throw new ConfigError('METRICS_TOKEN', 'METRICS_TOKEN must be 16 to 512 characters of letters, digits and -._~+/= (e.g. the output of `openssl rand -hex 24`)');
   }
   const metricsPortRaw = env.METRICS_PORT?.trim();
   const metricsListen = metricsPortRaw
     ? { host: ipFromEnv(env, 'METRICS_HOST', '127.0.0.1', '127.0.0.1'), port: intFromEnv(env, 'METRICS_PORT', 0, 0, 65535) }
     : null;
-  if (!metricsPortRaw && env.METRICS_HOST?.trim()) throw new ConfigError('METRICS_HOST needs METRICS_PORT too (the port /metrics listens on there)');
+  if (!metricsPortRaw && env.METRICS_HOST?.trim()) throw new ConfigError('METRICS_HOST', 'METRICS_HOST needs METRICS_PORT too (the port /metrics listens on there)');
 
   const limits: SignalLimits = {
     iceCredentialsPerMinute: intFromEnv(env, 'ICE_CREDENTIALS_PER_MINUTE', 60, 0, 1_000_000),

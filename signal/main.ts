@@ -1,6 +1,7 @@
 // `npm start` entry: one process serving the page, /ws signaling, the API and the bundled STUN/TURN server.
 import { networkInterfaces } from 'node:os';
-import { ConfigError, signalConfigFromEnv } from './config';
+import { ConfigError } from '../turn/config-error';
+import { signalConfigFromEnv } from './config';
 import { startApp } from './app';
 import { createProbeFeature } from './probe/probe-feature';
 import { probeLimitsFromEnv } from './probe/probe-config';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || (err instanceof Error && /must|invalid|required|is above/i.test(err.message))) {
+  if (err instanceof ConfigError) {
     // One line naming the setting and the fix; no stack trace.
     console.error(`p2pcheck: configuration error: ${err.message.split('\n')[0]}`);
   } else {

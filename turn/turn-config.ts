@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { createSecureContext } from 'node:tls';
 import { inCidr, parseCidr } from '../common/net/address-ranges';
+import { ConfigError } from './config-error';
 import { bytesToIp, ipToBytes } from '../common/net/ip-address';
 
 export interface TurnServerConfig {
@@ -75,7 +76,7 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
     const v = str(name);
     if (v === null) return def;
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-      throw new Error(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
+      throw new ConfigError(name, `${name} must be an integer from ${min} to ${max}, got "${v}"`);
     }
     return Number(v);
   };
@@ -84,50 +85,50 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
     const v = str(name);
     if (v === null) return def;
     const b = ipToBytes(v);
-    if (!b || v.includes('%') || v.startsWith('[')) throw new Error(`${name} must be an ${what} literal such as ${family === 6 ? '2001:db8::1' : '203.0.113.7'} (no host name, brackets or zone), got "${v}"`);
-    if (family && b.length !== (family === 4 ? 4 : 16)) throw new Error(`${name} must be an IPv${family} address (${what}), got "${v}"`);
+    if (!b || v.includes('%') || v.startsWith('[')) throw new ConfigError(name, `${name} must be an ${what} literal such as ${family === 6 ? '2001:db8::1' : '203.0.113.7'} (no host name, brackets or zone), got "${v}"`);
+    if (family && b.length !== (family === 4 ? 4 : 16)) throw new ConfigError(name, `${name} must be an IPv${family} address (${what}), got "${v}"`);
     return bytesToIp(b);
   };
   const specific = (name: string, value: string | null): void => {
-    if (value && isWildcardIp(value)) throw new Error(`${name} must be a specific address of this host, not the wildcard "${value}" (unset it instead)`);
+    if (value && isWildcardIp(value)) throw new ConfigError(name, `${name} must be a specific address of this host, not the wildcard "${value}" (unset it instead)`);
   };
   const optionalPort = (name: string, def: number | null): number | null =>
     str(name)?.toLowerCase() === 'off' ? null : str(name) === null ? def : int(name, 0, 0, 65535);
   const onOff = (name: string): boolean | null => {
     const v = str(name)?.toLowerCase();
     if (v === undefined) return null;
-    if (!ON_OFF.includes(v)) throw new Error(`${name} must be on or off, got "${v}"`);
+    if (!ON_OFF.includes(v)) throw new ConfigError(name, `${name} must be on or off, got "${v}"`);
     return v === 'on' || v === '1' || v === 'true';
   };
 
   let listen = ip('TURN_LISTEN', '0.0.0.0')!;
   const family: 4 | 6 = listen.includes(':') ? 6 : 4;
   const secret = str('TURN_SECRET');
-  if (!secret) throw new Error('TURN_SECRET is required (the shared secret of the TURN REST credentials)');
+  if (!secret) throw new ConfigError('TURN_SECRET', 'TURN_SECRET is required (the shared secret of the TURN REST credentials)');
   const relayMinPort = int('TURN_RELAY_MIN_PORT', 49152, 0, 65535);
   const relayMaxPort = int('TURN_RELAY_MAX_PORT', 65535, 0, 65535);
   if (relayMinPort !== 0 && relayMinPort >= relayMaxPort) {
-    throw new Error(`TURN_RELAY_MIN_PORT (${relayMinPort}) must be below TURN_RELAY_MAX_PORT (${relayMaxPort}): set a range such as 49152 and 65535`);
+    throw new ConfigError('TURN_RELAY_MIN_PORT', `TURN_RELAY_MIN_PORT (${relayMinPort}) must be below TURN_RELAY_MAX_PORT (${relayMaxPort}): set a range such as 49152 and 65535`);
   }
   const allowPeers = (str('TURN_ALLOW_PEERS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const c of allowPeers) if (!parseCidr(c)) throw new Error(`TURN_ALLOW_PEERS: "${c}" is not a CIDR (e.g. 10.0.0.0/8 or fd00::/8)`);
+  for (const c of allowPeers) if (!parseCidr(c)) throw new ConfigError('TURN_ALLOW_PEERS', `TURN_ALLOW_PEERS: "${c}" is not a CIDR (e.g. 10.0.0.0/8 or fd00::/8)`);
   const tlsCert = str('TURN_TLS_CERT');
   const tlsKey = str('TURN_TLS_KEY');
-  if ((tlsCert === null) !== (tlsKey === null)) throw new Error('TURN_TLS_CERT and TURN_TLS_KEY must be set together');
+  if ((tlsCert === null) !== (tlsKey === null)) throw new ConfigError('TURN_TLS_CERT', 'TURN_TLS_CERT and TURN_TLS_KEY must be set together');
   if (tlsCert && tlsKey) checkTls(tlsCert, tlsKey);
   const logLevel = str('TURN_LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`TURN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('TURN_LOG_LEVEL', `TURN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const tcp = onOff('TURN_TCP') ?? true;
   onOff('TURN_FAST_SEND'); // read by turn/node/fast-udp-send.ts; checked here with the rest
   const realmText = env.TURN_REALM;
   // Empty = unset, as for every variable; blanks only are a mistake worth a word.
-  if (realmText !== undefined && realmText !== '' && realmText.trim() === '') throw new Error('TURN_REALM must not be empty: unset it (default p2pcheck) or set a name such as your domain');
+  if (realmText !== undefined && realmText !== '' && realmText.trim() === '') throw new ConfigError('TURN_REALM', 'TURN_REALM must not be empty: unset it (default p2pcheck) or set a name such as your domain');
   const realm = str('TURN_REALM') ?? 'p2pcheck';
   // RFC 8489 §14.9: REALM is fewer than 128 characters; control characters would break clients' quoted strings.
-  if (realm.length > 127 || /[\x00-\x1f\x7f"\\]/.test(realm)) throw new Error(`TURN_REALM must be at most 127 printable characters without quotes or backslashes, got "${realm.slice(0, 40)}"`);
+  if (realm.length > 127 || /[\x00-\x1f\x7f"\\]/.test(realm)) throw new ConfigError('TURN_REALM', `TURN_REALM must be at most 127 printable characters without quotes or backslashes, got "${realm.slice(0, 40)}"`);
   const workersText = str('TURN_WORKERS')?.toLowerCase() ?? 'auto';
   if (workersText !== 'auto' && !(/^\d+$/.test(workersText) && Number(workersText) >= 1 && Number(workersText) <= 64)) {
-    throw new Error(`TURN_WORKERS must be auto (one per CPU) or an integer from 1 to 64, got "${workersText}"`);
+    throw new ConfigError('TURN_WORKERS', `TURN_WORKERS must be auto (one per CPU) or an integer from 1 to 64, got "${workersText}"`);
   }
   // auto: one worker per CPU from 4 CPUs up. On 2 CPUs the benchmark showed no gain from a second worker (docs/
   // turn-server.md, Multi-core), while relaying between two allocations held by different workers costs a kernel
@@ -142,17 +143,17 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
 
   const port = int('TURN_PORT', 3478, 0, 65535);
   const altPort = optionalPort('TURN_ALT_PORT', 3479);
-  if (altPort !== null && altPort !== 0 && altPort === port) throw new Error(`TURN_ALT_PORT must differ from TURN_PORT (both ${port}): set another port, or TURN_ALT_PORT=off`);
+  if (altPort !== null && altPort !== 0 && altPort === port) throw new ConfigError('TURN_ALT_PORT', `TURN_ALT_PORT must differ from TURN_PORT (both ${port}): set another port, or TURN_ALT_PORT=off`);
   const tlsPort = int('TURN_TLS_PORT', 5349, 0, 65535);
-  if (tlsCert && tcp && tlsPort !== 0 && tlsPort === port) throw new Error(`TURN_TLS_PORT must differ from TURN_PORT (both ${port}, TCP listens there): set another TLS port (5349), or TURN_TCP=off`);
+  if (tlsCert && tcp && tlsPort !== 0 && tlsPort === port) throw new ConfigError('TURN_TLS_PORT', `TURN_TLS_PORT must differ from TURN_PORT (both ${port}, TCP listens there): set another TLS port (5349), or TURN_TCP=off`);
   const metricsPort = int('TURN_METRICS_PORT', 9641, 0, 65535);
   if (metricsPort !== 0 && ((tcp && metricsPort === port) || (tlsCert && metricsPort === tlsPort))) {
-    throw new Error(`TURN_METRICS_PORT (${metricsPort}) is also a TURN TCP/TLS port: set another metrics port (9641)`);
+    throw new ConfigError('TURN_METRICS_PORT', `TURN_METRICS_PORT (${metricsPort}) is also a TURN TCP/TLS port: set another metrics port (9641)`);
   }
 
   const altIp = ip('TURN_ALT_IP', null, family, `IPv${family} address like TURN_LISTEN`);
   specific('TURN_ALT_IP', altIp);
-  if (altIp && altIp === listen) throw new Error(`TURN_ALT_IP must be a second address of this host, not TURN_LISTEN itself (${listen})`);
+  if (altIp && altIp === listen) throw new ConfigError('TURN_ALT_IP', `TURN_ALT_IP must be a second address of this host, not TURN_LISTEN itself (${listen})`);
   if (altIp && isWildcardIp(listen)) {
     // A wildcard listener and a specific one cannot share a UDP port (EADDRINUSE). Like coturn's listening-ip,
     // bind specific addresses: the primary one found next to the alternate address, or refuse with the fix.
@@ -226,7 +227,7 @@ function primaryAddressBeside(altIp: string, family: 4 | 6, interfaces: Interfac
   if (candidates.size === 1) return [...candidates][0]!;
   const wildcard = family === 4 ? '0.0.0.0' : '::';
   const found = candidates.size ? `: one of ${[...candidates].join(', ')}` : '';
-  throw new Error(`TURN_ALT_IP=${altIp} needs TURN_LISTEN set to this host's primary IPv${family} address${found} (the wildcard ${wildcard} cannot share its ports with ${altIp})`);
+  throw new ConfigError('TURN_ALT_IP', `TURN_ALT_IP=${altIp} needs TURN_LISTEN set to this host's primary IPv${family} address${found} (the wildcard ${wildcard} cannot share its ports with ${altIp})`);
 }
 
 /** TURN_TLS_CERT / TURN_TLS_KEY readable, PEM, and a matching pair. */
@@ -235,7 +236,7 @@ function checkTls(certPath: string, keyPath: string): void {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new Error(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give a readable PEM file`);
+      throw new ConfigError(name, `${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give a readable PEM file`);
     }
   };
   const cert = read('TURN_TLS_CERT', certPath);
@@ -244,6 +245,6 @@ function checkTls(certPath: string, keyPath: string): void {
     createSecureContext({ cert, key });
   } catch (err) {
     const why = (err as Error).message.split('\n')[0];
-    throw new Error(`TURN_TLS_CERT / TURN_TLS_KEY: not a usable PEM certificate and matching key (${why}): check both files`);
+    throw new ConfigError('TURN_TLS_CERT', `TURN_TLS_CERT / TURN_TLS_KEY: not a usable PEM certificate and matching key (${why}): check both files`);
   }
 }
