@@ -36,6 +36,10 @@ async function expectSettled(pages: Page[], members: number, timeout: number): P
   }
 }
 
+/** data-path of every cell of the page's matrix (N×(N−1) cells, the diagonal has none). */
+const cellPaths = (page: Page) => page.locator('td[data-testid^="lobby-cell-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
+const cellStates = (page: Page) => page.locator('td[data-testid^="lobby-cell-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+
 /** State and path of each of this page's own links. */
 async function ownLinkPaths(page: Page): Promise<string[]> {
   return page.locator('[data-testid^="lobby-link-"][data-state]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}/${e.getAttribute('data-path')}`));
@@ -58,8 +62,10 @@ test('a 4-peer lobby from the landing page: every pair connects directly, a link
     const roomId = new URL(first.url()).pathname.split('/')[2]!;
     const sockets: WebSocketRoute[] = [];
     const pages = [first, ...(await Promise.all([1, 2, 3].map((i) => lobby.open(roomId, undefined, i === 3 ? sockets : undefined))))];
-    await expectSettled(pages, 4, 30_000);
+    await expectSettled(pages, 4, 60_000);
     for (const page of pages) expect(await ownLinkPaths(page)).toEqual(['connected/direct-lan', 'connected/direct-lan', 'connected/direct-lan']);
+    // The matrix on a page that is part of only 3 of the 6 links shows all 12 cells, from both ends' reports.
+    expect(await cellPaths(first)).toEqual(Array(12).fill('direct-lan'));
     // A name typed on one page shows on the others.
     const dana = pages[3]!;
     await rename(dana, 'Dana');
@@ -95,7 +101,8 @@ test('an 8-peer lobby: all 28 links settle, the 9th is refused, a leaver is mark
   try {
     const roomId = newRoomId();
     const pages = await Promise.all(Array.from({ length: 8 }, () => lobby.open(roomId)));
-    await expectSettled(pages, 8, 60_000);
+    await expectSettled(pages, 8, 90_000);
+    expect(await cellPaths(pages[0]!)).toEqual(Array(56).fill('direct-lan'));
 
     const ninth = await lobby.open(roomId);
     await expect(ninth.getByTestId('lobby-full')).toBeVisible();
@@ -108,9 +115,11 @@ test('an 8-peer lobby: all 28 links settle, the 9th is refused, a leaver is mark
       await expect(status(page)).toHaveAttribute('data-members', '7');
       await expect(page.locator('[data-testid^="lobby-link-"][data-left="true"]')).toHaveCount(1);
     }
+    // Its row and column stay in the matrix, marked.
+    expect((await cellStates(pages[0]!)).filter((st) => st === 'left')).toHaveLength(14);
     // Someone takes the free seat: 8 again, every link settled, the leaver still listed as left.
     pages.push(await lobby.open(roomId));
-    await expectSettled(pages, 8, 30_000);
+    await expectSettled(pages, 8, 60_000);
     await expect(pages[0]!.locator('[data-testid^="lobby-link-"][data-left="true"]')).toHaveCount(1);
   } finally {
     await lobby.closeAll();

@@ -108,7 +108,7 @@ describe('lobby session', () => {
     socket().serverSends({ type: 'joined', roomId: ROOM, peerId: 'p1', peers: [], polite: false, lobby: true, capacity: 8 });
     socket().serverSends({ type: 'peer-joined', peerId: 'p2' });
     await flush();
-    expect(socket().sent.at(-1)).toMatchObject({ type: 'peer-info', to: 'p2', info: { name: 'Chrome on Linux', links: {} } });
+    expect(socket().sent.find((m) => m.to === 'p2')).toMatchObject({ type: 'peer-info', to: 'p2', info: { name: 'Chrome on Linux', links: {} } });
     socket().serverSends({ type: 'peer-info', from: 'p2', info: { name: 'Bob', links: { p1: link } } });
     await flush();
     expect(store.getState().members.p2).toMatchObject({ name: 'Bob', leftAt: null, self: false });

@@ -27,6 +27,8 @@ export interface LobbyTiming {
   maxIceRestarts: number;
   /** How long a peer whose signaling dropped may take to come back while its link is still up. */
   peerReturnGraceMs: number;
+  /** "Check my network" waits for this page's links to stop connecting, at most this long. */
+  diagnosisMaxWaitMs: number;
 }
 
 export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
@@ -35,6 +37,7 @@ export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
   broadcastMinMs: 1000,
   maxIceRestarts: 3,
   peerReturnGraceMs: 5000,
+  diagnosisMaxWaitMs: 15_000,
 };
 
 export interface LobbySessionOptions {
@@ -107,6 +110,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   let lastBroadcast = -Infinity;
   let networkChangedAt = -1;
   let joinedOnce = false;
+  let diagnosisStarted = false;
   /** Refused for good (full, replaced, another version): no reconnect. */
   let signalingOver = false;
 
@@ -156,6 +160,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       p.state = state;
       p.stateAt = since();
       if (state === 'failed') maybeRestartIce(p);
+      if (state !== 'connecting') maybeStartDiagnosis();
       if (state === 'closed' && !present(p.peerId)) closePair(p, 'the other peer left');
     }
     const summary = linkSummary(s, { closed: p.closed, pingsSent: p.pingsSent, stateAt: p.stateAt });
@@ -248,6 +253,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
           const p = pairs.get(id);
           if (!p || !p2pUp(p)) await openPair(id, 'offerer');
         }
+        maybeStartDiagnosis();
         return;
       }
       case 'peer-joined': {
@@ -364,18 +370,27 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   let client: SignalingClient = connect();
   void ice.get();
 
-  // "Check my network", once per page, broadcast to everyone (and given to each link's report).
-  void startDiagnosis(selfStore, {
-    customIceServers: customIceServersFromUrl(opts.search ?? location.search).servers,
-    share: ({ diagnosis: d }) => {
-      if (stopped) return;
-      diagnosis = d;
-      const selfId = l().selfId;
-      if (selfId) l().setMemberInfo(selfId, { diagnosis: d });
-      for (const p of pairs.values()) if (!p.closed) p.store.getState().updateDiagnosis(p.store.getState().beginDiagnosis(), d);
-      send({ type: 'peer-info', info: { diagnosis: d } });
-    },
-  });
+  // "Check my network", once per page, broadcast to everyone (and given to each link's report). It waits until
+  // this page's links have stopped connecting (or diagnosisMaxWaitMs): its STUN and relay tests would otherwise
+  // compete with up to seven ICE checks for the same CPU and network.
+  function maybeStartDiagnosis(force = false): void {
+    if (diagnosisStarted || stopped || l().selfId === null) return;
+    if (!force && [...pairs.values()].some((p) => !p.closed && p.state === 'connecting')) return;
+    diagnosisStarted = true;
+    if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
+    void startDiagnosis(selfStore, {
+      customIceServers: customIceServersFromUrl(opts.search ?? location.search).servers,
+      share: ({ diagnosis: d }) => {
+        if (stopped) return;
+        diagnosis = d;
+        const selfId = l().selfId;
+        if (selfId) l().setMemberInfo(selfId, { diagnosis: d });
+        for (const p of pairs.values()) if (!p.closed) p.store.getState().updateDiagnosis(p.store.getState().beginDiagnosis(), d);
+        send({ type: 'peer-info', info: { diagnosis: d } });
+      },
+    });
+  }
+  const diagnosisTimer: ReturnType<typeof setTimeout> | null = setTimeout(() => maybeStartDiagnosis(true), timing.diagnosisMaxWaitMs);
 
   // A network change (Wi-Fi to cellular, a new address) is when an ICE restart can rescue a failed link.
   const onNetworkChange = () => {
@@ -442,6 +457,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       stopped = true;
       if (reconnectTimer !== null) clearTimeout(reconnectTimer);
       if (broadcastTimer !== null) clearTimeout(broadcastTimer);
+      if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
       globalThis.removeEventListener?.('online', onNetworkChange);
       connection?.removeEventListener('change', onNetworkChange);
       send({ type: 'leave' });
