@@ -1,4 +1,4 @@
-// The call test (issue 15): what a 10-second synthetic audio+video call between the two pages achieved, per
+// The call test: what a 10-second synthetic audio+video call between the two pages achieved, per
 // direction. The report's optional `call` section, the `call-result` a page sends the other over the main data
 // channel (common/peer-protocol.ts), and the zod schema both are checked with on arrival. Produced by
 // web/call/call-session.ts; thresholds in web/call/call-verdict.ts and docs/call-test.md.

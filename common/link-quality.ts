@@ -1,4 +1,4 @@
-// Link quality measured over the data channel between the two peers (issue 6): what the report carries and
+// Link quality measured over the data channel between the two peers: what the report carries and
 // what a saved report shows. Produced by web/quality/link-test-driver.ts; thresholds in web/quality/quality-verdict.ts
 // and docs/link-quality.md.
 

@@ -1,4 +1,4 @@
-// The lobby report: one JSON for a whole lobby (issue 13 item 6) — every member with its "Check my network" facts,
+// The lobby report: one JSON for a whole lobby — every member with its "Check my network" facts,
 // every member's own view of its links, every cell of the matrix, and this page's own pairs' full reports in the
 // two-person room's format (common/report.ts). Saved through /api/reports like a two-person report (same size,
 // depth and address limits, same masking), told apart by `kind: 'lobby'` (a two-person report has no `kind`).

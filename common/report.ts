@@ -96,15 +96,15 @@ export interface ConnectivityReport {
   timings: { peerJoined: number | null; firstCandidate: number | null; connected: number | null; pathSettled: number | null };
   iceServers: { urls: string[] }[];
   errors: { at: number; source: string; code: number | string | null; message: string }[];
-  /** "Check my network" of both sides and the path predicted from them (issue 5); absent before it runs. */
+  /** "Check my network" of both sides and the path predicted from them; absent before it runs. */
   diagnosis?: RoomDiagnosis;
-  /** Link quality over the data channel (issue 6); null until the measurement starts. */
+  /** Link quality over the data channel; null until the measurement starts. */
   quality?: LinkQuality | null;
   /** ICE state changes as they happened, for the timeline (common/ice-events.ts). */
   iceEvents?: IceEvent[];
   /** The relay fallback check; null until it starts. */
   relayCheck?: RelayCheck | null;
-  /** The call test (issue 15, common/call-report.ts): absent in reports from before it, null until it ends. */
+  /** The call test (common/call-report.ts): absent in reports from before it, null until it ends. */
   call?: CallTest | null;
   /** Set on a saved copy: true when private addresses were masked (common/redact-report.ts). */
   redacted?: boolean;

@@ -10,7 +10,7 @@ test('a browser with its own address: "No NAT", single-address caveats, UDP and 
   await page.goto(`${app.baseURL}/`);
   const r = await runNetworkCheck(page, 15_000);
   if (app.ns === null) {
-    // Not root: the server listens on loopback, which only this machine reaches, so no NAT can be tested (issue 11).
+    // Not root: the server listens on loopback, which only this machine reaches, so no NAT can be tested.
     await expect(page.getByTestId('nat-type')).toHaveText('Same machine as the server (NAT not tested)');
     await page.context().close();
     return;
@@ -82,7 +82,7 @@ test('custom ICE servers: server-only tests are skipped with the reason; a wrong
 
 test('a room: both sides\u2019 verdicts in each report, and the predicted path agrees with the settled one', async ({ room, app }) => {
   test.setTimeout(150_000);
-  // Not root: both pages and the server on loopback — the same machine, predicted direct on it (issue 11).
+  // Not root: both pages and the server on loopback — the same machine, predicted direct on it.
   const [label, path] = app.ns === null ? ['Same machine as the server (NAT not tested)', 'direct-lan'] : ['No NAT (public address)', 'direct'];
   const id = room.newRoomId();
   const a = await room.open(id);

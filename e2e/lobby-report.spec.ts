@@ -1,4 +1,4 @@
-// The lobby's matrix, summary and host choice as a person sees them, and its saved report (issue 13 items 4 and 6):
+// The lobby's matrix, summary and host choice as a person sees them, and its saved report:
 // three pages of one Chromium (separate contexts) in a lobby; every cell, the headline and the host choice read from
 // the page; a cell of the page's own pair opens that pair's full report; the lobby report saved and opened on its
 // permalink shows the same matrix read-only.

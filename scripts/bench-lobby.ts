@@ -1,4 +1,4 @@
-// Lobby benchmark (issue 13, Performance): eight Chromium pages (contexts of one browser) in one lobby, on the
+// Lobby benchmark: eight Chromium pages (contexts of one browser) in one lobby, on the
 // test namespace's address when running as root (loopback otherwise). Prints
 //   - the time from the 8th page's navigation to all 28 links settled on every page (target ≤ 5 s),
 //   - the signaling messages the 8th join caused (frames sent and received by all pages in that window, and by the

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// First-load JavaScript budget (issue 6): sums the gzipped size of every script the built index.html loads
+// First-load JavaScript budget: sums the gzipped size of every script the built index.html loads
 // before anything lazy — the entry module and the chunks it preloads — prints the figure, and exits 1 when
 // it is over the budget. Lazy chunks (recharts, qrcode) are listed but not counted.
 // Usage: node scripts/check-bundle-size.mjs [distDir]   (budget: BUNDLE_BUDGET_KB, default 250)

@@ -20,9 +20,9 @@ process.on('uncaughtException', (err) => fatal('uncaught exception', err));
 process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
 
 async function main(): Promise<void> {
-  // The NAT-diagnosis probe peer (issue 5): HTTP route now, TURN socket hooks once the server runs.
+  // The NAT-diagnosis probe peer: HTTP route now, TURN socket hooks once the server runs.
   const probe = createProbeFeature({ limits: probeLimitsFromEnv(process.env) });
-  // Saved reports with permalinks (issue 6): SQLite in DATA_DIR.
+  // Saved reports with permalinks: SQLite in DATA_DIR.
   const reports = createReportRoutes({ ...reportConfigFromEnv(process.env), trustedProxies: signalConfigFromEnv(process.env).trustProxy });
   const app = await startApp(process.env, [probe.route, reports.route]);
   probe.attach(app, process.env);

@@ -1,5 +1,5 @@
 // iptables rules that turn a router namespace into each NAT kind. Pure: returns argument lists; the builder
-// runs them with `ip netns exec <router> iptables …`. Recipes verified in issue 4; `wan0` is the public side,
+// runs them with `ip netns exec <router> iptables …`. Each kind is checked against natdiscovery by the lab; `wan0` is the public side,
 // `lan0` the LAN bridge.
 import type { LabHost, LabRouter } from './lab-topology';
 

@@ -1,4 +1,4 @@
-// Runs the call test on the test's own RTCPeerConnection, outside React (issue 15). The leader (the offerer, who
+// Runs the call test on the test's own RTCPeerConnection, outside React. The leader (the offerer, who
 // led the link test) asks; the follower readies its synthetic media and says so; the leader adds an audio and a
 // video transceiver and renegotiates over the main data channel (so the media take the selected path the link
 // test measured — same ICE transport, bundled); both then send for `durationMs` and read getStats() each second;

@@ -1,4 +1,4 @@
-// The lobby page (issue 13): starts and stops the lobby session, shows the link to send (and its QR code), this
+// The lobby page: starts and stops the lobby session, shows the link to send (and its QR code), this
 // page's name, the throughput sweep, and the matrix (the slot below). Renders the lobby store only; the session
 // owns every socket and connection.
 import { useEffect, useState } from 'react';

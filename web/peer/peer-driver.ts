@@ -41,7 +41,7 @@ export interface PeerDriverOptions {
   ping?: { intervalMs: number; channel: 'main' | 'unreliable'; onSent?(): void };
   /** getStats() interval, ms (default 500). */
   statsIntervalMs?: number;
-  /** The call test after the link test (web/call, issue 15): 'auto' (default with quality 'auto') or 'off'. */
+  /** The call test after the link test (web/call): 'auto' (default with quality 'auto') or 'off'. */
   call?: 'auto' | 'off';
 }
 
@@ -65,7 +65,7 @@ export class PeerDriver {
   private closed = false;
   private readonly now: () => number;
   private readonly monotonic: () => number;
-  // Link-quality test (issue 6): its own negotiated channels, created before the offer on both sides.
+  // Link-quality test: its own negotiated channels, created before the offer on both sides.
   private readonly links: LinkChannels;
   private linkTest: LinkTest | null = null;
   private linkStartTimer: ReturnType<typeof setInterval> | null = null;

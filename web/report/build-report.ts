@@ -60,16 +60,16 @@ export function buildReport({ peer, stats, rtt, diagnosis, link, call }: ReportI
     iceServers: peer.iceServers.map((s) => ({ urls: [...s.urls] })),
     errors: peer.errors,
   };
-  // "Check my network" of both sides and the predicted path (issue 5), once either side has a result.
+  // "Check my network" of both sides and the predicted path, once either side has a result.
   const diag = roomDiagnosis(diagnosis?.local ?? null, peer.remoteInfo, report.path);
   if (diag) report.diagnosis = diag;
-  // Link quality and the ICE events behind the timeline (issue 6).
+  // Link quality and the ICE events behind the timeline.
   if (link) {
     report.quality = link.quality;
     report.iceEvents = link.iceEvents;
     report.relayCheck = link.relayCheck;
   }
-  // The call test (issue 15), with where it disagrees with the data-channel verdict (the call wins).
+  // The call test, with where it disagrees with the data-channel verdict (the call wins).
   if (call?.result) report.call = callWithComparison(call.result, link?.quality?.verdict ?? null);
   return report;
 }

@@ -1,4 +1,4 @@
-// The call test (issue 15): per direction, what the call achieved next to the data-channel estimate, why they
+// The call test: per direction, what the call achieved next to the data-channel estimate, why they
 // differ, the figures, and (lazily, with recharts) bit rate and frame rate over time. Fed a report's `call` (live
 // or saved); the live page also shows the call's progress and a skip button.
 import { lazy, Suspense } from 'react';

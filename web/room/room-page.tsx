@@ -17,7 +17,7 @@ export function RoomPage({ roomId, relayOnly }: { roomId: string; relayOnly: boo
   useEffect(() => {
     const s = startRoomSession({ roomId, relayOnly: initialRelay.current, store: appStore });
     session.current = s;
-    // Saves the report when the test completes (issue 6).
+    // Saves the report when the test completes.
     const stopSaver = startReportSaver(appStore);
     return () => {
       stopSaver();

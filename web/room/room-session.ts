@@ -92,7 +92,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   let stopped = false;
   // Messages are handled one at a time, in order, even when a handler awaits (ICE servers, SDP).
   let queue: Promise<void> = Promise.resolve();
-  // Signaling blips (issue 6): the socket reconnects and rejoins the room; a peer-to-peer connection that is
+  // Signaling blips: the socket reconnects and rejoins the room; a peer-to-peer connection that is
   // up keeps running, since it does not need signaling any more.
   let reconnectAttempt = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -244,7 +244,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
     },
   });
   let client: SignalingClient = connect();
-  // "Check my network" for this side, shared with the other side as peer-info (issue 5).
+  // "Check my network" for this side, shared with the other side as peer-info.
   const diagnosis = startRoomDiagnosis(store, (info) => client.send({ type: 'peer-info', info }));
   // Warm the ICE server cache while waiting for the other peer.
   void iceServers();

@@ -1,5 +1,5 @@
 // Which page a URL means: "/" the landing page, "/r/<room-id>" a room (with ?relay=1 for relay only),
-// "/lobby/<room-id>" a lobby of up to 8 (issue 13).
+// "/lobby/<room-id>" a lobby of up to 8.
 import { ROOM_ID_PATTERN } from '../../common/messages';
 
 export type AppRoute =

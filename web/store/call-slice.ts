@@ -1,4 +1,4 @@
-// The call test (issue 15): its progress while it runs, its result, and whether the user asked to skip it.
+// The call test: its progress while it runs, its result, and whether the user asked to skip it.
 // Written by web/call/call-session.ts through web/peer/peer-driver.ts; reset with each new test (the skip choice
 // stays: it is the user's).
 import type { StateCreator } from 'zustand';

@@ -1,4 +1,4 @@
-// Link quality (issue 6): the measurement's progress and result, the ICE events recorded for the timeline,
+// Link quality: the measurement's progress and result, the ICE events recorded for the timeline,
 // and sharing (auto-save to the server, permalink, redaction choice). Written by web/peer and
 // web/share/report-saver.ts through getState(); reset with each new test.
 import type { StateCreator } from 'zustand';
