@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FilteringBehavior, MappingBehavior } from './nat-behavior';
-import { natKindFrom, natVerdict, type DiagnosisFacts, type NatKind } from './nat-verdict';
+import { NAT_KIND_LABELS, natKindFrom, natVerdict, type DiagnosisFacts, type NatKind } from './nat-verdict';
 
 const MAPPINGS: MappingBehavior[] = ['EIM', 'ADM', 'APDM', 'EIM-or-ADM', 'ADM-or-APDM', 'not-determined'];
 const FILTERINGS: FilteringBehavior[] = ['EIF', 'ADF', 'APDF', 'EIF-or-ADF', 'ADF-or-APDF', 'not-determined'];
@@ -182,5 +182,72 @@ describe('natVerdict', () => {
               expect(v.advice.length).toBeGreaterThan(0);
               if (v.certain) expect(v.caveats).toEqual([]);
             }
+  });
+});
+
+describe('natVerdict: the words for each kind', () => {
+  const NOTHING = /^Nothing to do\. If a connection still fails, the other side\u2019s network is the likely cause\.$/;
+  const TURN = /^Keep a TURN relay configured: connections that cannot go direct will still work through it/;
+  const FORWARD = /^Forward a UDP port on your router to this device/;
+  const UPNP = /^If your router supports UPnP or NAT-PMP\/PCP/;
+  const OTHER = /^Try another network/;
+  const cases: Array<[string, Partial<DiagnosisFacts> & { m?: MappingBehavior; f?: FilteringBehavior }, NatKind, RegExp, Array<RegExp | string>]> = [
+    ['public, filtered', { publicAddress: 'yes', f: 'ADF' }, 'open', /^This device has a public address, so there is no address translation\. A firewall may still drop/, [NOTHING]],
+    ['full cone', { f: 'EIF' }, 'full-cone', /^Your router gives this device one public address and port for all destinations and lets anyone send to it\./, [NOTHING]],
+    ['restricted cone', { f: 'ADF' }, 'restricted-cone', /only lets in packets from addresses this device has already sent to/, ['Usually nothing to do.', TURN]],
+    ['port-restricted cone', { f: 'APDF' }, 'port-restricted-cone', /only lets in packets from the exact address and port this device sent to/, [FORWARD, UPNP, TURN]],
+    ['symmetric', { m: 'APDM' }, 'symmetric', /^Your router picks a new public port for every destination/, [FORWARD, UPNP, OTHER, TURN]],
+    ['cone', { f: 'not-determined' }, 'cone', /whether it lets in packets from peers you have not contacted could not be tested/, ['Usually nothing to do.', TURN]],
+    ['UDP blocked, TCP relay untested', { udp: 'no-answer', tcpRelay: 'not-tested' }, 'udp-blocked', /^UDP is blocked; a TURN relay over TCP is assumed to get through \(it was not tested\) \u2014 calls will work/,
+      [/^Nothing to change for calls to work: keep the TURN relay configured\.$/, /ask the network administrator to allow outgoing UDP/, OTHER]],
+    ['UDP blocked, TCP relay on an unknown port', { udp: 'no-answer', tcpRelay: 'ok' }, 'udp-blocked', /^UDP is blocked; only TURN over TCP gets through \u2014/, [/./, /./, OTHER]],
+    ['nothing gets through', { udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'failed' }, 'no-connectivity',
+      /^Nothing reached the server: UDP, a TURN relay over TCP, a TURN relay over TLS \u2014 all failed\. Peer-to-peer connections from this network will most likely fail\.$/,
+      [/^Check for a firewall or proxy that blocks non-web traffic/, OTHER]],
+    ['only UDP tried', { udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'not-tested' }, 'no-connectivity', /^Nothing reached the server: UDP, a TURN relay over TCP \u2014 all failed/,
+      [/^Check for a firewall/, OTHER]],
+    ['mapping not determined', { m: 'not-determined' }, 'undetermined', /^UDP to the server works, but the NAT type could not be determined: mapping evidence\.$/, [TURN]],
+  ];
+  for (const [name, over, kind, explanation, advice] of cases) {
+    it(`${name} → ${kind}`, () => {
+      const v = natVerdict(facts(over));
+      expect(v.kind).toBe(kind);
+      expect(v.explanation).toMatch(explanation);
+      expect(v.advice).toHaveLength(advice.length);
+      advice.forEach((a, i) => (typeof a === 'string' ? expect(v.advice[i]).toBe(a) : expect(v.advice[i]).toMatch(a)));
+    });
+  }
+
+  it('each kind has its own label', () => {
+    expect(NAT_KIND_LABELS).toEqual({
+      open: 'No NAT (public address)',
+      'full-cone': 'Full cone NAT',
+      'restricted-cone': 'Restricted cone NAT',
+      'port-restricted-cone': 'Port-restricted cone NAT',
+      symmetric: 'Symmetric NAT',
+      cone: 'Cone NAT (filtering not determined)',
+      'udp-blocked': 'UDP blocked (TCP relay only)',
+      'tls-relay-only': 'UDP blocked (TLS relay only)',
+      'no-connectivity': 'No connectivity to the server',
+      'same-machine': 'Same machine as the server (NAT not tested)',
+      undetermined: 'NAT type not determined',
+    });
+  });
+
+  it('IPv6 and hairpinning in words, for every state', () => {
+    const sm = (r: RegExp) => expect.stringMatching(r);
+    const own = { address: '2a01:4f8:1:2::5', port: 40000 };
+    const ipv6 = (over: Partial<DiagnosisFacts> & { f?: FilteringBehavior }) => natVerdict(facts(over)).ipv6;
+    expect(ipv6({ f: 'EIF', mappedAddress: own, hostAddresses: [own.address] })).toEqual({ state: 'open', label: 'IPv6: public, open', explanation: sm(/nothing filters incoming IPv6 UDP/) });
+    expect(ipv6({ f: 'ADF', mappedAddress: own, hostAddresses: [own.address] })).toEqual({ state: 'firewalled', label: 'IPv6: public, firewalled', explanation: sm(/a firewall lets in only answers to what it sent/) });
+    expect(ipv6({ f: 'not-determined', mappedAddress: own, hostAddresses: [own.address] })).toEqual({ state: 'public', label: 'IPv6: public (firewall not tested)', explanation: sm(/could not be tested \(the server was not reached over IPv6\)/) });
+    // Reached over IPv6 but UDP did not answer: the filtering test says nothing about IPv6.
+    expect(ipv6({ udp: 'no-answer', f: 'EIF', mappedAddress: own, hostAddresses: [own.address] }).state).toBe('public');
+    // The server saw a global IPv6 address that is not one of this device's: no claim about a firewall here.
+    expect(ipv6({ f: 'EIF', mappedAddress: own, hostAddresses: ['2a01:4f8:1:2::6'] }).state).toBe('public');
+    expect(ipv6({ hostAddresses: ['10.0.0.2'] })).toEqual({ state: 'none', label: 'IPv6: no public address', explanation: sm(/^This device has no public IPv6 address, so only IPv4 counts\.$/) });
+    expect(ipv6({})).toEqual({ state: 'unknown', label: 'IPv6: not known', explanation: sm(/hides this device\u2019s addresses/) });
+    expect(natVerdict(facts({ hairpin: 'not-applicable' })).hairpin).toEqual({ state: 'not-applicable', label: 'No NAT on the way, so hairpinning does not apply.' });
+    expect(natVerdict(facts({})).hairpin).toEqual({ state: 'not-tested', label: sm(/^Hairpinning .* was not tested\.$/) });
   });
 });
