@@ -62,6 +62,12 @@ describe('STUN message framing (RFC 8489 §5, §14)', () => {
     const username = getAttribute(decode(sampleRequest), Attr.username)!;
     expect(username.value.toString()).toBe('evtj:h6vY');
     expect(username.padding?.toString('hex')).toBe('202020');
+    // Any padding with a non-zero byte in it is kept, so re-encoding (e.g. to check a MAC) gives the same bytes.
+    const mixed = Buffer.concat([sampleRequest.subarray(0, 20), Buffer.from([0x80, 0x22, 0x00, 0x01, 0x61, 0x00, 0x41, 0x00])]);
+    mixed.writeUInt16BE(8, 2);
+    const software = decode(mixed).attributes[0]!;
+    expect(software.padding?.toString('hex')).toBe('004100');
+    expect(encodeStunMessage(decode(mixed)).equals(mixed)).toBe(true);
   });
 
   it('u32 attributes write the unsigned value; text attributes UTF-8', () => {
