@@ -64,3 +64,39 @@ describe('link test control messages', () => {
     for (const s of ['', '{', '{"t":"nope"}', '{"t":"hello","v":1}', '{"t":"send-bulk","durationMs":-1}', 42, 'x'.repeat(300_000)]) expect(parseControl(s)).toBeNull();
   });
 });
+
+describe('call test messages', () => {
+  const direction = {
+    summary: {
+      seconds: 10, bitrateBps: 2e6, fps: 30, width: 1280, height: 720, framesDecoded: 290, freezeCount: 0, freezeMs: 0, lossRatio: 0, jitterMs: 2,
+      jitterBufferMs: 40, nackCount: 0, pliCount: 0, audioConcealedRatio: 0, rttMs: 5, bandwidthEstimateBps: null, qualityLimitation: null, mos: 4.4,
+    },
+    verdict: { level: 'hd-video', label: 'HD video works', reasons: [] },
+    series: [{ at: 1, bps: 1e6, fps: 30, height: 720 }],
+  } as const;
+
+  it('round-trip every call message, an audio+video SDP of Chromium size included', () => {
+    const ok: ChannelMessage[] = [
+      { t: 'call-start', durationMs: 10_000 },
+      { t: 'call-ready' },
+      { t: 'call-offer', sdp: 'a'.repeat(20_000) },
+      { t: 'call-answer', sdp: 'v=0\r\n' },
+      { t: 'call-result', received: direction, sent: { bandwidthEstimateBps: 2.5e6, qualityLimitation: 'none' } },
+      { t: 'call-result', received: null, sent: { bandwidthEstimateBps: null, qualityLimitation: null } },
+      { t: 'call-skip', reason: 'skipped by the user' },
+    ];
+    for (const m of ok) expect(parseChannelMessage(encodeChannelMessage(m))).toEqual(m);
+  });
+
+  it('refuses out-of-range durations, oversized SDPs and results outside their bounds', () => {
+    for (const bad of [
+      { t: 'call-start', durationMs: 60_000 },
+      { t: 'call-offer', sdp: 'a'.repeat(49 * 1024) },
+      { t: 'call-result', received: { ...direction, summary: { ...direction.summary, lossRatio: 2 } }, sent: { bandwidthEstimateBps: null, qualityLimitation: null } },
+      { t: 'call-result', received: { ...direction, series: Array(121).fill(direction.series[0]) }, sent: { bandwidthEstimateBps: null, qualityLimitation: null } },
+      { t: 'call-result', received: null },
+    ]) {
+      expect(parseChannelMessage(JSON.stringify(bad))).toBeNull();
+    }
+  });
+});

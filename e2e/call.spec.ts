@@ -1,0 +1,72 @@
+// The call test (issue 15) end to end: after the link measurement two pages send each other synthetic audio and
+// 720p video for ~10 s over the connection they tested, and each report says per direction what the call achieved.
+// Asserted as a user reads it: the verdict each way, frames received, a resolution.
+import type { Page as PuppeteerPage } from 'puppeteer-core';
+import type { CallTest } from '../common/call-report';
+import type { ConnectivityReport } from '../common/report';
+import { expect, readReport, test } from './fixtures';
+import { launchFirefox } from './support/firefox';
+
+const LABELS = /^(HD video works|SD video works|audio only|not usable for calls)$/;
+
+function expectCallShape(call: CallTest | null | undefined, who: string) {
+  expect(call, who).toBeTruthy();
+  expect(call!.status, `${who}: ${call!.reason}`).toBe('done');
+  for (const d of [call!.incoming!, call!.outgoing!]) {
+    expect(d.summary.framesDecoded, who).toBeGreaterThan(0);
+    expect(d.summary.height, who).toBeGreaterThan(0);
+    expect(d.series.length, who).toBeGreaterThanOrEqual(8);
+  }
+}
+
+test('Chromium ↔ Chromium: a 10 s call after the link test, its verdict each way on both pages', async ({ room }) => {
+  test.setTimeout(150_000);
+  const roomId = room.newRoomId();
+  const a = await room.open(roomId);
+  const b = await room.open(roomId);
+  const errors: string[] = [];
+  for (const p of [a, b]) p.on('pageerror', (e) => errors.push(String(e)));
+  const started = Date.now();
+  for (const p of [a, b]) await expect(p.getByTestId('call-in-verdict')).toHaveText(LABELS, { timeout: 100_000 });
+  expect(errors).toEqual([]);
+  const [ra, rb] = [await readReport(a), await readReport(b)];
+  console.log(`call test: both verdicts ${Math.round((Date.now() - started) / 1000)} s after both pages opened; call ${ra.call?.durationMs} ms`);
+  for (const [p, r, who] of [[a, ra, 'a'], [b, rb, 'b']] as const) {
+    expectCallShape(r.call, who);
+    await expect(p.getByTestId('call-out-verdict')).toHaveText(LABELS);
+    await expect(p.getByTestId('call-in-resolution')).toHaveText(/^\d+×\d+$/);
+    expect(Number(await p.getByTestId('call-in-frames').textContent())).toBeGreaterThan(0);
+    await expect(p.getByTestId('call-charts')).toBeVisible();
+  }
+  // One direction, measured by its receiver, reaches the sender's report as its outgoing side.
+  expect(ra.call!.outgoing!.summary.framesDecoded).toBe(rb.call!.incoming!.summary.framesDecoded);
+  expect(rb.call!.outgoing!.summary.framesDecoded).toBe(ra.call!.incoming!.summary.framesDecoded);
+  console.log(JSON.stringify({ in: ra.call!.incoming!.summary, inVerdict: ra.call!.incoming!.verdict, out: ra.call!.outgoing!.verdict, dc: ra.quality?.verdict?.label, disagreement: ra.call!.disagreement }));
+});
+
+test('Chromium ↔ Firefox ESR: the call runs across browsers and both reports carry it', async ({ room, app }) => {
+  test.setTimeout(150_000);
+  const firefox = await launchFirefox(app.ns ?? undefined);
+  try {
+    const roomId = room.newRoomId();
+    const chrome = await room.open(roomId);
+    const ff: PuppeteerPage = await firefox.newPage();
+    await ff.goto(`${app.baseURL}/r/${roomId}`);
+    const readFf = async (): Promise<ConnectivityReport> => JSON.parse((await ff.$eval('[data-testid="report-json"]', (el) => el.textContent)) ?? 'null');
+    await expect(chrome.getByTestId('call-in-verdict')).toHaveText(LABELS, { timeout: 100_000 });
+    await expect.poll(async () => (await readFf()).call?.status ?? null, { timeout: 20_000, intervals: [1000] }).not.toBeNull();
+    const [rc, rf] = [await readReport(chrome), await readFf()];
+    expectCallShape(rc.call, 'chromium');
+    expectCallShape(rf.call, 'firefox');
+    expect(rc.call!.browser).toBe('chromium');
+    expect(rf.call!.browser).toBe('firefox');
+    // Firefox reports no bandwidth estimate of its own; Chromium's reaches Firefox's report with the direction it sent.
+    expect(rf.call!.outgoing!.summary.bandwidthEstimateBps).toBeNull();
+    expect(rf.call!.incoming!.summary.bandwidthEstimateBps).toBeGreaterThan(0);
+    expect(await ff.$eval('[data-testid="call-in-verdict"]', (el) => el.textContent)).toMatch(LABELS);
+    expect(await ff.$eval('[data-testid="call-in-resolution"]', (el) => el.textContent)).toMatch(/^\d+×\d+$/);
+    console.log(JSON.stringify({ chromeIn: rc.call!.incoming!.summary, chromeInVerdict: rc.call!.incoming!.verdict, ffIn: rf.call!.incoming!.summary, ffInVerdict: rf.call!.incoming!.verdict }));
+  } finally {
+    await firefox.close();
+  }
+});
