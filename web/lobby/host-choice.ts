@@ -3,7 +3,7 @@
 // be hosted), then the lowest worst-case RTT over its links — with the reasoning in words. Pure, from the matrix.
 // Honest about what is not known: while a link is still connecting, or the RTTs that would decide are not
 // measured yet, no host is named ("not settled yet"); worst RTTs this close count as a tie.
-import { ms } from '../report/report-format';
+import { ms } from '../format/milliseconds';
 import type { LobbyMatrix, MatrixMember } from './lobby-matrix';
 
 /** Worst-case RTTs within this many ms (or HOST_RTT_TIE_RATIO of the smaller) are a tie: jitter, not a difference. */

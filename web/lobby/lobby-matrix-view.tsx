@@ -6,7 +6,7 @@ import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { LinkSummary } from '../../common/messages';
 import { PATH_LABELS } from '../../common/path-kind';
 import { ReportView } from '../report/report-view';
-import { ms, rttMs } from '../report/report-format';
+import { ms, rttMs } from '../format/milliseconds';
 import { useLiveReportOf } from '../room/use-report';
 import type { AppStore } from '../store/app-store';
 import { chooseHost, type HostChoice } from './host-choice';

@@ -1,6 +1,6 @@
 import type { ReportCandidate } from '../../common/report';
 import { splitPriority } from '../peer/candidate-line';
-import { ms } from './report-format';
+import { ms } from '../format/milliseconds';
 
 const TYPE_WORDS: Record<ReportCandidate['type'], string> = {
   host: 'host (own interface)',

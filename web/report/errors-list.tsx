@@ -1,6 +1,6 @@
 import type { ConnectivityReport } from '../../common/report';
 import { explainReportError } from '../errors/limit-messages';
-import { ms } from './report-format';
+import { ms } from '../format/milliseconds';
 
 export function ErrorsList({ errors }: { errors: ConnectivityReport['errors'] }) {
   return (

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import type { ConnectivityReport } from '../../common/report';
 import { buildIceTimeline, type TimelineRow } from '../timeline/ice-timeline';
+import { ms } from '../format/milliseconds';
 import { missingRelayText } from './relay-coverage';
 import './link-quality.css';
 
@@ -14,7 +15,6 @@ const GROUP_TITLES: Record<TimelineRow['group'], string> = {
   path: 'Selected path',
 };
 
-const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 export function IceTimelineView({ report }: { report: ConnectivityReport }) {
   const tl = useMemo(() => buildIceTimeline(report, { relayMissing: missingRelayText(report) }), [report]);
@@ -48,11 +48,11 @@ export function IceTimelineView({ report }: { report: ConnectivityReport }) {
                       key={`s${i}`}
                       className={`tl-span tone-${s.tone}`}
                       style={{ left: pos(s.from), width: `calc(${pos(s.to ?? tl.endAt)} - ${pos(s.from)})` }}
-                      title={`${fmt(s.from)}${s.to !== null ? `–${fmt(s.to)}` : ' →'}: ${s.label}`}
+                      title={`${ms(s.from)}${s.to !== null ? `–${ms(s.to)}` : ' →'}: ${s.label}`}
                     />
                   ))}
                   {row.marks.map((m, i) => (
-                    <span key={`m${i}`} className={`tl-mark tone-${m.tone}`} style={{ left: pos(m.at) }} title={`${fmt(m.at)}: ${m.label}`} />
+                    <span key={`m${i}`} className={`tl-mark tone-${m.tone}`} style={{ left: pos(m.at) }} title={`${ms(m.at)}: ${m.label}`} />
                   ))}
                 </div>
               </div>
@@ -61,8 +61,8 @@ export function IceTimelineView({ report }: { report: ConnectivityReport }) {
         })}
         <div className="tl-axis">
           <span>0</span>
-          <span>{fmt(tl.endAt / 2)}</span>
-          <span>{fmt(tl.endAt)}</span>
+          <span>{ms(tl.endAt / 2)}</span>
+          <span>{ms(tl.endAt)}</span>
         </div>
       </div>
       <div className="tl-legend">

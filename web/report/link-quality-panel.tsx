@@ -3,6 +3,7 @@
 import { lazy, Suspense } from 'react';
 import { LINK_PHASE_LABELS, type LinkQuality, type RttSummary, type StreamResult } from '../../common/link-quality';
 import { mbps } from '../quality/quality-verdict';
+import { rttMs } from '../format/milliseconds';
 import { useAppStore } from '../store/app-store';
 import './link-quality.css';
 
@@ -10,7 +11,6 @@ const LinkCharts = lazy(() => import('./link-quality-charts').then((m) => ({ def
 
 const mbit = (bps: number | null | undefined) => (bps == null ? '—' : mbps(bps));
 const pct = (r: number | null | undefined) => (r == null ? '—' : `${(r * 100).toFixed(r > 0 && r < 0.01 ? 2 : 1)} %`);
-const msOf = (v: number | null | undefined) => (v == null ? '—' : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`);
 
 function Figure({ label, value, testId, hint }: { label: string; value: string; testId?: string; hint?: string }) {
   return (
@@ -75,13 +75,13 @@ export function LinkQualityPanel({ quality, live, peerState }: { quality: LinkQu
             <Figure label="Upload (this side → other)" value={mbit(quality.upload?.bps)} testId="throughput-up" />
             <Figure label="Download (other → this side)" value={mbit(quality.download?.bps)} testId="throughput-down" />
             <Figure label="Loss in / out" value={`${pct(quality.streamIn?.lossRatio)} / ${pct(quality.streamOut?.lossRatio)}`} testId="loss" hint={streamHint(quality.streamIn)} />
-            <Figure label="Jitter in / out" value={`${msOf(quality.streamIn?.jitterMs)} / ${msOf(quality.streamOut?.jitterMs)}`} testId="jitter" hint="RFC 3550" />
-            <Figure label="RTT idle" value={msOf(quality.rttIdle?.medianMs)} testId="rtt-idle" hint={rttHint(quality.rttIdle)} />
+            <Figure label="Jitter in / out" value={`${rttMs(quality.streamIn?.jitterMs)} / ${rttMs(quality.streamOut?.jitterMs)}`} testId="jitter" hint="RFC 3550" />
+            <Figure label="RTT idle" value={rttMs(quality.rttIdle?.medianMs)} testId="rtt-idle" hint={rttHint(quality.rttIdle)} />
             <Figure
               label="RTT under load ↑ / ↓"
-              value={`${msOf(quality.rttLoadedUp?.medianMs)} / ${msOf(quality.rttLoadedDown?.medianMs)}`}
+              value={`${rttMs(quality.rttLoadedUp?.medianMs)} / ${rttMs(quality.rttLoadedDown?.medianMs)}`}
               testId="rtt-loaded"
-              hint={quality.bufferbloat?.grade ? `bufferbloat grade ${quality.bufferbloat.grade} (+${msOf(quality.bufferbloat.addedMs)})` : undefined}
+              hint={quality.bufferbloat?.grade ? `bufferbloat grade ${quality.bufferbloat.grade} (+${rttMs(quality.bufferbloat.addedMs)})` : undefined}
             />
           </dl>
           {((quality.upload?.series.length ?? 0) > 1 || (quality.download?.series.length ?? 0) > 1) && (

@@ -1,7 +1,7 @@
 import type { ConnectivityReport } from '../../common/report';
 import { PATH_LABELS } from '../../common/path-kind';
 import { isProvisional } from '../stats/selection-tracker';
-import { ms } from './report-format';
+import { ms } from '../format/milliseconds';
 
 export function PairHistory({ report }: { report: ConnectivityReport }) {
   const history = report.selectedPairHistory;

@@ -1,6 +1,6 @@
 import type { ConnectivityReport, ReportCandidate } from '../../common/report';
 import { endpointText } from '../stats/selection-tracker';
-import { rttMs } from './report-format';
+import { rttMs } from '../format/milliseconds';
 
 function end(c: ReportCandidate | undefined): string {
   return c ? `${c.type} ${endpointText(c)}` : '?';

@@ -9,7 +9,7 @@
 import type { IceEvent } from '../../common/ice-events';
 import type { ConnectivityReport, RelayCheck } from '../../common/report';
 import { turnRefusalText } from '../errors/limit-messages';
-import { ms } from './report-format';
+import { ms } from '../format/milliseconds';
 import { mbps } from '../quality/quality-verdict';
 
 export type LocalRelay =

@@ -23,9 +23,6 @@ export function selectedPathText(report: ConnectivityReport): string {
   }
 }
 
-export const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)} ms`);
-export const rttMs = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`);
-
 export const PATH_EXPLANATIONS: Record<ConnectivityReport['path']['kind'], string> = {
   'direct-lan': 'Both browsers reach each other directly on the same network: the best possible path.',
   'direct-public': 'Both browsers have public addresses and talk directly, without NAT in between.',

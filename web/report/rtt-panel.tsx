@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import type { ConnectivityReport } from '../../common/report';
-import { rttMs } from './report-format';
+import { rttMs } from '../format/milliseconds';
 
 // recharts is the heaviest dependency: load it only when there is something to draw.
 const RttChart = lazy(() => import('./rtt-chart').then((m) => ({ default: m.RttChart })));

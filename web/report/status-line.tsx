@@ -1,6 +1,7 @@
 import type { ConnectivityReport } from '../../common/report';
 import { mbps } from '../quality/quality-verdict';
-import { PATH_EXPLANATIONS, PEER_STATE_WORDS, rttMs, selectedPathText } from './report-format';
+import { rttMs } from '../format/milliseconds';
+import { PATH_EXPLANATIONS, PEER_STATE_WORDS, selectedPathText } from './report-format';
 
 /** One line on whether the relay fallback works, once the relay-only check is over (details: "TURN relay"). */
 function relayFallbackLine(report: ConnectivityReport): { check: string; text: string } | null {

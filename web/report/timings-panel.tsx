@@ -1,5 +1,5 @@
 import type { ConnectivityReport } from '../../common/report';
-import { ms } from './report-format';
+import { ms } from '../format/milliseconds';
 
 const TARGET_MS = 1500;
 

@@ -5,6 +5,7 @@
 import type { IceEvent } from '../../common/ice-events';
 import type { CandidateType, ConnectivityReport } from '../../common/report';
 import { PATH_LABELS, type PathKind } from '../../common/path-kind';
+import { ms } from '../format/milliseconds';
 
 export type Tone = 'neutral' | 'progress' | 'ok' | 'fail' | 'relay' | 'direct';
 
@@ -53,7 +54,6 @@ const TYPE_NAMES: Record<CandidateType, string> = { host: 'host', srflx: 'server
 const stateTone = (state: string): Tone =>
   state === 'succeeded' ? 'ok' : state === 'failed' ? 'fail' : state === 'in-progress' ? 'progress' : 'neutral';
 const pathTone = (kind: PathKind): Tone => (kind.startsWith('relay') ? 'relay' : kind === 'none' ? 'neutral' : 'direct');
-const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 
 export function buildIceTimeline(report: ConnectivityReport & { iceEvents?: IceEvent[] }, context: TimelineContext = { relayMissing: null }): IceTimeline {
   const events = report.iceEvents ?? [];
