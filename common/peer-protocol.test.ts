@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PEER_PROTOCOL_VERSION, encodeChannelMessage, encodeControl, parseChannelMessage, parseControl, peerVersionMismatchText, type ChannelMessage,
 } from './peer-protocol';
+import type { CallDirection } from './call-report';
 
 const PLAN = { idleMs: 1000, bulkMs: 2500, streamMs: 2000, probeIntervalMs: 50, streamPps: 100, streamBytes: 500, chunkBytes: 16 * 1024 };
 
@@ -66,14 +67,14 @@ describe('link test control messages', () => {
 });
 
 describe('call test messages', () => {
-  const direction = {
+  const direction: CallDirection = {
     summary: {
       seconds: 10, bitrateBps: 2e6, fps: 30, width: 1280, height: 720, framesDecoded: 290, freezeCount: 0, freezeMs: 0, lossRatio: 0, jitterMs: 2,
       jitterBufferMs: 40, nackCount: 0, pliCount: 0, audioConcealedRatio: 0, rttMs: 5, bandwidthEstimateBps: null, qualityLimitation: null, mos: 4.4,
     },
     verdict: { level: 'hd-video', label: 'HD video works', reasons: [] },
     series: [{ at: 1, bps: 1e6, fps: 30, height: 720 }],
-  } as const;
+  };
 
   it('round-trip every call message, an audio+video SDP of Chromium size included', () => {
     const ok: ChannelMessage[] = [
