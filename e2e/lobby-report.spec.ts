@@ -3,6 +3,8 @@
 // the page; a cell of the page's own pair opens that pair's full report; the lobby report saved and opened on its
 // permalink shows the same matrix read-only.
 import type { BrowserContext, Page } from '@playwright/test';
+import { sampleLobbyReport } from '../common/testdata/sample-lobby-report';
+import { sampleReport } from '../common/testdata/sample-report';
 import { expect, test } from './fixtures';
 
 const newRoomId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
@@ -62,5 +64,36 @@ test('a 3-peer lobby: the matrix, summary and host choice, a pair report behind 
     await expect(saved.getByTestId('lobby-pair-report').getByTestId('status-line')).toHaveAttribute('data-path', 'direct-lan');
   } finally {
     for (const c of contexts) await c.close().catch(() => undefined);
+  }
+});
+
+test('saved reports of both kinds open on their permalink under the page\u2019s CSP: a lobby\u2019s and a two-person room\u2019s', async ({ browser, app }) => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    // CSP violations (Chromium logs "Refused to … because it violates the … Content Security Policy") and page errors.
+    page.on('console', (m) => /Content Security Policy|Refused to/.test(m.text()) && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(`${app.baseURL}/`);
+    const save = (report: unknown) =>
+      page.evaluate(async (body) => {
+        const res = await fetch('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ report: body }) });
+        return ((await res.json()) as { url: string }).url;
+      }, report);
+    await page.goto(`${app.baseURL}${await save(sampleLobbyReport())}`);
+    await expect(page.getByTestId('saved-report')).toHaveAttribute('data-kind', 'lobby');
+    await expect(page.getByTestId('lobby-cell-a-b')).toHaveAttribute('data-path', 'p2p-nat');
+    await expect(page.getByTestId('lobby-cell-c-a')).toHaveAttribute('data-state', 'left');
+    await expect(page.getByTestId('lobby-headline')).toHaveText('the link works (1 direct)');
+    await page.getByTestId('lobby-cell-a-b').getByRole('button').click();
+    await expect(page.getByTestId('lobby-pair-report').getByTestId('status-line')).toHaveAttribute('data-path', 'direct-lan');
+    await page.goto(`${app.baseURL}${await save(sampleReport())}`);
+    await expect(page.getByTestId('saved-report')).toContainText('A saved p2pcheck report (read-only)');
+    await expect(page.getByTestId('status-line')).toHaveAttribute('data-path', 'direct-lan');
+    await expect(page.getByTestId('lobby-matrix')).toHaveCount(0);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
   }
 });
