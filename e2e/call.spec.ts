@@ -27,7 +27,9 @@ test('Chromium ↔ Chromium: a 10 s call after the link test, its verdict each w
   const errors: string[] = [];
   for (const p of [a, b]) p.on('pageerror', (e) => errors.push(String(e)));
   const started = Date.now();
-  for (const p of [a, b]) await expect(p.getByTestId('call-in-verdict')).toHaveText(LABELS, { timeout: 100_000 });
+  for (const p of [a, b]) await expect.poll(async () => (await readReport(p)).call?.status ?? null, { timeout: 100_000, intervals: [1000] }).not.toBeNull();
+  for (const p of [a, b]) console.log(JSON.stringify((await readReport(p)).call).slice(0, 3000));
+  for (const p of [a, b]) await expect(p.getByTestId('call-in-verdict')).toHaveText(LABELS);
   expect(errors).toEqual([]);
   const [ra, rb] = [await readReport(a), await readReport(b)];
   console.log(`call test: both verdicts ${Math.round((Date.now() - started) / 1000)} s after both pages opened; call ${ra.call?.durationMs} ms`);

@@ -76,6 +76,8 @@ export class PeerDriver {
   private ignoreOffer = false;
   private readonly pingChannel: RTCDataChannel | null = null;
   private callSession: CallSession | null = null;
+  /** Settles when this side's call test has ended (null: none started). */
+  private callDone: Promise<void> | null = null;
 
   constructor(private readonly opts: PeerDriverOptions) {
     this.now = opts.now ?? Date.now;
@@ -162,7 +164,7 @@ export class PeerDriver {
       // A page of another peer protocol version is named in the report (not left to misparse silently).
       this.stops.push(startProtocolHello(this.channel, (message) => this.s.addError({ at: this.at(), source: 'peer-protocol', code: null, message })));
       this.startRelayCheck();
-      if (this.callEnabled && this.opts.role === 'answerer') void this.runCall();
+      if (this.callEnabled && this.opts.role === 'answerer') this.callDone = this.runCall();
       if (this.opts.quality === 'on-demand') this.listenForLinkTest();
       else this.startLinkTest();
       const ping = this.opts.ping;
@@ -349,7 +351,9 @@ export class PeerDriver {
       // Relay check (after the call test, which the leader starts now) before the quality: the report counts as
       // complete (and is saved) only once neither is still to come.
       if (this.callEnabled && this.s.call.phase === 'idle') this.s.setCallPhase('pending');
-      if (this.callEnabled && this.opts.role === 'offerer') void this.runCall().then(() => this.s.peer.testNumber === testNumber && this.relayCheck?.start());
+      // Both sides hold the relay check until their call has ended (its responder times out otherwise).
+      if (this.callEnabled && this.opts.role === 'offerer') this.callDone = this.runCall();
+      if (this.callDone) void this.callDone.then(() => this.s.peer.testNumber === testNumber && this.relayCheck?.start());
       else this.relayCheck?.start();
       this.s.setLinkQuality(q);
     });
