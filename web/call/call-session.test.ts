@@ -1,0 +1,134 @@
+// The call session's choreography between two pages, with fake connections, fake media and fake time: the leader
+// asks, the follower readies, the offer/answer crosses the main channel, both poll once a second, and each side
+// ends with the other's view of what it sent. Stats: the real Chromium capture, replayed with growing counters.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import chromium from './testdata/chromium-stats.json';
+import type { RawStat } from './call-stats';
+import { startCallSession, type CallSessionOptions } from './call-session';
+
+class FakeChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'open';
+  other: FakeChannel | null = null;
+  sent: string[] = [];
+  send(data: string) {
+    this.sent.push(data);
+    const to = this.other;
+    setTimeout(() => to?.readyState === 'open' && to.dispatchEvent(new MessageEvent('message', { data })), 5);
+  }
+  close() {
+    for (const c of [this, this.other!]) {
+      c.readyState = 'closed';
+      c.dispatchEvent(new Event('close'));
+    }
+  }
+}
+
+function channelPair(): [FakeChannel, FakeChannel] {
+  const a = new FakeChannel();
+  const b = new FakeChannel();
+  a.other = b;
+  b.other = a;
+  return [a, b];
+}
+
+/** Just enough of RTCPeerConnection: transceivers, descriptions, and stats whose counters grow each poll. */
+class FakePc {
+  transceivers: { mid: string | null; direction: string; sender: { track: unknown; replaceTrack(t: unknown): Promise<void> }; receiver: { track: { kind: string } } }[] = [];
+  localDescription: { type: string; sdp: string } | null = null;
+  polls = 0;
+  addTransceiver(track: { kind: string }, init: { direction: string }) {
+    this.transceivers.push(this.transceiver(track.kind, init.direction, track));
+  }
+  private transceiver(kind: string, direction: string, track: unknown) {
+    return { mid: String(this.transceivers.length), direction, sender: { track, async replaceTrack(t: unknown) { this.track = t; } }, receiver: { track: { kind } } };
+  }
+  getTransceivers() { return this.transceivers; }
+  async createOffer() { return { type: 'offer', sdp: `m=audio\r\nm=video\r\n` }; }
+  async createAnswer() { return { type: 'answer', sdp: `answer:${this.transceivers.map((t) => t.direction).join(',')}` }; }
+  async setLocalDescription(d: { type: string; sdp: string }) { this.localDescription = d; }
+  async setRemoteDescription(d: { type: string; sdp: string }) {
+    if (d.type === 'offer') for (const kind of ['audio', 'video']) this.transceivers.push(this.transceiver(kind, 'recvonly', null));
+  }
+  async getStats() {
+    // The captured second snapshot with every counter scaled by the poll number: constant rates.
+    const k = ++this.polls;
+    const snap = (chromium.snapshots[1] as RawStat[]).map((s) => {
+      const o: RawStat = { ...s, timestamp: 1_000_000 + k * 1000 };
+      for (const f of ['bytesReceived', 'bytesSent', 'packetsReceived', 'framesDecoded', 'framesEncoded']) if (typeof s[f] === 'number') o[f] = (s[f] as number) * k;
+      return o;
+    });
+    return new Map(snap.map((s) => [s.id, s]));
+  }
+}
+
+const media = () => {
+  const stop = vi.fn();
+  return { video: { kind: 'video' }, audio: { kind: 'audio' }, stop } as unknown as ReturnType<NonNullable<CallSessionOptions['media']>>;
+};
+
+function pair(opts: Partial<CallSessionOptions> = {}) {
+  const [ca, cb] = channelPair();
+  const [pa, pb] = [new FakePc(), new FakePc()];
+  const common = { durationMs: 3000, media, browser: 'chromium', ...opts };
+  const leader = startCallSession({ role: 'leader', pc: pa as unknown as RTCPeerConnection, channel: ca as unknown as RTCDataChannel, ...common });
+  const follower = startCallSession({ role: 'follower', pc: pb as unknown as RTCPeerConnection, channel: cb as unknown as RTCDataChannel, ...common });
+  return { leader, follower, ca, cb, pa, pb };
+}
+
+beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] }));
+afterEach(() => vi.useRealTimers());
+
+describe('call session', () => {
+  it('renegotiates over the main channel and gives each side both directions', async () => {
+    const { leader, follower, pb, ca } = pair();
+    await vi.advanceTimersByTimeAsync(5000);
+    const [l, f] = await Promise.all([leader.done, follower.done]);
+    // The follower answered with its own media on both transceivers.
+    expect(pb.transceivers.map((t) => [t.direction, (t.sender.track as { kind: string }).kind])).toEqual([['sendrecv', 'audio'], ['sendrecv', 'video']]);
+    expect(ca.sent.map((m) => JSON.parse(m).t)).toEqual(['call-start', 'call-offer', 'call-result']);
+    for (const r of [l, f]) {
+      expect(r.status).toBe('done');
+      expect(r.incoming!.series).toHaveLength(3);
+      expect(r.incoming!.summary).toMatchObject({ height: 360, width: 640, fps: 28 });
+      // What the other side received is this side's outgoing direction, with this side's bandwidth estimate.
+      expect(r.outgoing!.summary.bandwidthEstimateBps).toBe(595000);
+      expect(r.outgoing!.summary.qualityLimitation).toBe('bandwidth');
+      // And the other side's sender figures reach this side's incoming direction.
+      expect(r.incoming!.summary.bandwidthEstimateBps).toBe(595000);
+    }
+    expect(l.outgoing!.summary.framesDecoded).toBe(f.incoming!.summary.framesDecoded);
+  });
+
+  it('fails with a reason a person can act on when the other page never answers (an older page)', async () => {
+    const [ca] = channelPair();
+    ca.other = null;
+    const s = startCallSession({ role: 'leader', pc: new FakePc() as unknown as RTCPeerConnection, channel: ca as unknown as RTCDataChannel, media, answerTimeoutMs: 8000 });
+    await vi.advanceTimersByTimeAsync(13_000);
+    const r = await s.done;
+    expect(r).toMatchObject({ status: 'failed', incoming: null, outgoing: null });
+    expect(r.reason).toBe('the other page did not start the call test (an older page?) within 8 s');
+  });
+
+  it('a skip on either side ends both, and the other is told who skipped', async () => {
+    const { leader, follower } = pair({ durationMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(2500);
+    follower.stop('skipped by the user', true);
+    await vi.advanceTimersByTimeAsync(6000);
+    const [l, f] = await Promise.all([leader.done, follower.done]);
+    expect(f).toMatchObject({ status: 'skipped', reason: 'skipped by the user' });
+    expect(l.status).toBe('skipped');
+    expect(l.reason).toBe('the other person skipped the call test (skipped by the user)');
+    // What ran before the skip is kept.
+    expect(l.incoming!.series.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ends partial when the channel closes mid-call, and stops its media', async () => {
+    const { leader, ca } = pair({ durationMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(3500);
+    ca.close();
+    await vi.advanceTimersByTimeAsync(1000);
+    const r = await leader.done;
+    expect(r.status).toBe('partial');
+    expect(r.reason).toBe('the data channel closed during the call');
+  });
+});
