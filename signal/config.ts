@@ -55,7 +55,7 @@ export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: numbe
   return value;
 }
 
-export function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;

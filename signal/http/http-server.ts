@@ -39,7 +39,7 @@ export interface ApiContext {
 }
 
 /** The request target as a URL, or null when it cannot be parsed (e.g. `//[`). */
-export function requestUrl(req: IncomingMessage): URL | null {
+function requestUrl(req: IncomingMessage): URL | null {
   try {
     return new URL(req.url ?? '/', 'http://localhost');
   } catch {
@@ -48,7 +48,7 @@ export function requestUrl(req: IncomingMessage): URL | null {
 }
 
 /** The key per-client limits count under: the client's address (through trusted proxies), IPv6 by /64. */
-export function clientOf(req: IncomingMessage, proxies: TrustedProxies): string {
+function clientOf(req: IncomingMessage, proxies: TrustedProxies): string {
   return clientKey(clientAddressOf(req, proxies));
 }
 

@@ -32,7 +32,7 @@ export function buildIceServers(input: {
 }
 
 /** IPv6 literals go in brackets inside STUN/TURN URLs (RFC 7064/7065). */
-export function urlHost(host: string): string {
+function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 

@@ -12,7 +12,7 @@ import { SECURITY_HEADERS } from './security-headers';
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 /** True when the request carries `authorization: Bearer <token>` (compared in constant time). */
-export function bearerMatches(req: IncomingMessage, token: string): boolean {
+function bearerMatches(req: IncomingMessage, token: string): boolean {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
   return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
 }

@@ -6,7 +6,7 @@
 // secret).
 
 /** The policy; `wsOrigins` are added to connect-src (see pageSecurityHeaders). */
-export function contentSecurityPolicy(wsOrigins: readonly string[] = []): string {
+function contentSecurityPolicy(wsOrigins: readonly string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",

@@ -26,7 +26,7 @@ export interface ProbeFeature {
 }
 
 /** Which server sockets exist: alternate port (RFC 5780 with one IP), and the alternate IP when configured. */
-export function availableVias(altPort: number | null, altIp: string | null | undefined): EndpointRole[] {
+function availableVias(altPort: number | null, altIp: string | null | undefined): EndpointRole[] {
   const vias: EndpointRole[] = ['primary'];
   if (altPort !== null) vias.push('alt-port');
   if (altIp) {

@@ -17,7 +17,7 @@ export interface ProbeClock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: ProbeClock = {
+const realClock: ProbeClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

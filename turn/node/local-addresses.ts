@@ -7,7 +7,7 @@ export function isWildcard(ip: string): boolean {
 }
 
 /** First non-internal address of the family, else the loopback address. */
-export function primaryHostAddress(family: 4 | 6): string {
+function primaryHostAddress(family: 4 | 6): string {
   for (const list of Object.values(networkInterfaces())) {
     for (const i of list ?? []) {
       if (i.internal || (family === 4 ? i.family !== 'IPv4' : i.family !== 'IPv6')) continue;

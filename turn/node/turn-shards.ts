@@ -35,12 +35,12 @@ const LAUNCHER = fileURLToPath(new URL('./reuseport-sockets.pl', import.meta.url
 const MAX_HANDSHAKE_MS = 20_000;
 
 /** The UDP endpoints every worker listens on, in the launcher's notation (family/via[?]/address/port|@via). */
-export function shardEndpoints(config: TurnServerConfig): string[] {
+function shardEndpoints(config: TurnServerConfig): string[] {
   return listeningEndpoints(config).map((e) => `${e.family}/${e.via}${e.optional ? '?' : ''}/${e.address}/${typeof e.port === 'number' ? e.port : `@${e.port}`}`);
 }
 
 /** Parses the launcher's TURN_SHARD_FDS into one `${family}/${via}` → fd map per worker, plus the bound ports. */
-export function parseShardFds(text: string, workers: number): { perWorker: Array<Record<string, number>>; ports: Record<string, number> } {
+function parseShardFds(text: string, workers: number): { perWorker: Array<Record<string, number>>; ports: Record<string, number> } {
   const perWorker = Array.from({ length: workers }, () => ({}) as Record<string, number>);
   const ports: Record<string, number> = {};
   for (const part of text.split(';').filter(Boolean)) {
