@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
     app.close().then(
-      () => (reports.close(), process.exit(0)),
+      () => reports.close().then(() => process.exit(0), () => process.exit(1)),
       () => process.exit(1),
     );
   };

@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  reports?.close();
+  await reports?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -87,7 +87,7 @@ describe('saved reports under attack', () => {
     expect(full.json.code).toBe('too-many-reports');
     expect(full.json.error).toMatch(new RegExp(`already has ${MAX_PER_CLIENT} saved reports \\(at most ${MAX_PER_CLIENT}\\)`));
     expect(Number(full.headers['retry-after'])).toBeGreaterThan(60);
-    expect(live(filler)).toBe(MAX_PER_CLIENT);
+    expect(await live(filler)).toBe(MAX_PER_CLIENT);
     expect((await save(client(), goodBody())).status).toBe(201);
     clock += TTL_MS;
     expect((await save(filler, goodBody())).status).toBe(201);
@@ -119,13 +119,13 @@ describe('saved reports under attack', () => {
     const big = await save(attacker, JSON.stringify({ report: sampleReport(), pad: 'x'.repeat(MAX_KB * 1024) }));
     expect(big.status).toBe(413);
     expect(big.json.code).toBe('too-large');
-    expect(live(attacker)).toBe(0);
+    expect(await live(attacker)).toBe(0);
 
     const other = client();
     const blob = 'B'.repeat(15_000);
     const unknown = await save(other, JSON.stringify({ report: { ...sampleReport(), zzBlob: blob, path: { ...sampleReport().path, zzInner: blob } }, zzOuter: blob }));
     expect(unknown.status).toBe(201);
-    const stored = reports.store.get(unknown.json.id as string, clock)!.body;
+    const stored = (await reports.store.get(unknown.json.id as string, clock))!.body;
     expect(stored).not.toContain('zz');
     expect(stored).not.toContain('BBBB');
     expect(stored.length).toBeLessThan(8000);
@@ -140,7 +140,7 @@ describe('saved reports under attack', () => {
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ code: 'too-many-addresses' });
     expect(res.json.error).toMatch(/more than 2000 addresses/);
-    expect(live(attacker)).toBe(0);
+    expect(await live(attacker)).toBe(0);
     expect((await save(attacker, goodBody())).status).toBe(201);
     await expectServiceWorks(target, { headers: { 'x-forwarded-for': client() } });
   }, 60_000);

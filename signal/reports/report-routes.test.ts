@@ -9,7 +9,7 @@ import { sampleLobbyReport } from '../../common/testdata/sample-lobby-report';
 import { sampleReport } from '../../common/testdata/sample-report';
 import { createReportRoutes, type ReportRoutes } from './report-routes';
 import Database from 'better-sqlite3';
-import { ReportStore } from './report-store';
+import { SqliteReportStore as ReportStore } from './sqlite-report-store';
 
 let dir: string;
 let clock: number;
@@ -40,7 +40,7 @@ beforeEach(async () => {
 afterEach(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  routes.close();
+  await routes.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -90,7 +90,7 @@ describe('saved reports over HTTP', () => {
       expect(json.code).toBe(code);
       expect(json.error.length).toBeGreaterThan(10);
     }
-    expect(routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
+    expect(await routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
   });
 
   it('refuses a report over the size limit', async () => {
@@ -101,7 +101,7 @@ describe('saved reports over HTTP', () => {
     const res = await post(big);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { code: string }).code).toBe('too-large');
-    expect(routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
+    expect(await routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
   });
 
   it('answers 404 for unknown, malformed and expired ids; expired ones are purged', async () => {
@@ -113,7 +113,7 @@ describe('saved reports over HTTP', () => {
     const gone = await fetch(`${base}/api/reports/${id}`);
     expect(gone.status).toBe(404);
     expect(((await gone.json()) as { error: string }).error).toMatch(/expired/);
-    expect(routes.store.purge(clock)).toBe(1);
+    expect(await routes.store.purge(clock)).toBe(1);
   });
 
   it('rate-limits saves per address', async () => {
@@ -163,7 +163,7 @@ describe('saved lobby reports over HTTP', () => {
     expect(await res.json()).toEqual({ code: 'bad-report', error: 'not a p2pcheck lobby report at report.cells.2.b: "nobody" is not a member of this lobby report' });
     const old = await post({ report: { ...sampleReport(), version: 7 } });
     expect(((await old.json()) as { error: string }).error).toMatch(/^not a p2pcheck report at report\.version: /);
-    expect(routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
+    expect(await routes.store.purge(Number.MAX_SAFE_INTEGER)).toBe(0);
   });
 
   it('holds a lobby report to the same size limit as any report', async () => {
@@ -179,7 +179,7 @@ describe('saved lobby reports over HTTP', () => {
   it('a two-person report saved before lobbies existed still opens', async () => {
     // Saved bodies are served as stored: an old row (no `kind`) comes back unchanged.
     const old = JSON.stringify({ ...sampleReport(), redacted: true });
-    const saved = routes.store.save(old, clock);
+    const saved = await routes.store.save(old, clock);
     if (!saved.ok) throw new Error(saved.error);
     const got = await fetch(`${base}/api/reports/${saved.id}`);
     expect(got.status).toBe(200);
@@ -188,22 +188,22 @@ describe('saved lobby reports over HTTP', () => {
 });
 
 describe('report store', () => {
-  it('survives a restart (reports are on disk) and refuses to grow past its limit', () => {
+  it('survives a restart (reports are on disk) and refuses to grow past its limit', async () => {
     const a = new ReportStore({ dataDir: dir, ttlMs: 1000, maxReports: 2 });
-    const s1 = a.save('{"a":1}', 0);
+    const s1 = await a.save('{"a":1}', 0);
     expect(s1.ok).toBe(true);
-    a.close();
+    await a.close();
     const b = new ReportStore({ dataDir: dir, ttlMs: 1000, maxReports: 2 });
-    expect(b.get((s1 as { id: string }).id, 10)?.body).toBe('{"a":1}');
+    expect((await b.get((s1 as { id: string }).id, 10))?.body).toBe('{"a":1}');
     // The routes' own store already holds nothing live at time 0… fill to the limit.
-    expect(b.save('{}', 10).ok).toBe(true);
-    const full = b.save('{}', 10);
+    expect((await b.save('{}', 10)).ok).toBe(true);
+    const full = await b.save('{}', 10);
     expect(full).toMatchObject({ ok: false, code: 'store-full' });
-    expect(b.save('{}', 5000).ok).toBe(true); // after the others expired
-    b.close();
+    expect((await b.save('{}', 5000)).ok).toBe(true); // after the others expired
+    await b.close();
   });
 
-  it('opens a database from before the client column without losing a saved report, then counts per client', () => {
+  it('opens a database from before the client column without losing a saved report, then counts per client', async () => {
     // The table exactly as it was created before the per-client limit, in a directory of its own.
     const oldDir = join(dir, 'old');
     mkdirSync(oldDir);
@@ -213,16 +213,16 @@ describe('report store', () => {
     old.prepare('INSERT INTO reports VALUES (?, ?, ?, ?)').run('A'.repeat(24), 0, 1000, '{"saved":"before"}');
     old.close();
     const store = new ReportStore({ dataDir: oldDir, ttlMs: 1000, maxPerClient: 1 });
-    expect(store.get('A'.repeat(24), 10)?.body).toBe('{"saved":"before"}');
-    expect(store.save('{}', 10, '198.51.100.1').ok).toBe(true);
-    expect(store.save('{}', 10, '198.51.100.1')).toMatchObject({ ok: false, code: 'too-many-reports' });
-    expect(store.save('{}', 10, '198.51.100.2').ok).toBe(true);
-    expect(store.liveCount('198.51.100.1', 10)).toBe(1);
-    store.close();
+    expect((await store.get('A'.repeat(24), 10))?.body).toBe('{"saved":"before"}');
+    expect((await store.save('{}', 10, '198.51.100.1')).ok).toBe(true);
+    expect(await store.save('{}', 10, '198.51.100.1')).toMatchObject({ ok: false, code: 'too-many-reports' });
+    expect((await store.save('{}', 10, '198.51.100.2')).ok).toBe(true);
+    expect(await store.liveCount('198.51.100.1', 10)).toBe(1);
+    await store.close();
     // Opening again (column already there) changes nothing.
     const again = new ReportStore({ dataDir: oldDir, ttlMs: 1000, maxPerClient: 1 });
-    expect(again.get('A'.repeat(24), 10)?.body).toBe('{"saved":"before"}');
-    expect(again.liveCount('198.51.100.2', 10)).toBe(1);
-    again.close();
+    expect((await again.get('A'.repeat(24), 10))?.body).toBe('{"saved":"before"}');
+    expect(await again.liveCount('198.51.100.2', 10)).toBe(1);
+    await again.close();
   });
 });

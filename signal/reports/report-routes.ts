@@ -15,7 +15,8 @@ import { reportSchema } from '../../common/report-schema';
 import { clientKey } from '../../turn/security/client-key';
 import { RateLimiter } from '../../turn/security/rate-limiter';
 import { clientAddressOf, type TrustedProxies } from '../http/client-address';
-import { ReportStore, type ReportStoreOptions } from './report-store';
+import type { ReportStore } from './report-store';
+import { SqliteReportStore, type SqliteReportStoreOptions } from './sqlite-report-store';
 
 export const DEFAULT_MAX_REPORT_BYTES = 512 * 1024;
 /** Address-like spans one report may hold (each costs a parse when masking; a real report holds < 5,000). */
@@ -34,7 +35,11 @@ function parseSavedReport(report: unknown): { ok: true; report: SavedReportBody 
   return { ok: false, error: `not a p2pcheck ${lobby ? 'lobby ' : ''}report at ${['report', ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'invalid'}` };
 }
 
-export interface ReportRoutesOptions extends ReportStoreOptions {
+export interface ReportRoutesOptions extends SqliteReportStoreOptions {
+  /** Where reports live; when absent, SQLite in `dataDir` with the limits above. The routes close it on close(). */
+  store?: ReportStore;
+  /** Told when a background purge fails (the database is down); the next one tries again. */
+  onPurgeError?: (err: unknown) => void;
   maxBytes?: number;
   /** How often expired reports are deleted, ms (the timer never keeps the process alive). */
   purgeEveryMs?: number;
@@ -54,7 +59,7 @@ export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Pro
 export interface ReportRoutes {
   route: Route;
   store: ReportStore;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
@@ -62,9 +67,10 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_REPORT_BYTES;
   const perMinute = opts.savesPerMinute ?? 30;
   const maxAddresses = opts.maxAddresses ?? DEFAULT_MAX_REPORT_ADDRESSES;
-  const store = new ReportStore(opts);
-  store.purge(now());
-  const timer = setInterval(() => store.purge(now()), opts.purgeEveryMs ?? 3_600_000);
+  const store = opts.store ?? new SqliteReportStore(opts);
+  const purge = () => void store.purge(now()).catch((err: unknown) => opts.onPurgeError?.(err));
+  purge();
+  const timer = setInterval(purge, opts.purgeEveryMs ?? 3_600_000);
   timer.unref();
   const limiter = new RateLimiter(perMinute / 60, { burst: perMinute, maxTracked: opts.trackedClients ?? 100_000 });
 
@@ -102,7 +108,12 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
       if (!report) {
         return reply(res, 400, { code: 'too-many-addresses', error: `the report holds more than ${maxAddresses} addresses to check for masking; a real one holds a few thousand at most` });
       }
-      const saved = store.save(JSON.stringify(report), now(), client);
+      let saved;
+      try {
+        saved = await store.save(JSON.stringify(report), now(), client);
+      } catch {
+        return unavailable(res);
+      }
       if (!saved.ok) {
         if (saved.code === 'too-many-reports') return reply(res, 429, { code: saved.code, error: saved.error }, { 'retry-after': String(saved.retryAfterSeconds) });
         return reply(res, 503, { code: saved.code, error: saved.error });
@@ -111,7 +122,12 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, { code: 'method', error: 'use GET to read a saved report' });
     const id = url.pathname.slice('/api/reports/'.length);
-    const found = store.get(id, now());
+    let found;
+    try {
+      found = await store.get(id, now());
+    } catch {
+      return unavailable(res);
+    }
     if (!found) return reply(res, 404, { code: 'not-found', error: 'no such report: the link is wrong, or the report expired' });
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
@@ -125,11 +141,16 @@ export function createReportRoutes(opts: ReportRoutesOptions): ReportRoutes {
   return {
     route,
     store,
-    close() {
+    async close() {
       clearInterval(timer);
-      store.close();
+      await store.close();
     },
   };
+}
+
+/** The database did not answer (down, or a statement timed out): nothing was saved; the client may retry. */
+function unavailable(res: ServerResponse): true {
+  return reply(res, 503, { code: 'store-unavailable', error: 'saved reports are unavailable right now; try again in a minute' }, { 'retry-after': '60' });
 }
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {

@@ -1,42 +1,19 @@
 // Saved reports in SQLite (better-sqlite3, synchronous: one statement per call, each atomic, so a crash never
-// leaves half a report). Ids are 18 random bytes in base64url (144 bits): a link cannot be guessed. Reports
-// expire `ttlMs` after saving; reads never return an expired one, and purge() deletes them for good. Each report
-// remembers which client saved it (a clientKey: IPv4 address or IPv6 /64), so one client can hold at most
-// `maxPerClient` live reports. Databases from before that column get it added at open; their reports stay
-// readable and count for no client.
+// leaves half a report), the embedded default. Reports expire `ttlMs` after saving; reads never return an expired
+// one, and purge() deletes them for good. Each report remembers which client saved it, for the per-client limit.
+// Databases from before that column get it added at open; their reports stay readable and count for no client.
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { newReportId, REPORT_ID_PATTERN, storeFull, tooManyReports, type ReportLimits, type ReportStore, type SavedReport, type SaveResult } from './report-store';
 
-export const REPORT_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
-
-export const newReportId = () => randomBytes(18).toString('base64url');
-
-export interface SavedReport {
-  id: string;
-  createdAt: number;
-  expiresAt: number;
-  /** The report JSON as saved. */
-  body: string;
-}
-
-export interface ReportStoreOptions {
+export interface SqliteReportStoreOptions extends ReportLimits {
   /** Directory for reports.sqlite (created when missing); ':memory:' keeps everything in memory. */
   dataDir: string;
-  ttlMs: number;
-  /** Most reports kept; saving beyond it is refused until some expire. */
-  maxReports?: number;
-  /** Most live reports one client (clientKey) may hold; 0 = no per-client limit. */
-  maxPerClient?: number;
 }
 
-export type SaveResult =
-  | { ok: true; id: string; expiresAt: number }
-  | { ok: false; code: 'store-full'; error: string }
-  | { ok: false; code: 'too-many-reports'; error: string; retryAfterSeconds: number };
-
-export class ReportStore {
+export class SqliteReportStore implements ReportStore {
+  readonly engine = 'sqlite';
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[string, number, number, string, string | null]>;
   private readonly select: Database.Statement<[string, number], SavedReport>;
@@ -49,7 +26,7 @@ export class ReportStore {
   readonly maxPerClient: number;
   private closed = false;
 
-  constructor(opts: ReportStoreOptions) {
+  constructor(opts: SqliteReportStoreOptions) {
     this.ttlMs = opts.ttlMs;
     this.maxReports = opts.maxReports ?? 100_000;
     this.maxPerClient = opts.maxPerClient ?? 0;
@@ -81,19 +58,9 @@ export class ReportStore {
     this.saveChecked = this.db.transaction((body: string, now: number, client: string | null): SaveResult => {
       if (client !== null && this.maxPerClient > 0) {
         const mine = this.countLiveFor.get(client, now)!;
-        if (mine.n >= this.maxPerClient) {
-          const retryAfterSeconds = Math.max(1, Math.ceil(((mine.oldest ?? now) - now) / 1000));
-          return {
-            ok: false,
-            code: 'too-many-reports',
-            error: `this address already has ${mine.n} saved reports (at most ${this.maxPerClient}); another can be saved when the oldest expires`,
-            retryAfterSeconds,
-          };
-        }
+        if (mine.n >= this.maxPerClient) return tooManyReports(mine.n, this.maxPerClient, mine.oldest, now);
       }
-      if (this.countLive.get(now)!.n >= this.maxReports) {
-        return { ok: false, code: 'store-full', error: `the server keeps at most ${this.maxReports} saved reports; try again after older ones expire` };
-      }
+      if (this.countLive.get(now)!.n >= this.maxReports) return storeFull(this.maxReports);
       const id = newReportId();
       const expiresAt = now + this.ttlMs;
       this.insert.run(id, now, expiresAt, body, client);
@@ -101,28 +68,28 @@ export class ReportStore {
     });
   }
 
-  /** Saves a report for `client` (a clientKey; null = counted for no client). */
-  save(body: string, now: number, client: string | null = null): SaveResult {
+  async save(body: string, now: number, client: string | null = null): Promise<SaveResult> {
     return this.saveChecked(body, now, client);
   }
 
-  /** Live reports `client` holds now. */
-  liveCount(client: string, now: number): number {
+  async liveCount(client: string, now: number): Promise<number> {
     return this.countLiveFor.get(client, now)!.n;
   }
 
-  /** The live report with this id, or null when unknown or expired. */
-  get(id: string, now: number): SavedReport | null {
+  async get(id: string, now: number): Promise<SavedReport | null> {
     if (!REPORT_ID_PATTERN.test(id)) return null;
     return this.select.get(id, now) ?? null;
   }
 
-  /** Deletes expired reports; returns how many. */
-  purge(now: number): number {
+  async purge(now: number): Promise<number> {
     return this.deleteExpired.run(now).changes;
   }
 
-  close(): void {
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('the report store is closed');
+  }
+
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
