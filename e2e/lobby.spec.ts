@@ -17,7 +17,8 @@ function lobbyPages(browser: Browser, baseURL: string) {
       const page = await context.newPage();
       // Signaling routed through the test, so it can cut the socket like a network blip would.
       if (sockets) await page.routeWebSocket(/\/ws$/, (ws) => void sockets.push(ws, ws.connectToServer()));
-      await page.goto(`${baseURL}${path}`);
+      // No need to wait for 'load' (the QR code, fonts): the assertions wait for what they need.
+      await page.goto(`${baseURL}${path}`, { waitUntil: 'commit' });
       return page;
     },
     async closeAll() {
