@@ -4,6 +4,7 @@
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import type { CallTest } from '../common/call-report';
 import type { ConnectivityReport } from '../common/report';
+import type { Browser } from '@playwright/test';
 import { expect, readReport, test } from './fixtures';
 import { launchFirefox } from './support/firefox';
 
@@ -19,7 +20,18 @@ function expectCallShape(call: CallTest | null | undefined, who: string) {
   }
 }
 
-test('Chromium ↔ Chromium: a 10 s call after the link test, its verdict each way on both pages', async ({ room }) => {
+/** CPU seconds of every renderer process of the browser (CDP SystemInfo.getProcessInfo). */
+async function rendererCpu(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] };
+    return processInfo.filter((p) => p.type === 'renderer').reduce((a, p) => a + p.cpuTime, 0);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test('Chromium ↔ Chromium: a 10 s call after the link test, its verdict each way on both pages', async ({ room, browser }) => {
   test.setTimeout(150_000);
   const roomId = room.newRoomId();
   const a = await room.open(roomId);
@@ -27,7 +39,12 @@ test('Chromium ↔ Chromium: a 10 s call after the link test, its verdict each w
   const errors: string[] = [];
   for (const p of [a, b]) p.on('pageerror', (e) => errors.push(String(e)));
   const started = Date.now();
-  for (const p of [a, b]) await expect.poll(async () => (await readReport(p)).call?.status ?? null, { timeout: 100_000, intervals: [1000] }).not.toBeNull();
+  // Renderer CPU while the call runs (docs/call-test.md): from its progress bar to its result.
+  await expect(a.getByTestId('call-progress')).toBeVisible({ timeout: 90_000 });
+  const [cpu0, t0] = [await rendererCpu(browser), Date.now()];
+  for (const p of [a, b]) await expect.poll(async () => (await readReport(p)).call?.status ?? null, { timeout: 60_000, intervals: [1000] }).not.toBeNull();
+  const [cpu1, t1] = [await rendererCpu(browser), Date.now()];
+  console.log(`renderer CPU during the call: ${(cpu1 - cpu0).toFixed(1)} s over ${((t1 - t0) / 1000).toFixed(1)} s for 2 pages = ${(((cpu1 - cpu0) / ((t1 - t0) / 1000) / 2) * 100).toFixed(0)} % of a core per page`);
   for (const p of [a, b]) console.log(JSON.stringify((await readReport(p)).call).slice(0, 3000));
   for (const p of [a, b]) await expect(p.getByTestId('call-in-verdict')).toHaveText(LABELS);
   expect(errors).toEqual([]);
