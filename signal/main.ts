@@ -7,6 +7,7 @@ import { createProbeFeature } from './probe/probe-feature';
 import { probeLimitsFromEnv } from './probe/probe-config';
 import { reportConfigFromEnv } from './reports/report-config';
 import { createReportRoutes } from './reports/report-routes';
+import { openReportStore } from './reports/open-report-store';
 
 // Last resort only: every request, upgrade, socket and message handler contains its own errors (Incidents). An
 // exception that still gets here means the process state is unknown, so it is logged loudly and the process exits
@@ -22,8 +23,11 @@ process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection'
 async function main(): Promise<void> {
   // The NAT-diagnosis probe peer: HTTP route now, TURN socket hooks once the server runs.
   const probe = createProbeFeature({ limits: probeLimitsFromEnv(process.env) });
-  // Saved reports with permalinks: SQLite in DATA_DIR.
-  const reports = createReportRoutes({ ...reportConfigFromEnv(process.env), trustedProxies: signalConfigFromEnv(process.env).trustProxy });
+  // Saved reports with permalinks: SQLite in DATA_DIR, or PostgreSQL when DATABASE_URL is set.
+  const reportConfig = reportConfigFromEnv(process.env);
+  const warn = (what: string, err: unknown) => console.error(`p2pcheck: saved reports: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const store = await openReportStore(reportConfig, warn);
+  const reports = createReportRoutes({ ...reportConfig, store, onPurgeError: (err) => warn('purging expired reports failed', err), trustedProxies: signalConfigFromEnv(process.env).trustProxy });
   const app = await startApp(process.env, [probe.route, reports.route]);
   probe.attach(app, process.env);
   const { host } = app.config;
@@ -47,9 +51,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 5000);
+    // SIGTERM drains (readiness false, no new rooms, running ones get DRAIN_TIMEOUT_S); SIGINT closes at once.
+    const drain = signal === 'SIGTERM';
+    const force = setTimeout(() => process.exit(1), 5000 + (drain ? app.config.drainTimeoutS * 1000 : 0));
     force.unref();
-    app.close().then(
+    (drain ? app.drain() : app.close()).then(
       () => reports.close().then(() => process.exit(0), () => process.exit(1)),
       () => process.exit(1),
     );
