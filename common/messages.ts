@@ -51,6 +51,8 @@ export const ErrorCode = {
   tooManyConnections: 'too-many-connections',
   /** Something went wrong on the server while handling this message or request (a WebSocket is then closed). */
   serverError: 'server-error',
+  /** This signaling node is shutting down (SIGTERM drain) and takes no new rooms; the socket is closed next (1012) and the page reconnects, through the load balancer to another node. */
+  draining: 'draining',
   // HTTP API answers ({ code, error } bodies, see ApiError):
   /** 400: the request could not be read (e.g. an unparsable target). */
   badRequest: 'bad-request',
@@ -71,6 +73,8 @@ export const CloseCode = {
   serverError: 1011,
   /** 1013 Try Again Later: refused by the per-client connection cap (reason 'too-many-connections'). */
   tryAgainLater: 1013,
+  /** 1012 Service Restart: a draining node refused a new room (reason 'draining'); the page reconnects. */
+  serviceRestart: 1012,
 } as const;
 
 const roomId = z.string().regex(ROOM_ID_PATTERN, 'room id must be 22-64 URL-safe characters');

@@ -12,6 +12,7 @@ import { ConfigError } from '../turn/config-error';
 import { signalConfigFromEnv, type SignalConfig } from './config';
 import { createHttpServer, type ApiContext } from './http/http-server';
 import { createMetricsServer } from './http/metrics-route';
+import { Readiness } from './http/readiness';
 import { Incidents } from './security/incidents';
 import { SignalingServer } from './ws/signaling-server';
 import packageJson from '../package.json' with { type: 'json' };
@@ -30,6 +31,13 @@ export interface RunningApp {
   /** True when the secret was made up at start (nothing configured). */
   secretGenerated: boolean;
   logger: Logger;
+  /** /readyz: add a check per dependency (e.g. readiness.add('postgres', ...)). */
+  readiness: Readiness;
+  /**
+   * SIGTERM drain: not ready at once, no new rooms, running rooms get up to DRAIN_TIMEOUT_S to end, then close().
+   * Resolves when closed.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +70,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
   ] as const) {
     new Gauge({ name, help, registers: [registry], collect() { this.set(signaling.counters()[key]); } });
   }
+  const readiness = new Readiness();
   const merged = turn ? Registry.merge([registry, turn.registry]) : registry;
 
   const server = createHttpServer({
@@ -88,6 +97,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     trustProxy: config.trustProxy,
     iceLimiter: new RateLimiter(limits.iceCredentialsPerMinute / 60, { burst: limits.iceCredentialsBurst }),
     metrics: { token: config.metrics.token, onMainPort: config.metrics.listen === null },
+    readiness,
   });
   const metricsServer = config.metrics.listen ? createMetricsServer(merged, config.metrics.token, incidents) : null;
   try {
@@ -107,7 +117,12 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
   const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : null;
 
   let closing: Promise<void> | null = null;
-  return {
+  let draining: Promise<void> | null = null;
+  const roomsRunning = () => {
+    const c = signaling.counters();
+    return c.rooms + c.lobbies;
+  };
+  const running: RunningApp = {
     httpPort,
     metricsPort,
     config,
@@ -116,6 +131,22 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     turnSecret,
     secretGenerated,
     logger,
+    readiness,
+    drain() {
+      draining ??= (async () => {
+        readiness.drain();
+        signaling.drain();
+        const deadline = Date.now() + config.drainTimeoutS * 1000;
+        logger.info({ rooms: roomsRunning(), timeoutS: config.drainTimeoutS }, 'draining: no new rooms; waiting for running ones to end');
+        // Bounded: polls until no room is left or the deadline passes.
+        while (roomsRunning() > 0 && Date.now() < deadline && !closing) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(1, deadline - Date.now()))));
+        }
+        logger.info({ rooms: roomsRunning() }, roomsRunning() > 0 ? 'drain timeout: closing with rooms still running' : 'drained: closing');
+        await running.close();
+      })();
+      return draining;
+    },
     close() {
       closing ??= (async () => {
         await signaling.close();
@@ -130,6 +161,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
       return closing;
     },
   };
+  return running;
 }
 
 /** Listens, or fails with a one-line ConfigError naming the settings when the address cannot be used. */

@@ -20,6 +20,8 @@ describe('signalConfigFromEnv', () => {
       wsMessageBurst: 200,
     });
     expect(c.allowedOrigins).toEqual({ any: false, origins: new Set() });
+    expect(c.drainTimeoutS).toBe(30);
+    expect(signalConfigFromEnv({ DRAIN_TIMEOUT_S: '0' }).drainTimeoutS).toBe(0);
   });
 
   it('reads every option', () => {
@@ -52,6 +54,7 @@ describe('signalConfigFromEnv', () => {
     ['a fractional limit', { ICE_CREDENTIALS_PER_MINUTE: '1.5' }, /ICE_CREDENTIALS_PER_MINUTE must be an integer/],
     ['a buffer smaller than a message', { WS_MAX_BUFFERED_KB: '64' }, /WS_MAX_BUFFERED_KB must be an integer from 128/],
     ['a zero burst', { WS_MESSAGE_BURST: '0' }, /WS_MESSAGE_BURST must be an integer from 1/],
+    ['DRAIN_TIMEOUT_S', { DRAIN_TIMEOUT_S: '30s' }, /DRAIN_TIMEOUT_S must be an integer from 0 to 3600/],
   ])('refuses a bad %s with one line naming it', (_name, env, message) => {
     let error: unknown;
     try {

@@ -23,6 +23,8 @@ export interface SignalConfig {
   /** Origins besides the server's own whose pages may open /ws. */
   allowedOrigins: OriginAllowList;
   metrics: MetricsConfig;
+  /** Seconds a SIGTERM drain waits for running rooms to end before the node closes (DRAIN_TIMEOUT_S). */
+  drainTimeoutS: number;
 }
 
 export interface SignalLimits {
@@ -118,5 +120,6 @@ export function signalConfigFromEnv(env: NodeJS.ProcessEnv): SignalConfig {
     limits,
     allowedOrigins,
     metrics: { token, listen: metricsListen },
+    drainTimeoutS: intFromEnv(env, 'DRAIN_TIMEOUT_S', 30, 0, 3600),
   };
 }

@@ -13,6 +13,7 @@ import type { SignalingServer } from '../ws/signaling-server';
 import { clientAddressOf, type TrustedProxies } from './client-address';
 import { buildIceServers, hostFromHeader, type TurnEndpoints } from './ice-servers';
 import { createMetricsHandler } from './metrics-route';
+import type { Readiness } from './readiness';
 import { refuseOnSocket, sendError, sendJson } from './responses';
 import { createStaticHandler } from './static-files';
 
@@ -36,6 +37,8 @@ export interface ApiContext {
   iceLimiter: RateLimiter;
   /** /metrics on this port: its bearer token (null = open); `onMainPort` false when it has its own listener. */
   metrics: { token: string | null; onMainPort: boolean };
+  /** /readyz: draining flag and dependency checks (absent = always ready). */
+  readiness?: Readiness;
 }
 
 /** The request target as a URL, or null when it cannot be parsed (e.g. `//[`). */
@@ -118,6 +121,11 @@ export function createHttpServer(ctx: ApiContext): Server {
       case '/healthz':
         if (!readOnly(req, res)) return;
         return sendJson(res, 200, { ok: true }, { 'cache-control': 'no-store' });
+      case '/readyz': {
+        if (!readOnly(req, res)) return;
+        const report = ctx.readiness ? await ctx.readiness.report() : { ready: true, draining: false, checks: {} };
+        return sendJson(res, report.ready ? 200 : 503, report, { 'cache-control': 'no-store' });
+      }
       case '/metrics':
         if (ctx.metrics.onMainPort) return serveMetrics(req, res);
         return sendError(res, 404, ErrorCode.notFound, 'no such path: /metrics');

@@ -63,6 +63,7 @@ export class SignalingServer {
   private readonly incidents: Incidents;
   private rejected = 0;
   private originWarned = false;
+  private draining = false;
 
   constructor(private readonly opts: SignalingOptions) {
     // maxPayload is small on purpose: a larger frame closes the socket with 1009 before it is buffered.
@@ -132,6 +133,15 @@ export class SignalingServer {
       done = true;
       upgraded(ws);
     });
+  }
+
+  /**
+   * SIGTERM drain: from now on a join that would create a NEW room (or lobby) is answered with the error
+   * `draining` and the socket is closed with 1012, so the page reconnects (through the load balancer, to another
+   * node); rooms already running go on as before.
+   */
+  drain(): void {
+    this.draining = true;
   }
 
   async close(): Promise<void> {
@@ -218,6 +228,12 @@ export class SignalingServer {
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) {
       this.reject(peerId, parsed.code, parsed.error, log);
+      return;
+    }
+    if (this.draining && parsed.message.type === 'join' && this.rooms.peersIn(parsed.message.roomId).length === 0) {
+      log.info({ room: parsed.message.roomId }, 'join of a new room refused: draining');
+      this.send(peerId, { type: 'error', code: ErrorCode.draining, message: 'this server is restarting and takes no new rooms; reconnecting to another one' });
+      peer.ws.close(CloseCode.serviceRestart, ErrorCode.draining);
       return;
     }
     const envelopes = this.rooms.handle(peerId, parsed.message);

@@ -28,6 +28,7 @@ const CODE_SENTENCES = {
   [ErrorCode.roomKindMismatch]: 'This link is a two-person test room, not a group lobby (or the other way round). Open the link exactly as it was shared, or start a new test.',
   [ErrorCode.unknownPeer]: 'A message was addressed to a peer who is no longer in this room; it was dropped. The other peers are not affected.',
   [ErrorCode.replaced]: 'This page was opened again elsewhere (another tab or connection of it rejoined the room in its place), so this one is no longer in the room. Close this tab or reload it to join as a new peer.',
+  [ErrorCode.draining]: 'The signaling server this page reached is restarting and takes no new tests; the page reconnects on its own (to another server where there are several).',
 } as const satisfies Record<ErrorCode, string>;
 
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(CODE_SENTENCES, code);
