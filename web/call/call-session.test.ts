@@ -36,6 +36,8 @@ class FakePc {
   transceivers: { mid: string | null; direction: string; sender: { track: unknown; replaceTrack(t: unknown): Promise<void> }; receiver: { track: { kind: string } } }[] = [];
   localDescription: { type: string; sdp: string } | null = null;
   polls = 0;
+  /** How long each getStats() takes (a loaded machine). */
+  statsDelayMs = 0;
   addTransceiver(track: { kind: string }, init: { direction: string }) {
     this.transceivers.push(this.transceiver(track.kind, init.direction, track));
   }
@@ -51,6 +53,7 @@ class FakePc {
   }
   async getStats() {
     // The captured second snapshot with every counter scaled by the poll number: constant rates.
+    if (this.statsDelayMs) await new Promise((r) => setTimeout(r, this.statsDelayMs));
     const k = ++this.polls;
     const snap = (chromium.snapshots[1] as RawStat[]).map((s) => {
       const o: RawStat = { ...s, timestamp: 1_000_000 + k * 1000 };
@@ -120,6 +123,15 @@ describe('call session', () => {
     expect(l.reason).toBe('the other person skipped the call test (skipped by the user)');
     // What ran before the skip is kept.
     expect(l.incoming!.series.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ends by the wall clock when getStats is slow: a 3 s call stays ~3 s', async () => {
+    const { leader, pa, pb } = pair();
+    pa.statsDelayMs = pb.statsDelayMs = 1500;
+    await vi.advanceTimersByTimeAsync(8000);
+    const r = await leader.done;
+    expect(r.status).toBe('done');
+    expect(r.durationMs).toBeLessThanOrEqual(3000 + 1500 + 100);
   });
 
   it('ends partial when the channel closes mid-call, and stops its media', async () => {

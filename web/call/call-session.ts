@@ -162,9 +162,11 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
     await addMedia();
     mediaStartedAt = performance.now();
     let prev = await snapshot();
-    const polls = Math.round(durationMs / intervalMs);
-    for (let i = 1; i <= polls && !ended; i++) {
-      await sleep(intervalMs);
+    // Ends by the wall clock, not a count of polls: on a loaded machine getStats and timers run late, and the call
+    // must still add only ~durationMs to the test.
+    const stopAt = mediaStartedAt + durationMs;
+    for (let i = 1; !ended && performance.now() < stopAt - intervalMs / 4; i++) {
+      await sleep(Math.min(intervalMs, Math.max(0, stopAt - performance.now())));
       if (ended) break;
       const cur = await snapshot();
       const sample = callSampleBetween(prev, cur);
