@@ -125,6 +125,17 @@ describe('saved reports over HTTP', () => {
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
+  it('a store that fails (database down) answers 503 store-unavailable for saves and opens', async () => {
+    const saved = await (await post({ report: sampleReport() })).json();
+    await routes.store.close();
+    const save = await post({ report: sampleReport() });
+    expect(save.status).toBe(503);
+    expect(save.headers.get('retry-after')).toBe('60');
+    expect(await save.json()).toEqual({ code: 'store-unavailable', error: 'saved reports are unavailable right now; try again in a minute' });
+    const open = await fetch(`${base}/api/reports/${saved.id}`);
+    expect(open.status).toBe(503);
+  });
+
   it('does not handle other paths, and only POST/GET', async () => {
     expect(await (await fetch(`${base}/api/other`)).text()).toBe('not mine');
     expect((await fetch(`${base}/api/reports`)).status).toBe(405);
