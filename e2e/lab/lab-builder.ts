@@ -6,7 +6,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CHROMIUM_PATH } from '../support/chromium-flags';
-import { LAB, LAB_ICE_HOST, LAB_PREFIX, type LabHost, type LabRouter } from './lab-topology';
+import { LAB, LAB_PREFIX, LAB_TLS_NAME, type LabHost, type LabRouter } from './lab-topology';
 import { RECENT_LIST, routerRules, routerRules6 } from './lab-router-rules';
 
 export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
@@ -90,11 +90,12 @@ function wantsIpv6(ns: string): boolean {
   return ns === LAB.internetNs || LAB.routers.some((r) => r.ns === ns && r.ipv6) || LAB.hosts.some((h) => h.ns === ns && h.ipv6);
 }
 
-/** The lab's only name: the server's (LAB_ICE_HOST, the TLS certificate's name) → its primary address. No DNS
- * server anywhere (no internet): every program started with `ip netns exec` in a lab namespace — Chromium,
- * Firefox, p2pcheck's probe — reads this as its /etc/hosts. */
+/** The lab's only name: the server's (the TLS certificate's name) → its primary address. No DNS server anywhere
+ * (no internet): every program started with `ip netns exec` in a lab namespace reads this as its /etc/hosts —
+ * openssl's certificate check, Firefox and Chromium's page loads (not Chromium's WebRTC STUN lookups, which
+ * use its own DNS client). */
 export function labHostsFile(): string {
-  return ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback', `${LAB.server.primary} ${LAB_ICE_HOST}`, ''].join('\n');
+  return ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback', `${LAB.server.primary} ${LAB_TLS_NAME}`, ''].join('\n');
 }
 
 function addNamespace(ns: string): void {
@@ -133,6 +134,8 @@ function buildInternet(): void {
   inNs(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
   ipIn(ns, 'addr', 'add', `${LAB.server.ipv6.primary}/64`, 'dev', 'br0', 'nodad');
   ipIn(ns, 'addr', 'add', `${LAB.server.ipv6.alternate}/64`, 'dev', 'br0', 'nodad');
+  ipIn(ns, 'addr', 'add', `${LAB.server.v6Only.primary}/64`, 'dev', 'br0', 'nodad');
+  ipIn(ns, 'addr', 'add', `${LAB.server.v6Only.alternate}/64`, 'dev', 'br0', 'nodad');
   // The real internet drops packets to private addresses silently; without a default route a relay's send
   // to a peer's private host candidate fails with ENETUNREACH (issue 4 measured pairs failing from that).
   // A veth whose far end is unused (no dummy module on every kernel); ARP off so sends never wait on a
@@ -257,8 +260,8 @@ export async function labSmokeCheck(): Promise<string[]> {
       if (!connects(host.ns, to, toPort)) problems.push(`${host.name}: no TCP connection to ${to}:${toPort}`);
       if (host.network === 'tcp-443-only' && connects(host.ns, LAB.server.primary, port)) problems.push(`${host.name}: reaches TCP port ${port} although only 443 should get out`);
       if (!/^default /m.test(run('ip', ['-n', host.ns, 'route'], { allowFail: true }))) problems.push(`${host.name}: no default route`);
-      const resolved = inNs(host.ns, 'getent', ['ahostsv4', LAB_ICE_HOST], { allowFail: true }).split(/\s+/)[0];
-      if (resolved !== LAB.server.primary) problems.push(`${host.name}: ${LAB_ICE_HOST} resolves to "${resolved ?? ''}", not ${LAB.server.primary} (/etc/netns/${host.ns}/hosts)`);
+      const resolved = inNs(host.ns, 'getent', ['ahostsv4', LAB_TLS_NAME], { allowFail: true }).split(/\s+/)[0];
+      if (resolved !== LAB.server.primary) problems.push(`${host.name}: ${LAB_TLS_NAME} resolves to "${resolved ?? ''}", not ${LAB.server.primary} (/etc/netns/${host.ns}/hosts)`);
       const v6 = run('ip', ['-n', host.ns, '-6', 'addr', 'show', 'scope', 'global'], { allowFail: true }).trim();
       if (!host.ipv6 && run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim() !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
       if (host.ipv6 && !v6.includes(host.ipv6)) problems.push(`${host.name}: no IPv6 address ${host.ipv6}`);

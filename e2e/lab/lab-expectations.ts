@@ -131,8 +131,7 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
     // Only TCP to 443 gets out, and the server offers TURN over TLS there (issue 17, item 1).
     if (reach.udp !== 'no-answer') problems.push(`${who}: UDP "${reach.udp}", but the firewall drops all UDP`);
     if (reach.tcpRelay !== 'failed') problems.push(`${who}: TURN over TCP (port 3478) "${reach.tcpRelay}", but the firewall lets out only 443`);
-    // The lab's ICE_HOST is a DNS name (turn.p2l.test), so Firefox uses turns: as Chromium does; with an IP
-    // literal it would not (firefoxIpLiteralProblems checks the page's explanation for that case).
+    // With an IP-literal ICE_HOST (the lab's, see LAB_ICE_HOST) Firefox ignores turns:; with a name it would use it.
     const firefoxIpLiteral = browser === 'firefox' && isIP(LAB_ICE_HOST) !== 0;
     if (firefoxIpLiteral) {
       // Firefox will not use turns: with an IP literal: nothing gets out, and the page must say why.
@@ -165,6 +164,20 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
   const wantHairpin = host.hairpin === true ? ['works'] : host.kind === 'open' ? ['not-applicable'] : host.kind === 'udp-blocked' ? ['not-tested', 'fails'] : ['fails'];
   if (!hairpin || !wantHairpin.includes(hairpin)) problems.push(`${who}: hairpinning "${hairpin ?? 'missing'}" (${result.hairpin?.evidence ?? ''}), expected ${wantHairpin.join(' or ')}`);
   return { problems, pending };
+}
+
+/** A dual-stack host's "Check my network" on the IPv6-only server's page (LabServer.v6Only): over IPv6 the host
+ * has no NAT, and its firewall filters as natdiscovery found over IPv6 — the page must say "IPv6: public,
+ * firewalled" (or "open" where nothing filters) and, for the address family it tested, "No NAT". */
+export function ipv6PageProblems(host: LabHost, browser: 'chromium' | 'firefox', nd6: PageVerdictInput['discovery'], label: string, result: DiagnosisResult): string[] {
+  const who = `${host.name} (${browser}, page over IPv6)`;
+  const problems: string[] = [];
+  if (nd6.udp !== 'ok') return [`${who}: natdiscovery over IPv6 says ${nd6.udp === 'unknown' ? nd6.detail : 'UDP blocked'}, but the lab routes IPv6 to this host`];
+  const want = nd6.filtering === 'EIF' ? 'open' : 'firewalled';
+  const v6 = result.verdict?.ipv6;
+  if (v6?.state !== want) problems.push(`${who}: "${v6?.label ?? 'no verdict'}", natdiscovery over IPv6: ${nd6.mapping} + ${nd6.filtering}, so "IPv6: public, ${want}"`);
+  if (label !== expectedLabel(nd6)) problems.push(`${who}: page says "${label}", natdiscovery over IPv6 "${expectedLabel(nd6)}"`);
+  return problems;
 }
 
 /** Firefox on the page opened with `?iceServers=` naming a `turns:` URL whose host is an IP literal (the lab's

@@ -3,7 +3,7 @@ import type { CandidateType, ConnectivityReport } from '../../common/report';
 import type { PathKind } from '../../common/path-kind';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { FIREFOX_TURNS_IP } from '../../web/diagnosis/ice-error-advice';
-import { firefoxIpLiteralProblems, judgePair, pageVerdictProblems, predictionProblems } from './lab-expectations';
+import { firefoxIpLiteralProblems, ipv6PageProblems, judgePair, pageVerdictProblems, predictionProblems } from './lab-expectations';
 import { classicPairs, expectedPath, labHost, labPairs } from './lab-topology';
 
 function report(kind: PathKind, local: CandidateType, remote: CandidateType, opts: { relayProtocol?: string; relayOnly?: boolean; state?: ConnectivityReport['peerState'] } = {}): ConnectivityReport {
@@ -120,14 +120,11 @@ describe('pageVerdictProblems', () => {
     const wrong = pageVerdictProblems({ host, browser: 'chromium', discovery: blocked, label: 'No connectivity to the server', result: good }).problems;
     expect(wrong.join()).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
   });
-  it('in Firefox too (ICE_HOST is a DNS name): TURN over TLS must work there, and the verdict say so', () => {
+  it('in Firefox there (the lab ICE_HOST is an IP literal) the TLS row must say why it failed', () => {
     const host = labHost('tcp443');
-    const good = result({ label: 'UDP blocked (TLS relay only)', reach: tlsOnly });
-    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'UDP blocked (TLS relay only)', result: good }).problems).toEqual([]);
-    const failed = result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: FIREFOX_TURNS_IP } } });
-    const wrong = pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed }).problems.join();
-    expect(wrong).toMatch(/TURN over TLS on 443 "failed"/);
-    expect(wrong).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
+    const failed = (reason: string) => result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: reason } } });
+    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed(FIREFOX_TURNS_IP) }).problems).toEqual([]);
+    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed('no relay within 4 s') }).problems.join()).toMatch(/does not explain Firefox/);
   });
   it('Firefox with a turns: URL naming an IP address: the TLS row must fail and say why', () => {
     const host = labHost('tcp443');
@@ -135,6 +132,15 @@ describe('pageVerdictProblems', () => {
     expect(firefoxIpLiteralProblems(host, failed(FIREFOX_TURNS_IP))).toEqual([]);
     expect(firefoxIpLiteralProblems(host, failed('no relay within 4 s')).join()).toMatch(/does not explain Firefox/);
     expect(firefoxIpLiteralProblems(host, result({ reach: tlsOnly })).join()).toMatch(/TLS relay "ok"/);
+  });
+  it('a dual-stack host on the IPv6-only page: "IPv6: public, firewalled" and no NAT, as natdiscovery over IPv6 says', () => {
+    const host = labHost('dualstack-a');
+    const nd6 = { udp: 'ok', mapping: 'no-nat', filtering: 'APDF' } as const;
+    const label = 'No NAT (public address)';
+    expect(ipv6PageProblems(host, 'chromium', nd6, label, result({ label, ipv6: 'firewalled' }))).toEqual([]);
+    expect(ipv6PageProblems(host, 'chromium', nd6, label, result({ label, ipv6: 'public' })).join()).toMatch(/so "IPv6: public, firewalled"/);
+    expect(ipv6PageProblems(host, 'firefox', { ...nd6, filtering: 'EIF' }, label, result({ label, ipv6: 'firewalled' })).join()).toMatch(/so "IPv6: public, open"/);
+    expect(ipv6PageProblems(host, 'chromium', nd6, 'Symmetric NAT', result({ label, ipv6: 'firewalled' })).join()).toMatch(/natdiscovery over IPv6 "No NAT/);
   });
   it('a failed row without a reason is a problem', () => {
     const r = result({ label: 'Port-restricted cone NAT', reach: { tlsRelay: 'failed' } });

@@ -126,6 +126,8 @@ export interface HostCheck {
    * public address (where it arrived from, or null). */
   hairpin: { natdiscovery: boolean; between: string | null } | null;
   page: { label: string; mapping: string; filtering: string; verdictMs: number | null; udpBlockedMs: number | null; ipv6: string; tlsRelay: string } | null;
+  /** Dual-stack hosts: the page's verdict on the IPv6-only server's page (its label and IPv6 verdict). */
+  page6: { label: string; ipv6: string } | null;
   problems: string[];
   /** Issue 17 checks that count only with P2L_PENDING=1. */
   pending: string[];
@@ -142,6 +144,7 @@ export function renderHostChecks(rows: HostCheck[]): string {
     const p = r.page;
     const extra = [
       r.coturn6 ? `IPv6: ${describeDiscovery(r.coturn6.result)}` : '',
+      r.page6 ? `page over IPv6: ${r.page6.label}, ${r.page6.ipv6}` : '',
       r.hairpin ? `-H: ${r.hairpin.natdiscovery ? 'loops back' : 'no answer'}; from the other host: ${r.hairpin.between ? `arrives from ${r.hairpin.between}` : 'never arrives'}` : '',
     ].filter(Boolean).join('; ');
     const nd = (c: HostClassification | null) => (c ? describeDiscovery(c.result) : '(not rerun)');

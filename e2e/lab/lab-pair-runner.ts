@@ -255,8 +255,8 @@ export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly,
 
 /** `host`'s page at `path` on the lab server, the way that host reaches it (e.g. for a single-browser "check
  * my network" from every host). Call `browsers.release(host, browser)` when done. */
-export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/', browser: LabBrowserName = 'chromium'): Promise<LabPage> {
+export async function openLabPage(browsers: LabBrowsers, host: LabHost, path = '/', browser: LabBrowserName = 'chromium', base = host.pageUrl): Promise<LabPage> {
   const page = await browsers.labPage(host, browser);
-  await page.goto(`${host.pageUrl}${path}`);
+  await page.goto(`${base}${path}`);
   return page;
 }

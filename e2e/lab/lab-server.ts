@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppProcess, type AppProcess } from '../support/app-process';
-import { LAB, LAB_ICE_HOST, LAB_PREFIX } from './lab-topology';
+import { LAB, LAB_ICE_HOST, LAB_PREFIX, LAB_TLS_NAME } from './lab-topology';
 
-/** The name the test certificate is made for (Firefox uses `turns:` only with a host name, issue 17). */
-export const LAB_TLS_NAME = LAB_ICE_HOST;
 
 /** A self-signed certificate for TURN over TLS, in /tmp/p2l-tls (removed with the lab). */
 export function labTlsFiles(): { cert: string; key: string } {
@@ -53,6 +51,27 @@ export function labServerEnv(): Record<string, string> {
   };
 }
 
+/** The IPv6-only p2pcheck (LabServer.v6Only): the page tests the address family of the ICE host it is given
+ * (docs/nat-diagnosis.md, "Per address family"), so only a page whose ICE host is an IPv6 address tests the
+ * dual-stack hosts' IPv6 firewall ("IPv6: public, firewalled / open"). Its own HTTP port (the first server has
+ * 8080 on every IPv4 address), its own TURN ports on its own two addresses. */
+export function labServer6Env(): Record<string, string> {
+  const v = LAB.server.v6Only;
+  return {
+    HOST: '::',
+    PORT: String(v.httpPort),
+    TURN_LISTEN: v.primary,
+    TURN_PORT: String(LAB.server.turnPort),
+    TURN_ALT_PORT: String(LAB.server.turnAltPort),
+    TURN_ALT_IP: v.alternate,
+    TURN_SECRET: randomBytes(18).toString('base64url'),
+    TURN_REALM: 'p2pcheck-lab-v6',
+    TURN_ALLOW_PEERS: '2001:db8::/32', // every IPv6 address of the lab (documentation prefix)
+    ICE_HOST: v.primary,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 /** Null when the built page exists, else what to do. */
 export function pageBuildProblem(): string | null {
   const dir = process.env.STATIC_DIR || `${ROOT}/dist`; // the server reads STATIC_DIR too (it inherits our env)
@@ -78,4 +97,8 @@ export function labTlsNameProblem(ns: string): string | null {
 
 export function startLabServer(): Promise<AppProcess> {
   return startAppProcess({ ns: LAB.server.ns, host: LAB.server.primary, env: labServerEnv() });
+}
+
+export function startLabServer6(): Promise<AppProcess> {
+  return startAppProcess({ ns: LAB.server.ns, host: `[${LAB.server.v6Only.primary}]`, env: labServer6Env() });
 }

@@ -83,6 +83,8 @@ export interface LabHost {
   portRange: [number, number] | null;
   /** The page's base URL as this host loads it (the TCP-443-only host can only reach port 443). */
   pageUrl: string;
+  /** Dual-stack hosts: the IPv6-only p2pcheck's page (LabServer.v6Only), where "Check my network" runs over IPv6. */
+  pageUrl6: string | null;
 }
 
 export interface LabServer {
@@ -100,6 +102,9 @@ export interface LabServer {
   turnTlsPort: number;
   /** IPv6 of the server (primary, alternate) on the internet bridge; only dual-stack hosts can reach it. */
   ipv6: { primary: string; alternate: string; prefix: string };
+  /** A second, IPv6-only p2pcheck beside the first (lab-server.ts): the page tests one address family, the one
+   * of the ICE host it is given, so the dual-stack hosts' IPv6 firewall is tested on a page served from here. */
+  v6Only: { primary: string; alternate: string; httpPort: number };
   /** CIDRs that hold the lab's "public" addresses (for the relay's allow-list). */
   publicCidrs: string[];
 }
@@ -133,6 +138,7 @@ function buildTopology(): LabTopology {
     turnAltPort: 3479,
     turnTlsPort: 443,
     ipv6: { primary: `${V6_PREFIX}::1`, alternate: `${V6_PREFIX}::2`, prefix: `${V6_PREFIX}::/64` },
+    v6Only: { primary: `${V6_PREFIX}::3`, alternate: `${V6_PREFIX}::4`, httpPort: 8086 },
     publicCidrs: [`${INTERNET_PREFIX}.0/24`, '203.0.113.0/24'],
   };
   const defaultPage = `http://${server.primary}:${server.httpPort}`;
@@ -178,6 +184,7 @@ function buildTopology(): LabTopology {
         // Routers that forward by port (hairpin) need each host's ports apart: 20000–29999, 30000–39999.
         portRange: segments > 1 ? [20000 + 10000 * i, 29999 + 10000 * i] : null,
         pageUrl: host.pageUrl ?? defaultPage,
+        pageUrl6: router.ipv6 ? `http://[${server.v6Only.primary}]:${server.v6Only.httpPort}` : null,
       });
     });
     return router;
@@ -215,6 +222,7 @@ function buildTopology(): LabTopology {
       expectedDiscovery6: null,
       portRange: null,
       pageUrl: defaultPage,
+      pageUrl6: null,
     });
   });
   return { internetNs, internetPrefix: INTERNET_PREFIX, server, routers, hosts };
@@ -222,10 +230,14 @@ function buildTopology(): LabTopology {
 
 export const LAB: LabTopology = buildTopology();
 
-/** The server's DNS name: the ICE URLs name it (ICE_HOST) and the TURN-over-TLS certificate is issued for it, because
- * Firefox ignores `turns:` URLs whose host is an IP literal (issue 17). Every lab namespace resolves it to the
- * primary address from its own /etc/netns/<ns>/hosts (lab-builder.ts), which `ip netns exec` mounts over /etc/hosts. */
-export const LAB_ICE_HOST = 'turn.p2l.test';
+/** The host the ICE server URLs name (the server's ICE_HOST): the IP literal. A DNS name (turn.p2l.test, in every
+ * lab namespace's hosts file) would let Firefox use turns:, but Chromium looks STUN names up with its own DNS
+ * client, and with a name its mapping test lost the primary endpoint on EIM hosts ("NAT type not determined",
+ * 2026-12-01) — see docs/nat-lab.md. */
+export const LAB_ICE_HOST = LAB.server.primary;
+
+/** The name the TLS certificate is issued for (resolvable in every lab namespace through /etc/netns/<ns>/hosts). */
+export const LAB_TLS_NAME = 'turn.p2l.test';
 
 /** A `turns:` URL with the server's IP literal, for the check that the page explains why Firefox skips it. */
 export const LAB_TURNS_IP_URL = `turns:${LAB.server.primary}:${LAB.server.turnTlsPort}?transport=tcp`;
@@ -313,7 +325,6 @@ export function firefoxPairs(): LabPair[] {
     pair('open-a', 'udp-blocked-b', 'relay-tcp', 'Chromium relayed over TCP, Firefox public'),
     pair('hairpin-a', 'hairpin-b', 'direct', 'NAT loopback between Firefox and Chromium'),
     pair('dualstack-a', 'dualstack-b', 'direct-ipv6', 'IPv6 host to host through both firewalls'),
-    pair('tcp443', 'open-b', 'relay-tls', 'Firefox uses turns: with the DNS name (ICE_HOST); only TCP to 443 gets out'),
   ];
 }
 

@@ -15,11 +15,11 @@ import { test, expect, type TestInfo } from '@playwright/test';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { AppProcess } from '../support/app-process';
 import { acquireLabLock, clearRestrictedLists, labDown, labSkipReason, labSmokeCheck, labUp } from './lab-builder';
-import { PENDING_ENABLED, firefoxIpLiteralProblems, pageVerdictProblems } from './lab-expectations';
+import { PENDING_ENABLED, firefoxIpLiteralProblems, ipv6PageProblems, pageVerdictProblems } from './lab-expectations';
 import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type HostCheck, type MatrixCell } from './lab-matrix';
 import { classifyHost, describeDiscovery, hairpinBetween, natDiscoveryHairpin, startCoturn, type CoturnHandle } from './lab-nat-discovery';
 import { LabBrowsers, openLabPage, type LabBrowserName } from './lab-pair-runner';
-import { labTlsNameProblem, pageBuildProblem, startLabServer } from './lab-server';
+import { labTlsNameProblem, pageBuildProblem, startLabServer, startLabServer6 } from './lab-server';
 import { LAB, LAB_TURNS_IP_URL, QUICK, labHost, labPairs, type LabHost, type LabPair } from './lab-topology';
 
 const skipReason = labSkipReason();
@@ -59,6 +59,7 @@ function section(name: Section): string | undefined {
 }
 
 let server: AppProcess | null = null;
+let server6: AppProcess | null = null;
 let coturn: CoturnHandle | null = null;
 let setupProblem: string | null = null;
 let releaseLock: (() => void) | null = null;
@@ -73,6 +74,8 @@ test.beforeAll(async () => {
   if (setupProblem) return;
   try {
     [server, coturn] = await Promise.all([startLabServer(), startCoturn()]);
+    // After the first: two p2pchecks starting at once on a busy machine missed their 20 s start deadline.
+    server6 = await startLabServer6();
     // The browsers trust any certificate here; the name must still be right (Firefox needs one for turns:).
     setupProblem = labTlsNameProblem(labHost('tcp443').ns);
   } catch (err) {
@@ -84,7 +87,7 @@ test.afterAll(async () => {
   test.setTimeout(60_000);
   try {
     await browsers.closeAll();
-    await Promise.all([coturn?.stop(), server?.stop()]);
+    await Promise.all([coturn?.stop(), server?.stop(), server6?.stop()]);
   } finally {
     try {
       if (releaseLock) labDown();
@@ -103,8 +106,8 @@ interface PageCheckResult {
 }
 
 /** "Check my network" from `host` in `browser`, on the page as that host reaches it. */
-async function checkFromHost(host: LabHost, browser: LabBrowserName, path = '/'): Promise<PageCheckResult> {
-  const page = await openLabPage(browsers, host, path, browser);
+async function checkFromHost(host: LabHost, browser: LabBrowserName, path = '/', base = host.pageUrl): Promise<PageCheckResult> {
+  const page = await openLabPage(browsers, host, path, browser, base);
   try {
     const started = Date.now();
     await page.click('check-network');
@@ -172,6 +175,13 @@ async function checkHost(host: LabHost, browser: LabBrowserName, known?: HostChe
     const literal = await checkFromHost(host, browser, `/?iceServers=${encodeURIComponent(JSON.stringify(servers))}`);
     problems.push(...firefoxIpLiteralProblems(host, literal.result));
   }
+  let page6: HostCheck['page6'] = null;
+  if (host.pageUrl6 && host.expectedDiscovery6) {
+    // The page tests the family of its server's ICE host: over IPv6 on the IPv6-only server's page.
+    const over6 = await checkFromHost(host, browser, '/', host.pageUrl6);
+    page6 = { label: over6.label, ipv6: over6.result.verdict?.ipv6.label ?? '-' };
+    problems.push(...ipv6PageProblems(host, browser, coturn6?.result ?? host.expectedDiscovery6, over6.label, over6.result));
+  }
   // Within 5 s of the tests starting (once the page knows the server's endpoints), by our own deadline, not
   // Chromium's ~40 s STUN timeout; the wall-clock bound is looser because lab machines can be busy.
   const started = page.result.timeline.find((t) => t.step === 'servers known')?.at ?? 0;
@@ -196,6 +206,7 @@ async function checkHost(host: LabHost, browser: LabBrowserName, known?: HostChe
       ipv6: page.result.reachability.ipv6,
       tlsRelay: page.result.reachability.tlsRelay,
     },
+    page6,
     problems,
     pending: judged.pending,
   };
@@ -219,7 +230,7 @@ async function checkAll(list: LabHost[], browser: LabBrowserName, concurrency: n
       try {
         row = await checkHost(host, browser, browser === 'firefox' ? hostChecks.get(host.name) : undefined);
       } catch (err) {
-        row = { host, browser, ours: null, coturn: null, coturn6: null, hairpin: null, page: null, problems: [`${host.name} (${browser}): ${(err as Error).message.split('\n')[0]}`], pending: [] };
+        row = { host, browser, ours: null, coturn: null, coturn6: null, hairpin: null, page: null, page6: null, problems: [`${host.name} (${browser}): ${(err as Error).message.split('\n')[0]}`], pending: [] };
       } finally {
         if (browser === 'firefox') await browsers.closeFirefox(host); // one Firefox per host, only for this check
       }

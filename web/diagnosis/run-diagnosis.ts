@@ -236,7 +236,9 @@ async function runBundled(
 /** 'yes' when the server saw one of the device's own addresses (no translation on the way). */
 function publicAddressFrom(mapped: TransportAddress | null, host: { address: string; port: number }[]): DiagnosisResult['publicAddress'] {
   if (!mapped) return 'unknown';
-  if (host.some((h) => sameTransportAddress(h, mapped))) return 'yes';
+  // Chromium writes IPv6 host candidates in brackets; the probe reports the mapped address without.
+  const bare = (a: TransportAddress): TransportAddress => ({ address: a.address.replace(/^\[|\]$/g, '').toLowerCase(), port: a.port });
+  if (host.some((h) => sameTransportAddress(bare(h), bare(mapped)))) return 'yes';
   if (host.length === 0 || host.every((h) => isHidden(h.address))) return 'unknown';
   return 'no';
 }
