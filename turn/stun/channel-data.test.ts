@@ -38,9 +38,11 @@ describe('ChannelData (RFC 8656 §12.4)', () => {
     expect(encodeChannelData(r.channel, r.data, true).equals(wire)).toBe(true);
   });
 
-  it('pads with zeros over streams', () => {
+  it('pads with zeros over streams, and not at all over UDP (the default)', () => {
     const out = encodeChannelData(0x4001, Buffer.from('hello'), true);
     expect(out.toString('hex')).toBe('40010005' + Buffer.from('hello').toString('hex') + '000000');
+    expect(encodeChannelData(0x4001, Buffer.from('ab'), true).toString('hex')).toBe('4001000261620000');
+    expect(encodeChannelData(0x4001, Buffer.from('hello')).toString('hex')).toBe('40010005' + Buffer.from('hello').toString('hex'));
   });
 
   it('channel numbers 0x4000–0x7FFF', () => {

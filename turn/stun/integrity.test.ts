@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { restPassword } from '../auth/rest-credentials';
 import { Attr, HEADER_LENGTH } from './constants';
@@ -54,9 +55,18 @@ describe('MESSAGE-INTEGRITY (RFC 8489 §14.5) on captured browser and coturn req
 
   it('an unsigned request is "missing"; a MESSAGE-INTEGRITY of the wrong size is a mismatch', () => {
     expect(checkMessageIntegrity(decode(Buffer.from(CHROMIUM_CAPTURES['chromium-udp-type-0003-nomi']!, 'hex')), key)).toBe('missing');
+    // Truncated to 16 bytes with the right HMAC-SHA1 bytes: only SHA-256 may be truncated.
     const short = Buffer.concat([body, Buffer.from([0x00, 0x08, 0x00, 0x10]), Buffer.alloc(16)]);
     short.writeUInt16BE(short.length - HEADER_LENGTH, 2);
+    createHmac('sha1', key).update(short.subarray(0, body.length)).digest().copy(short, body.length + 4, 0, 16);
     expect(checkMessageIntegrity(decode(short), key)).toBe('mismatch');
+  });
+
+  it('with MESSAGE-INTEGRITY first, no attribute is covered', () => {
+    const bare = encodeStunMessage({ method: 1, cls: 0, transactionId: Buffer.alloc(12, 1), attributes: [] });
+    const m = decode(appendFingerprint(appendMessageIntegrity(bare, key)));
+    expect(checkMessageIntegrity(m, key)).toBe('ok');
+    expect(attributesCoveredByIntegrity(m)).toEqual([]);
   });
 
   it('attributes after MESSAGE-INTEGRITY are not covered; without it all are', () => {
@@ -113,8 +123,10 @@ describe('FINGERPRINT (RFC 8489 §14.7)', () => {
     const notLast = Buffer.concat([wire, Buffer.from([0x80, 0x22, 0, 0])]);
     notLast.writeUInt16BE(notLast.length - HEADER_LENGTH, 2);
     expect(checkFingerprint(decode(notLast))).toBe(false);
+    // 8 bytes whose first 4 are the right CRC: FINGERPRINT is exactly 4 bytes.
     const wrongSize = Buffer.concat([body, Buffer.from([0x80, 0x28, 0, 8]), Buffer.alloc(8)]);
     wrongSize.writeUInt16BE(wrongSize.length - HEADER_LENGTH, 2);
+    wrongSize.writeUInt32BE((crc32(wrongSize.subarray(0, body.length)) ^ 0x5354554e) >>> 0, body.length + 4);
     expect(checkFingerprint(decode(wrongSize))).toBe(false);
   });
 });
