@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const reports = createReportRoutes({ ...reportConfig, store, onPurgeError: (err) => warn('purging expired reports failed', err), trustedProxies: signalConfigFromEnv(process.env).trustProxy });
   const app = await startApp(process.env, [probe.route, reports.route]);
   probe.attach(app, process.env);
+  // /readyz is false while the shared report database does not answer (SQLite in DATA_DIR needs no check).
+  if (store.engine === 'postgresql') app.readiness.add('postgres', () => store.ping());
   const { host } = app.config;
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const lines = [`p2pcheck is running: open http://${shown}:${app.httpPort}/`];

@@ -52,6 +52,9 @@ describe('saved reports across nodes (PostgreSQL)', () => {
   it('a report saved through node A opens through node B', async () => {
     const [a, b] = [startNode(url), startNode(url)];
     const [portA, portB] = await Promise.all([a.port, b.port]);
+    const ready = await fetch(`http://127.0.0.1:${portB}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ postgres: 'ok' });
     const saved = await fetch(`http://127.0.0.1:${portA}/api/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
