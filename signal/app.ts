@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { turnConfigFromEnv } from '../turn/turn-config';
 import { startTurnServer, type RunningTurnServer } from '../turn/node/turn-server';
 import { RateLimiter } from '../turn/security/rate-limiter';
@@ -13,6 +13,7 @@ import { signalConfigFromEnv, type SignalConfig } from './config';
 import { createHttpServer, type ApiContext } from './http/http-server';
 import { createMetricsServer } from './http/metrics-route';
 import { Readiness } from './http/readiness';
+import { RedisRooms } from './cluster/redis-rooms';
 import { Incidents } from './security/incidents';
 import { SignalingServer } from './ws/signaling-server';
 import packageJson from '../package.json' with { type: 'json' };
@@ -33,6 +34,8 @@ export interface RunningApp {
   logger: Logger;
   /** /readyz: add a check per dependency (e.g. readiness.add('postgres', ...)). */
   readiness: Readiness;
+  /** Rooms across nodes (REDIS_URL set), else null. */
+  cluster: RedisRooms | null;
   /**
    * SIGTERM drain: not ready at once, no new rooms, running rooms get up to DRAIN_TIMEOUT_S to end, then close().
    * Resolves when closed.
@@ -52,6 +55,29 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
   collectDefaultMetrics({ register: registry, prefix: 'p2pcheck_' });
   const incidents = new Incidents(logger, registry);
   const { limits } = config;
+  const crossNode = new Counter({ name: 'p2pcheck_cluster_messages_total', help: 'Room messages this node sent to another node through Redis', registers: [registry] });
+  const redisLatency = new Histogram({
+    name: 'p2pcheck_redis_command_seconds',
+    help: 'Redis command latency seen by this node',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  let cluster: RedisRooms | null = null;
+  if (config.redisUrl) {
+    try {
+      cluster = await RedisRooms.start({
+        url: config.redisUrl,
+        logger: logger.child({ svc: 'cluster' }),
+        presenceTtlMs: config.redisPresenceTtlMs,
+        onCrossNode: () => crossNode.inc(),
+        onRedisLatency: (s) => redisLatency.observe(s),
+      });
+    } catch (err) {
+      await turn?.close();
+      const where = new URL(config.redisUrl);
+      throw new ConfigError('REDIS_URL', `REDIS_URL: cannot reach Redis at ${where.hostname}:${where.port || 6379} (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); start it, fix the URL or unset REDIS_URL`);
+    }
+  }
   const signaling = new SignalingServer({
     heartbeatMs: config.heartbeatMs,
     logger: logger.child({ svc: 'signal' }),
@@ -60,6 +86,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     maxBufferedBytes: limits.wsMaxBufferedBytes,
     allowedOrigins: config.allowedOrigins,
     incidents,
+    ...(cluster ? { router: cluster } : {}),
   });
   for (const [name, help, key] of [
     ['p2pcheck_signaling_sockets', 'Open signaling WebSockets', 'sockets'],
@@ -71,6 +98,10 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     new Gauge({ name, help, registers: [registry], collect() { this.set(signaling.counters()[key]); } });
   }
   const readiness = new Readiness();
+  if (cluster) {
+    const c = cluster;
+    readiness.add('redis', () => c.ping());
+  }
   const merged = turn ? Registry.merge([registry, turn.registry]) : registry;
 
   const server = createHttpServer({
@@ -107,6 +138,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     server.close();
     metricsServer?.close();
     await signaling.close();
+    await cluster?.close();
     await turn?.close();
     throw err;
   }
@@ -132,6 +164,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     secretGenerated,
     logger,
     readiness,
+    cluster,
     drain() {
       draining ??= (async () => {
         readiness.drain();
@@ -150,6 +183,7 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     close() {
       closing ??= (async () => {
         await signaling.close();
+        await cluster?.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (metricsServer) {

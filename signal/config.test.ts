@@ -21,6 +21,8 @@ describe('signalConfigFromEnv', () => {
     });
     expect(c.allowedOrigins).toEqual({ any: false, origins: new Set() });
     expect(c.drainTimeoutS).toBe(30);
+    expect(c.redisUrl).toBeNull();
+    expect(signalConfigFromEnv({ REDIS_URL: 'redis://:pw@10.0.0.5:6379/0' }).redisUrl).toBe('redis://:pw@10.0.0.5:6379/0');
     expect(signalConfigFromEnv({ DRAIN_TIMEOUT_S: '0' }).drainTimeoutS).toBe(0);
   });
 
@@ -55,6 +57,8 @@ describe('signalConfigFromEnv', () => {
     ['a buffer smaller than a message', { WS_MAX_BUFFERED_KB: '64' }, /WS_MAX_BUFFERED_KB must be an integer from 128/],
     ['a zero burst', { WS_MESSAGE_BURST: '0' }, /WS_MESSAGE_BURST must be an integer from 1/],
     ['DRAIN_TIMEOUT_S', { DRAIN_TIMEOUT_S: '30s' }, /DRAIN_TIMEOUT_S must be an integer from 0 to 3600/],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['REDIS_PRESENCE_TTL_MS', { REDIS_PRESENCE_TTL_MS: '100' }, /REDIS_PRESENCE_TTL_MS must be an integer from 500/],
   ])('refuses a bad %s with one line naming it', (_name, env, message) => {
     let error: unknown;
     try {

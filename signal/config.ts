@@ -25,6 +25,10 @@ export interface SignalConfig {
   metrics: MetricsConfig;
   /** Seconds a SIGTERM drain waits for running rooms to end before the node closes (DRAIN_TIMEOUT_S). */
   drainTimeoutS: number;
+  /** Rooms across nodes on this Redis (REDIS_URL); null = rooms in this process only (the embedded default). */
+  redisUrl: string | null;
+  /** Milliseconds a node's presence in Redis lives without refresh: its peers are seen gone within about this. */
+  redisPresenceTtlMs: number;
 }
 
 export interface SignalLimits {
@@ -76,6 +80,21 @@ function ipFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string, examp
   return raw;
 }
 
+function redisUrlFromEnv(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new ConfigError('REDIS_URL', 'REDIS_URL must be a redis:// or rediss:// URL (e.g. redis://:password@10.0.0.5:6379/0), or unset for rooms in this process only');
+  }
+  return raw;
+}
+
 export function signalConfigFromEnv(env: NodeJS.ProcessEnv): SignalConfig {
   const iceHostRaw = env.ICE_HOST?.trim() || null;
   if (iceHostRaw !== null && !isIP(iceHostRaw) && !HOST_NAME.test(iceHostRaw)) {
@@ -121,5 +140,7 @@ export function signalConfigFromEnv(env: NodeJS.ProcessEnv): SignalConfig {
     allowedOrigins,
     metrics: { token, listen: metricsListen },
     drainTimeoutS: intFromEnv(env, 'DRAIN_TIMEOUT_S', 30, 0, 3600),
+    redisUrl: redisUrlFromEnv(env),
+    redisPresenceTtlMs: intFromEnv(env, 'REDIS_PRESENCE_TTL_MS', 5000, 500, 60000),
   };
 }

@@ -10,6 +10,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from '../../common/messages';
 import { ConcurrencyCap } from '../../turn/security/concurrency-cap';
 import { RoomRegistry, type Envelope } from '../rooms/room-registry';
+import type { RoomRouter, RouterSink } from '../cluster/redis-rooms';
 import { refuseOnSocket } from '../http/responses';
 import { SECURITY_HEADERS } from '../http/security-headers';
 import { Incidents } from '../security/incidents';
@@ -28,6 +29,8 @@ export interface SignalingOptions {
   /** Pages of other origins allowed to connect (the server's own origin always is). */
   allowedOrigins?: OriginAllowList;
   incidents?: Incidents;
+  /** Rooms across nodes (REDIS_URL): room messages go through it instead of the in-process registry. */
+  router?: RoomRouter & { attach(sink: RouterSink): void };
 }
 
 export interface SignalingCounters {
@@ -82,12 +85,21 @@ export class SignalingServer {
     this.refusing = new ConcurrencyCap(Math.max(1, opts.maxPerClient ?? 0));
     this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
     this.incidents = opts.incidents ?? new Incidents(opts.logger);
+    opts.router?.attach({
+      deliver: (envelopes, charge) => {
+        if (charge) this.sockets.get(charge.conn)?.bucket.charge(charge.tokens);
+        this.deliver(envelopes);
+      },
+      refuseDraining: (conn) => this.refuseDraining(conn),
+      restart: (conn) => this.sockets.get(conn)?.ws.close(CloseCode.serviceRestart, ErrorCode.serverError),
+      draining: () => this.draining,
+    });
     this.heartbeat = setInterval(() => this.checkHeartbeats(), opts.heartbeatMs);
     this.heartbeat.unref();
   }
 
   counters(): SignalingCounters {
-    return { sockets: this.sockets.size, ...this.rooms.counts(), rejected: this.rejected };
+    return { sockets: this.sockets.size, ...(this.opts.router ?? this.rooms).counts(), rejected: this.rejected };
   }
 
   /**
@@ -174,7 +186,8 @@ export class SignalingServer {
     ws.on('close', () => {
       this.perClient.release(client);
       if (!this.sockets.delete(peerId)) return;
-      this.guard('ws-connection', peerId, log, () => this.deliver(this.rooms.disconnect(peerId, 'disconnected')));
+      if (this.opts.router) this.guard('ws-connection', peerId, log, () => this.opts.router?.disconnect(peerId));
+      else this.guard('ws-connection', peerId, log, () => this.deliver(this.rooms.disconnect(peerId, 'disconnected')));
     });
     this.guard('ws-connection', peerId, log, () => {
       const rate = this.opts.rate ?? { perSecond: 50, burst: 200 };
@@ -230,10 +243,15 @@ export class SignalingServer {
       this.reject(peerId, parsed.code, parsed.error, log);
       return;
     }
+    if (this.opts.router) {
+      // The room's home node applies the rules and charges the fan-out back (RouterSink.deliver).
+      if (parsed.message.type === 'join') log.info({ room: parsed.message.roomId, lobby: parsed.message.lobby === true }, 'join (routed)');
+      this.opts.router.handle(peerId, parsed.message);
+      return;
+    }
     if (this.draining && parsed.message.type === 'join' && this.rooms.peersIn(parsed.message.roomId).length === 0) {
       log.info({ room: parsed.message.roomId }, 'join of a new room refused: draining');
-      this.send(peerId, { type: 'error', code: ErrorCode.draining, message: 'this server is restarting and takes no new rooms; reconnecting to another one' });
-      peer.ws.close(CloseCode.serviceRestart, ErrorCode.draining);
+      this.refuseDraining(peerId);
       return;
     }
     const envelopes = this.rooms.handle(peerId, parsed.message);
@@ -245,6 +263,13 @@ export class SignalingServer {
       log.info({ room: parsed.message.roomId, lobby: parsed.message.lobby === true, result: reply?.type === 'error' ? reply.code : reply?.type }, 'join');
     }
     this.deliver(envelopes);
+  }
+
+  private refuseDraining(peerId: string): void {
+    const peer = this.sockets.get(peerId);
+    if (!peer) return;
+    this.send(peerId, { type: 'error', code: ErrorCode.draining, message: 'this server is restarting and takes no new rooms; reconnecting to another one' });
+    peer.ws.close(CloseCode.serviceRestart, ErrorCode.draining);
   }
 
   private reject(peerId: string, code: ErrorCode, message: string, log: Logger): void {

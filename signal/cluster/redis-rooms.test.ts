@@ -1,0 +1,201 @@
+// Rooms across two app nodes on one REAL Redis (Debian's redis-server, started here on a private port and
+// stopped afterwards), over real sockets: a cross-node room, a lobby over both nodes, the capacity race, a node
+// that loses Redis (its peers seen gone, the peer reconnecting through the other node keeps its id), a Redis
+// restart while rooms are idle.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ServerMessage } from '../../common/messages';
+import { startApp, type RunningApp } from '../app';
+
+const TTL_MS = 1000;
+let redis: ChildProcess | null = null;
+let redisPort = 0;
+let apps: RunningApp[] = [];
+let sockets: WebSocket[] = [];
+let roomSeq = 0;
+const newRoom = () => `clusterroomclusterroom${String(roomSeq++).padStart(4, '0')}`;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
+  });
+  return child;
+}
+
+async function stopRedis(): Promise<void> {
+  if (!redis || redis.exitCode !== null) return;
+  const exited = once(redis, 'exit');
+  redis.kill('SIGKILL');
+  await exited;
+}
+
+beforeAll(async () => {
+  redisPort = await freePort();
+  redis = await startRedis(redisPort);
+}, 20000);
+afterAll(stopRedis);
+afterEach(async () => {
+  for (const ws of sockets) ws.terminate();
+  for (const app of apps) await app.close();
+  apps = [];
+  sockets = [];
+});
+
+async function node(): Promise<RunningApp> {
+  const staticDir = mkdtempSync(join(tmpdir(), 'p2pcheck-cluster-'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>p2pcheck</title>');
+  const app = await startApp({
+    HOST: '127.0.0.1', PORT: '0', STATIC_DIR: staticDir, LOG_LEVEL: 'silent', TURN_ENABLED: 'false',
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PRESENCE_TTL_MS: String(TTL_MS),
+  });
+  apps.push(app);
+  return app;
+}
+
+async function connect(app: RunningApp) {
+  const ws = new WebSocket(`ws://127.0.0.1:${app.httpPort}/ws`);
+  sockets.push(ws);
+  const inbox: ServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data) => {
+    inbox.push(JSON.parse(String(data)) as ServerMessage);
+    waiters.splice(0).forEach((w) => w());
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  await once(ws, 'open');
+  return {
+    ws,
+    closed,
+    send: (msg: unknown) => ws.send(JSON.stringify(msg)),
+    async next(): Promise<ServerMessage> {
+      while (inbox.length === 0) await new Promise<void>((r) => waiters.push(r));
+      return inbox.shift()!;
+    },
+  };
+}
+
+describe('rooms across two nodes on Redis', () => {
+  it('two peers on different nodes join one room and exchange messages both ways', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    expect(await pa.next()).toMatchObject({ type: 'joined', peers: [] });
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room });
+    const joined = await pb.next();
+    expect(joined).toMatchObject({ type: 'joined', peers: [expect.any(String)] });
+    const bId = (joined as { peerId: string }).peerId;
+    expect(await pa.next()).toEqual({ type: 'peer-joined', peerId: bId });
+    pb.send({ type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await pa.next()).toMatchObject({ type: 'description', from: bId, description: { type: 'offer' } });
+    pa.send({ type: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } });
+    expect(await pb.next()).toMatchObject({ type: 'description', description: { type: 'answer' } });
+    const third = await connect(b);
+    third.send({ type: 'join', roomId: room });
+    expect(await third.next()).toMatchObject({ type: 'error', code: 'room-full' });
+    expect(a.cluster).not.toBeNull();
+  });
+
+  it('a lobby spread over both nodes: every peer sees the others and directed messages reach the right one', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const p1 = await connect(a);
+    p1.send({ type: 'join', roomId: room, lobby: true, version: 2 });
+    const j1 = (await p1.next()) as { peerId: string };
+    const p2 = await connect(b);
+    p2.send({ type: 'join', roomId: room, lobby: true, version: 2 });
+    const j2 = (await p2.next()) as { peerId: string; peers: string[] };
+    expect(j2.peers).toEqual([j1.peerId]);
+    const p3 = await connect(a);
+    p3.send({ type: 'join', roomId: room, lobby: true, version: 2 });
+    const j3 = (await p3.next()) as { peerId: string; peers: string[] };
+    expect(j3.peers).toEqual([j1.peerId, j2.peerId]);
+    expect(await p1.next()).toEqual({ type: 'peer-joined', peerId: j2.peerId });
+    expect(await p1.next()).toEqual({ type: 'peer-joined', peerId: j3.peerId });
+    expect(await p2.next()).toEqual({ type: 'peer-joined', peerId: j3.peerId });
+    p3.send({ type: 'description', to: j2.peerId, description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await p2.next()).toMatchObject({ type: 'description', from: j3.peerId });
+    const plainJoin = await connect(b);
+    plainJoin.send({ type: 'join', roomId: room });
+    expect(await plainJoin.next()).toMatchObject({ type: 'error', code: 'room-kind-mismatch' });
+  });
+
+  it('concurrent joins on both nodes never overfill a room', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const peers = await Promise.all([a, b, a, b, a, b, a, b].map((n) => connect(n)));
+    for (const p of peers) p.send({ type: 'join', roomId: room });
+    const first = await Promise.all(peers.map((p) => p.next()));
+    expect(first.filter((m) => m.type === 'joined')).toHaveLength(2);
+    expect(first.filter((m) => m.type === 'error' && m.code === 'room-full')).toHaveLength(6);
+  });
+
+  it('a node that loses Redis: its peer is seen gone within seconds and reconnects through the other node with its id', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const clientId = 'reconnect-client-0001';
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    await pa.next();
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room, clientId });
+    const bId = ((await pb.next()) as { peerId: string }).peerId;
+    expect(await pa.next()).toEqual({ type: 'peer-joined', peerId: bId });
+
+    const lostAt = Date.now();
+    b.cluster!.dropRedisForTest(); // as if node B died: no goodbye, its presence expires
+    expect(await pa.next()).toEqual({ type: 'peer-left', peerId: bId, reason: 'disconnected' });
+    expect(Date.now() - lostAt).toBeLessThan(TTL_MS * 4);
+
+    const again = await connect(a);
+    again.send({ type: 'join', roomId: room, clientId });
+    expect(await again.next()).toMatchObject({ type: 'joined', peerId: bId });
+    expect(await pa.next()).toEqual({ type: 'peer-joined', peerId: bId });
+  });
+
+  it('Redis restarted while rooms are idle: nothing crashes, /readyz says so while it is down, and rooms work after', async () => {
+    const [a, b] = [await node(), await node()];
+    await stopRedis();
+    const down = await fetch(`http://127.0.0.1:${a.httpPort}/readyz`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { checks: { redis: string } }).checks.redis).not.toBe('ok');
+    redis = await startRedis(redisPort);
+    // ioredis reconnects and resubscribes on its own; the presence tick re-announces each node (bounded wait).
+    for (let i = 0; i < 50 && (await fetch(`http://127.0.0.1:${b.httpPort}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, TTL_MS / 2));
+    const room = newRoom();
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    expect(await pa.next()).toMatchObject({ type: 'joined' });
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room });
+    expect(await pb.next()).toMatchObject({ type: 'joined' });
+    expect(await pa.next()).toMatchObject({ type: 'peer-joined' });
+  });
+});
