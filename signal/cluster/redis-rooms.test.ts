@@ -179,6 +179,46 @@ describe('rooms across two nodes on Redis', () => {
     expect(await pa.next()).toEqual({ type: 'peer-joined', peerId: bId });
   });
 
+  it('when a room\'s home node goes away, the peers on the other node are closed with 1012 so their pages reconnect', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    await pa.next();
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room });
+    await pb.next();
+    a.cluster!.dropRedisForTest(); // the home (first joiner's node) dies
+    expect((await pb.closed).code).toBe(1012);
+  });
+
+  it('a draining node refuses a new room (draining, 1012), still serves a room homed elsewhere, and closes when its own rooms end', async () => {
+    const [a, b] = [await node(), await node()];
+    const homedOnA = newRoom();
+    const homedOnB = newRoom();
+    const running = await connect(a);
+    running.send({ type: 'join', roomId: homedOnA });
+    await running.next();
+    const onB = await connect(b);
+    onB.send({ type: 'join', roomId: homedOnB });
+    await onB.next();
+    let closed = false;
+    const drained = a.drain().then(() => {
+      closed = true;
+    });
+    expect((await fetch(`http://127.0.0.1:${a.httpPort}/readyz`)).status).toBe(503);
+    const fresh = await connect(a);
+    fresh.send({ type: 'join', roomId: newRoom() });
+    expect(await fresh.next()).toMatchObject({ type: 'error', code: 'draining' });
+    expect((await fresh.closed).code).toBe(1012);
+    const toB = await connect(a);
+    toB.send({ type: 'join', roomId: homedOnB });
+    expect(await toB.next()).toMatchObject({ type: 'joined' });
+    expect(closed).toBe(false);
+    running.send({ type: 'leave' });
+    await drained;
+  });
+
   it('Redis restarted while rooms are idle: nothing crashes, /readyz says so while it is down, and rooms work after', async () => {
     const [a, b] = [await node(), await node()];
     await stopRedis();
