@@ -106,7 +106,7 @@ describe('call session', () => {
     const [ca] = channelPair();
     ca.other = null;
     const s = startCallSession({ role: 'leader', pc: new FakePc() as unknown as RTCPeerConnection, channel: ca as unknown as RTCDataChannel, media, answerTimeoutMs: 8000 });
-    await vi.advanceTimersByTimeAsync(13_000);
+    await vi.advanceTimersByTimeAsync(20_000);
     const r = await s.done;
     expect(r).toMatchObject({ status: 'failed', incoming: null, outgoing: null });
     expect(r.reason).toBe('the other page did not start the call test (an older page?) within 8 s');
