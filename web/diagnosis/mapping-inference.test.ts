@@ -51,6 +51,22 @@ describe('inferMappingObservations (Chromium: one srflx per distinct address)', 
     expect(classifyMapping(running).behavior).toBe('not-determined');
   });
 
+  it('a STUN server by name: the other family\'s socket erred (701) for every endpoint, yet the answers prove EIM', () => {
+    const NAMED: StunEndpoint[] = EP.map((e) => ({ ...e, url: e.url.replace(/\d+\.\d+\.\d+\.\d+/, e.host.startsWith('198') ? 'turn.example.org' : 'alt.example.org'), host: e.host.startsWith('198') ? 'turn.example.org' : 'alt.example.org' }));
+    const srflx = [{ url: NAMED[1]!.url, address: '198.51.100.17', port: 40000 }];
+    // The IPv6 socket's lookups failed for every endpoint (its address shown: mDNS off) …
+    const shown = NAMED.map((e) => ({ url: e.url, code: 701, address: '2001:db8::5' }));
+    const byFamily = inferMappingObservations(NAMED, log({ srflx, errors: shown }));
+    expect(byFamily.every((o) => o.mapped !== null)).toBe(true);
+    expect(classifyMapping(byFamily).behavior).toBe('EIM');
+    // … or hidden (mDNS on): the endpoint that answered also has an error, so errors say nothing about answers.
+    const hidden = NAMED.map((e) => ({ url: e.url, code: 701, address: null }));
+    expect(classifyMapping(inferMappingObservations(NAMED, log({ srflx, errors: hidden }))).behavior).toBe('EIM');
+    // An IPv4 socket's error still means that endpoint did not answer.
+    const v4 = inferMappingObservations(NAMED, log({ srflx, errors: [{ url: NAMED[2]!.url, code: 701, address: HOST.address }] }));
+    expect(v4.find((o) => o.role === 'alt-ip')?.mapped).toBeNull();
+  });
+
   it('two distinct addresses and a silent endpoint: which one it repeated is unknown, so it is left out', () => {
     const obs = inferMappingObservations(EP, log({
       srflx: [

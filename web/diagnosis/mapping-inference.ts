@@ -20,8 +20,8 @@ export interface GatherLog {
   srflx: { url: string | null; address: string; port: number; relatedPort?: number | null }[];
   /** UDP host candidates of the same PeerConnection (its sockets). */
   host: TransportAddress[];
-  /** icecandidateerror events (url + code). */
-  errors: { url: string; code: number }[];
+  /** icecandidateerror events (url + code; `address`: the local socket's address, when the browser reveals it). */
+  errors: { url: string; code: number; address?: string | null }[];
   /** icegatheringstate reached "complete" within the time allowed. */
   complete: boolean;
 }
@@ -41,7 +41,23 @@ function sameEndpoint(url: string | null, ep: StunEndpoint): boolean {
   return p !== null && p.address === ep.host.replace(/^\[|\]$/g, '').toLowerCase() && p.port === ep.port;
 }
 
+/**
+ * The errors that say an endpoint did not answer the sockets judged here. With a STUN server named by a DNS name,
+ * each local socket (IPv4 and IPv6) asks it, and the socket of the family the name lacks reports an error (701) for
+ * every endpoint — also for those that answered the other socket. So an error from a socket of another family than
+ * the answers is left out, and when the browser hides the socket's address, an error for an endpoint that did answer
+ * (its own candidate) proves the errors come from another socket: then none of them tells "did not answer".
+ */
+function answerErrors(endpoints: readonly StunEndpoint[], log: GatherLog): GatherLog['errors'] {
+  const seen = log.srflx[0]?.address ?? log.host[0]?.address;
+  const family = (address: string) => (address.includes(':') ? 6 : 4);
+  const errors = log.errors.filter((e) => !e.address || seen === undefined || family(e.address) === family(seen));
+  const answeredYetErrored = endpoints.some((ep) => log.srflx.some((c) => sameEndpoint(c.url, ep)) && errors.some((e) => !e.address && sameEndpoint(e.url, ep)));
+  return answeredYetErrored ? errors.filter((e) => e.address) : errors;
+}
+
 export function inferMappingObservations(endpoints: readonly StunEndpoint[], log: GatherLog): MappingObservationDetail[] {
+  const errors = answerErrors(endpoints, log);
   const distinct = new Map<string, TransportAddress>();
   for (const c of log.srflx) distinct.set(`${c.address}|${c.port}`, { address: c.address, port: c.port });
   const out: MappingObservationDetail[] = [];
@@ -51,7 +67,7 @@ export function inferMappingObservations(endpoints: readonly StunEndpoint[], log
       out.push({ role: ep.role, url: ep.url, mapped: { address: own.address, port: own.port }, inferred: false });
       continue;
     }
-    const failed = log.errors.some((e) => sameEndpoint(e.url, ep));
+    const failed = errors.some((e) => sameEndpoint(e.url, ep));
     if (failed || !log.complete) {
       out.push({ role: ep.role, url: ep.url, mapped: null, inferred: false });
       continue;
@@ -92,6 +108,7 @@ export function inferMapping(endpoints: readonly StunEndpoint[], log: GatherLog)
     };
   }
   const largest = Math.max(...[...sockets.values()].map((s) => s.size));
-  const allAnswered = log.complete && endpoints.every((ep) => !log.errors.some((e) => sameEndpoint(e.url, ep)));
+  const errors = answerErrors(endpoints, log);
+  const allAnswered = log.complete && endpoints.every((ep) => !errors.some((e) => sameEndpoint(e.url, ep)));
   return { observations: [], result: classifyMappingByCount(endpoints, largest, allAnswered) };
 }

@@ -21,6 +21,8 @@ export interface IceErrorEvent {
   url: string;
   code: number;
   text: string;
+  /** The local socket's address the error came from, when the browser shows it (null with mDNS hiding). */
+  address?: string | null;
 }
 
 export type PcFactory = (config: RTCConfiguration) => RTCPeerConnection;
@@ -107,7 +109,7 @@ export async function startGathering(config: RTCConfiguration, factory: PcFactor
   };
   pc.onicecandidateerror = (e) => {
     const ev = e as RTCPeerConnectionIceErrorEvent;
-    errors.push({ url: ev.url, code: ev.errorCode, text: ev.errorText });
+    errors.push({ url: ev.url, code: ev.errorCode, text: ev.errorText, address: ev.address ?? null });
     notify();
   };
   pc.onicegatheringstatechange = () => {
