@@ -210,9 +210,11 @@ export interface PairRunOptions {
   timeoutMs?: number;
 }
 
-/** The room URL as `host` must load it (its own way to the page), for room `id`. */
+/** The room URL as `host` must load it (its own way to the page), for room `id`. The lab judges paths, not call
+ *  quality: `call=off` keeps a dozen parallel pairs from encoding 720p video on two cores (e2e/call.spec.ts and
+ *  the link-condition lab test the call). */
 function roomUrlFor(host: LabHost, id: string, relayOnly: boolean): string {
-  return `${host.pageUrl}/r/${id}${relayOnly ? '?relay=1' : ''}`;
+  return `${host.pageUrl}/r/${id}?call=off${relayOnly ? '&relay=1' : ''}`;
 }
 
 export async function runPair(browsers: LabBrowsers, pair: LabPair, { relayOnly, checkPrediction, timeoutMs = 40_000 }: PairRunOptions): Promise<PairRun> {
