@@ -119,6 +119,13 @@ describe('rooms across two nodes on Redis', () => {
     const third = await connect(b);
     third.send({ type: 'join', roomId: room });
     expect(await third.next()).toMatchObject({ type: 'error', code: 'room-full' });
+    // One room per connection across nodes too: a second join is refused by the first room's home...
+    pb.send({ type: 'join', roomId: newRoom() });
+    expect(await pb.next()).toMatchObject({ type: 'error', code: 'already-in-room' });
+    // ...and a connection whose join was refused (room full) may join another room.
+    const other = newRoom();
+    third.send({ type: 'join', roomId: other });
+    expect(await third.next()).toMatchObject({ type: 'joined', roomId: other, peers: [] });
     expect(a.cluster).not.toBeNull();
   });
 

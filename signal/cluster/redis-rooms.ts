@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ClientMessage } from '../../common/messages';
+import { ErrorCode, type ClientMessage } from '../../common/messages';
 import { RoomRegistry, type Envelope, type RoomCounts } from '../rooms/room-registry';
 
 /** What the socket side offers the router (SignalingServer). */
@@ -54,6 +54,7 @@ const PREFIX = 'p2pcheck:';
 const channelOf = (node: string) => `${PREFIX}node:${node}`;
 const roomKey = (room: string) => `${PREFIX}room:${room}`;
 const nodeKey = (node: string) => `${PREFIX}alive:${node}`;
+const REFUSED_JOIN = new Set<string>([ErrorCode.roomFull, ErrorCode.roomKindMismatch, ErrorCode.unsupportedVersion, ErrorCode.badRoomId]);
 const DEL_IF_MINE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export class RedisRooms implements RoomRouter {
@@ -117,6 +118,12 @@ export class RedisRooms implements RoomRouter {
     }
     this.queue(conn, async () => {
       if (msg.type === 'join') {
+        const current = this.localRoute.get(conn);
+        if (current) {
+          // Already in a room: its home answers already-in-room (one room per connection, as on one node).
+          await this.send(current.home, { k: 'msg', node: this.nodeId, conn, room: current.room, msg });
+          return;
+        }
         const home = await this.homeFor(msg.roomId);
         if (home === null) {
           this.sink?.refuseDraining(conn);
@@ -213,6 +220,8 @@ export class RedisRooms implements RoomRouter {
   private onLocalWire(wire: Wire): void {
     try {
       if (wire.k === 'env') {
+        // A join its home refused leaves the connection in no room.
+        for (const e of wire.envelopes) if (e.message.type === 'error' && REFUSED_JOIN.has(e.message.code)) this.localRoute.delete(e.to);
         this.sink?.deliver(wire.envelopes, wire.charge);
         return;
       }
