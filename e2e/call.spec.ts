@@ -35,8 +35,8 @@ async function rendererCpu(browser: Browser): Promise<number> {
 test('Chromium ↔ Chromium: a 10 s call after the link test, its verdict each way on both pages', async ({ room, browser }) => {
   test.setTimeout(150_000);
   const roomId = room.newRoomId();
-  const a = await room.open(roomId);
-  const b = await room.open(roomId);
+  const a = await room.open(roomId, '?call=auto');
+  const b = await room.open(roomId, '?call=auto');
   const errors: string[] = [];
   for (const p of [a, b]) p.on('pageerror', (e) => errors.push(String(e)));
   const started = Date.now();
@@ -69,7 +69,7 @@ test('Chromium ↔ Firefox ESR: the call runs across browsers and both reports c
   const firefox = await launchFirefox(app.ns ?? undefined);
   try {
     const roomId = room.newRoomId();
-    const chrome = await room.open(roomId);
+    const chrome = await room.open(roomId, '?call=auto');
     const ff: PuppeteerPage = await firefox.newPage();
     await ff.goto(`${app.baseURL}/r/${roomId}`);
     const readFf = async (): Promise<ConnectivityReport> => JSON.parse((await ff.$eval('[data-testid="report-json"]', (el) => el.textContent)) ?? 'null');

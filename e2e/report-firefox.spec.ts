@@ -1,7 +1,7 @@
 // A Chromium ↔ Firefox room: the most telling interop test (different ICE agents, SCTP stacks and stats
 // field names). Firefox is Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi.
 import type { ConnectivityReport } from '../common/report';
-import { expect, readReport, test } from './fixtures';
+import { expect, readReport, test, withCallDefault } from './fixtures';
 import { launchFirefox } from './support/firefox';
 
 test('Chromium and Firefox in one room connect, measure the link both ways and agree on the result', async ({ room, app }) => {
@@ -13,7 +13,7 @@ test('Chromium and Firefox in one room connect, measure the link both ways and a
     const ff = await firefox.newPage();
     const errors: string[] = [];
     ff.on('pageerror', (e) => errors.push(String(e)));
-    await ff.goto(`${app.baseURL}/r/${roomId}`);
+    await ff.goto(`${app.baseURL}/r/${roomId}${withCallDefault('')}`);
     const readFf = async (): Promise<ConnectivityReport> => JSON.parse((await ff.$eval('[data-testid="report-json"]', (el) => el.textContent)) ?? 'null');
 
     await expect(chrome.getByTestId('peer-state')).toHaveText('connected', { timeout: 45_000 });

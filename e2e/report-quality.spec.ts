@@ -3,7 +3,7 @@
 // to anyone who opens it.
 import type { Page } from '@playwright/test';
 import type { ConnectivityReport } from '../common/report';
-import { expect, readReport, test } from './fixtures';
+import { expect, readReport, test, withCallDefault } from './fixtures';
 
 /** Waits until the page's link measurement has finished (done or partial). */
 async function waitForQuality(page: Page, timeoutMs = 120_000): Promise<ConnectivityReport> {
@@ -121,7 +121,7 @@ test('a peer closing its tab mid-measurement leaves a partial report that says w
   try {
     const a = await context.newPage();
     a.on('pageerror', (e) => errors.push(e.message));
-    await a.goto(`${app.baseURL}/r/${roomId}`);
+    await a.goto(`${app.baseURL}/r/${roomId}${withCallDefault('')}`);
     const b = await room.open(roomId);
     await expect(a.getByTestId('link-progress')).toBeVisible({ timeout: 90_000 });
     // Into the throughput phase, then gone.

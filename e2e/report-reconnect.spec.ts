@@ -1,7 +1,7 @@
 // A network blip on the signaling WebSocket: the page reconnects, rejoins its room, and the peer-to-peer
 // connection (which no longer needs signaling) keeps running as the same test.
 import type { WebSocketRoute } from '@playwright/test';
-import { expect, readReport, test } from './fixtures';
+import { expect, readReport, test, withCallDefault } from './fixtures';
 
 test('after the signaling socket drops, the page reconnects to the same room and the test carries on', async ({ browser, app, room }) => {
   test.setTimeout(240_000);
@@ -14,7 +14,7 @@ test('after the signaling socket drops, the page reconnects to the same room and
     await a.routeWebSocket(/\/ws$/, (ws) => {
       sockets.push({ page: ws, server: ws.connectToServer() });
     });
-    await a.goto(`${app.baseURL}/r/${roomId}`);
+    await a.goto(`${app.baseURL}/r/${roomId}${withCallDefault('')}`);
     const b = await room.open(roomId);
     await expect(a.getByTestId('peer-state')).toHaveText('connected', { timeout: 45_000 });
     const before = await readReport(a);
