@@ -427,3 +427,37 @@ describe('TurnCore: allocations per source (IPv4 address, IPv6 /64) → 486', ()
     expect(Array.from({ length: 40 }, (_, i) => tryAllocate(core, from('198.51.100.30', i + 1))).every((e) => e === null)).toBe(true);
   });
 });
+
+describe('TurnCore: counters and the adapter’s notes', () => {
+  it('counts packets and bytes each way, peer send errors by code, malformed streams; clientGone and closeAll close', () => {
+    const core = makeCore();
+    const { c, allocation } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    expect(core.handleClientPacket(client, sendIndication(peer, Buffer.from('hello')), T0)).toHaveLength(1);
+    expect(core.handleClientPacket(client, sendIndication(peer, Buffer.from('abc')), T0)).toHaveLength(1);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('yo'), T0)).not.toBeNull();
+    expect(core.counters()).toMatchObject({ packetsToPeer: 2, bytesToPeer: 8, packetsToClient: 1, bytesToClient: 2, allocationsCreated: 1, allocationsClosed: 0 });
+    expect(allocation.bytesToPeer).toBe(8);
+    expect(allocation.bytesToClient).toBe(2);
+
+    core.notePeerSendError('ENETUNREACH');
+    core.notePeerSendError('ENETUNREACH');
+    core.notePeerSendError('EPERM');
+    expect([...core.stats.peerSendErrors]).toEqual([['ENETUNREACH', 2], ['EPERM', 1]]);
+    const malformed = core.stats.dropped.malformed;
+    core.noteMalformedStream();
+    expect(core.stats.dropped.malformed).toBe(malformed + 1);
+
+    expect(core.clientGone('no-such-client')).toEqual([]);
+    expect(core.counters().allocations).toBe(1);
+    expect(core.clientGone(client.key).length).toBeGreaterThan(0);
+    expect(core.counters()).toMatchObject({ allocations: 0, allocationsClosed: 1, permissions: 0 });
+    expect(core.handleClientPacket(client, sendIndication(peer, Buffer.from('late')), T0)).toEqual([]);
+
+    const other: ClientRef = { ...client, key: 'u:198.51.100.11:40001', address: '198.51.100.11', port: 40001 };
+    allocate(core, T0, creds(core, T0, { who: other }), other);
+    expect(core.counters().allocations).toBe(1);
+    expect(core.closeAll().length).toBeGreaterThan(0);
+    expect(core.counters()).toMatchObject({ allocations: 0, allocationsClosed: 2 });
+  });
+});
