@@ -5,40 +5,8 @@ import { LOBBY_CAPACITY, PROTOCOL_VERSION } from '../../common/messages';
 import { signalingErrorText } from '../errors/limit-messages';
 import { startLobbySession, type LobbySession } from './lobby-session';
 import { createLobbyStore, type LobbyStore } from './lobby-store';
+import { FakeWebSocket } from '../signaling/fake-signaling-socket';
 
-class FakeWebSocket {
-  static readonly OPEN = 1;
-  static sockets: FakeWebSocket[] = [];
-  readyState = 0;
-  readonly sent: Record<string, unknown>[] = [];
-  private readonly listeners = new Map<string, ((ev: unknown) => void)[]>();
-  constructor(readonly url: string) {
-    FakeWebSocket.sockets.push(this);
-  }
-  addEventListener(type: string, fn: (ev: unknown) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  private emit(type: string, ev: unknown): void {
-    for (const fn of this.listeners.get(type) ?? []) fn(ev);
-  }
-  serverOpens(): void {
-    this.readyState = 1;
-    this.emit('open', {});
-  }
-  serverSends(msg: object): void {
-    this.emit('message', { data: JSON.stringify(msg) });
-  }
-  serverCloses(code: number, reason = ''): void {
-    this.readyState = 3;
-    this.emit('close', { code, reason });
-  }
-}
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const link = { state: 'connected', path: 'p2p-nat', rttMs: 20, jitterMs: 1, lossPct: 0, at: 300 } as const;

@@ -4,40 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signalingErrorText, SIGNALING_UNREACHABLE } from '../errors/limit-messages';
 import { appStore } from '../store/app-store';
 import { startRoomSession, type RoomSession } from './room-session';
+import { FakeWebSocket } from '../signaling/fake-signaling-socket';
 
-class FakeWebSocket {
-  static readonly OPEN = 1;
-  static sockets: FakeWebSocket[] = [];
-  readyState = 0;
-  readonly sent: string[] = [];
-  private readonly listeners = new Map<string, ((ev: unknown) => void)[]>();
-  constructor(readonly url: string) {
-    FakeWebSocket.sockets.push(this);
-  }
-  addEventListener(type: string, fn: (ev: unknown) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  private emit(type: string, ev: unknown): void {
-    for (const fn of this.listeners.get(type) ?? []) fn(ev);
-  }
-  serverOpens(): void {
-    this.readyState = 1;
-    this.emit('open', {});
-  }
-  serverSends(msg: object): void {
-    this.emit('message', { data: JSON.stringify(msg) });
-  }
-  serverCloses(code: number, reason = ''): void {
-    this.readyState = 3;
-    this.emit('close', { code, reason });
-  }
-}
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const initial = appStore.getInitialState();
