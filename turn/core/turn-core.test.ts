@@ -461,3 +461,60 @@ describe('TurnCore: counters and the adapter’s notes', () => {
     expect(core.counters()).toMatchObject({ allocations: 0, allocationsClosed: 2 });
   });
 });
+
+describe('TurnCore: malformed Allocate and Refresh attributes', () => {
+  const u32x2 = (type: number, first: number) => { const v = Buffer.alloc(8); v.writeUInt32BE(first, 0); return { type, value: v }; };
+
+  it('Allocate: a LIFETIME that is not 4 bytes is ignored (default granted); a REQUESTED-ADDRESS-FAMILY that is not 4 bytes → 440', () => {
+    const core = makeCore();
+    const c = creds(core, T0);
+    const bad = core.handleClientPacket(client, allocateRequest(c, [{ type: Attr.requestedAddressFamily, value: Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]) }]), T0);
+    expect(sent(bad).error).toBe(440);
+    expect(core.counters().allocations).toBe(0);
+    const actions = core.handleClientPacket(client, allocateRequest(c, [u32x2(Attr.lifetime, 3000), { type: Attr.requestedAddressFamily, value: Buffer.from([1, 0, 0, 0]) }]), T0);
+    const bind = actions.find((a) => a.type === 'bind-relay');
+    if (!bind || bind.type !== 'bind-relay') throw new Error('no bind-relay');
+    const relay = { family: 4 as const, address: '192.0.2.1', port: 50001 };
+    expect(sent(core.relayBound(bind.allocation, { relay, localRelay: relay }, T0)).lifetime).toBe(600);
+  });
+
+  it('Allocate: REQUESTED-TRANSPORT missing or not 4 bytes → 400, TCP → 442; an address family with a RESERVATION-TOKEN → 400', () => {
+    const core = makeCore();
+    const c = creds(core, T0);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.allocate, [], { auth: c }), T0)).error).toBe(400);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.allocate, [{ type: Attr.requestedTransport, value: Buffer.from([17, 0, 0, 0, 0, 0, 0, 0]) }], { auth: c }), T0)).error).toBe(400);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.allocate, [{ type: Attr.requestedTransport, value: Buffer.from([6, 0, 0, 0]) }], { auth: c }), T0)).error).toBe(442);
+    const withToken = allocateRequest(c, [{ type: Attr.requestedAddressFamily, value: Buffer.from([1, 0, 0, 0]) }, { type: Attr.reservationToken, value: Buffer.alloc(8) }]);
+    expect(sent(core.handleClientPacket(client, withToken, T0)).error).toBe(400);
+    expect(core.counters().allocations).toBe(0);
+  });
+
+  it('a retransmitted Allocate gets nothing while the relay binds, the same success after; another transaction → 437', () => {
+    const core = makeCore();
+    const c = creds(core, T0);
+    const tid = Buffer.alloc(12, 7);
+    const first = core.handleClientPacket(client, allocateRequest(c, [], tid), T0);
+    const bind = first.find((a) => a.type === 'bind-relay');
+    if (!bind || bind.type !== 'bind-relay') throw new Error('no bind-relay');
+    expect(core.handleClientPacket(client, allocateRequest(c, [], tid), T0)).toEqual([]);
+    const relay = { family: 4 as const, address: '192.0.2.1', port: 50002 };
+    const done = sent(core.relayBound(bind.allocation, { relay, localRelay: relay }, T0));
+    const again = sent(core.handleClientPacket(client, allocateRequest(c, [], tid), T0 + 10));
+    expect(again.cls).toBe(StunClass.success);
+    expect(again.relayed).toEqual(done.relayed);
+    expect(sent(core.handleClientPacket(client, allocateRequest(c), T0 + 20)).error).toBe(437);
+  });
+
+  it('Refresh: a LIFETIME that is not 4 bytes neither deletes nor sets (default); a bad address family → 440, the other family → 443', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    const r = sent(core.handleClientPacket(client, buildRequest(Method.refresh, [u32x2(Attr.lifetime, 0)], { auth: c }), T0 + 1000));
+    expect(r.cls).toBe(StunClass.success);
+    expect(r.lifetime).toBe(600);
+    expect(core.counters().allocations).toBe(1);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.refresh, [{ type: Attr.requestedAddressFamily, value: Buffer.from([1, 0, 0]) }], { auth: c }), T0)).error).toBe(440);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.refresh, [{ type: Attr.requestedAddressFamily, value: Buffer.from([2, 0, 0, 0]) }], { auth: c }), T0)).error).toBe(443);
+    expect(sent(core.handleClientPacket(client, buildRequest(Method.refresh, [{ type: Attr.requestedAddressFamily, value: Buffer.from([1, 0, 0, 0]) }], { auth: c }), T0)).cls).toBe(StunClass.success);
+    expect(core.counters().allocations).toBe(1);
+  });
+});
