@@ -3,7 +3,7 @@ import { createRestCredential } from '../auth/rest-credentials';
 import { encodeChannelData } from '../stun/channel-data';
 import { Attr, Method, StunClass } from '../stun/constants';
 import type { FamilyAddress } from '../../common/net/transport-address';
-import { u32Attribute } from '../stun/message';
+import { decodeStunMessage, encodeStunMessage, getAttribute, u32Attribute } from '../stun/message';
 import {
   allocateRequest, bindingRequest, buildRequest, channelBindRequest, createPermissionRequest, credentialKey, parseMessage,
   refreshRequest, sendIndication, type Credentials,
@@ -516,5 +516,35 @@ describe('TurnCore: malformed Allocate and Refresh attributes', () => {
     expect(sent(core.handleClientPacket(client, buildRequest(Method.refresh, [{ type: Attr.requestedAddressFamily, value: Buffer.from([2, 0, 0, 0]) }], { auth: c }), T0)).error).toBe(443);
     expect(sent(core.handleClientPacket(client, buildRequest(Method.refresh, [{ type: Attr.requestedAddressFamily, value: Buffer.from([1, 0, 0, 0]) }], { auth: c }), T0)).cls).toBe(StunClass.success);
     expect(core.counters().allocations).toBe(1);
+  });
+});
+
+describe('TurnCore: refused requests and indications', () => {
+  it('420 lists the unknown comprehension-required attributes (UNKNOWN-ATTRIBUTES), CHANGE-REQUEST over TCP included', () => {
+    const core = makeCore();
+    const unknownOf = (buf: Buffer) => {
+      const r = decodeStunMessage(buf);
+      if (!r.ok) throw new Error(r.reason);
+      const v = getAttribute(r.message, Attr.unknownAttributes)!.value;
+      return Array.from({ length: v.length / 2 }, (_, i) => v.readUInt16BE(i * 2));
+    };
+    const send = (actions: TurnAction[]) => { const s = actions[0]; if (s?.type !== 'send') throw new Error('no send'); return s.data; };
+    expect(unknownOf(send(core.handleClientPacket(client, bindingRequest([{ type: 0x7777, value: Buffer.alloc(4) }, { type: 0x7778, value: Buffer.alloc(4) }]), T0)))).toEqual([0x7777, 0x7778]);
+    const tcp: ClientRef = { ...client, key: 't:1', transport: 'tcp' };
+    expect(unknownOf(send(core.handleClientPacket(tcp, bindingRequest([u32Attribute(Attr.changeRequest, 0)]), T0)))).toEqual([Attr.changeRequest]);
+  });
+
+  it('a Send indication without DATA, to port 0, or an indication of another method is dropped and counted', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    const before = core.stats.dropped['bad-indication'];
+    expect(core.handleClientPacket(client, sendIndication({ ...peer, port: 0 }, Buffer.from('x')), T0)).toEqual([]);
+    const noData = encodeStunMessage({ method: Method.send, cls: StunClass.indication, transactionId: Buffer.alloc(12, 1), attributes: [] });
+    expect(core.handleClientPacket(client, noData, T0)).toEqual([]);
+    const dataInd = encodeStunMessage({ method: Method.data, cls: StunClass.indication, transactionId: Buffer.alloc(12, 2), attributes: [] });
+    expect(core.handleClientPacket(client, dataInd, T0)).toEqual([]);
+    expect(core.stats.dropped['bad-indication']).toBe(before + 3);
+    expect(core.counters().packetsToPeer).toBe(0);
   });
 });
