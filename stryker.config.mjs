@@ -24,6 +24,8 @@ export default {
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   tempDirName: '.stryker-tmp',
+  // Run artifacts that other runs create and delete while Stryker copies the tree into its sandbox.
+  ignorePatterns: ['test-results', 'reports', 'dist', 'playwright-report'],
   // TypeScript 7 has no JavaScript API for Stryker's tsconfig rewriting; vitest needs no tsconfig (esbuild).
   tsconfigFile: 'tsconfig.stryker-absent.json',
   incremental: false,
