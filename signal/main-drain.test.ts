@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runnerRuntimeEnv } from '../scripts/runner-env';
 import { expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
@@ -13,7 +14,7 @@ it('SIGTERM drains the process: not ready, no new rooms, running room goes on, e
   writeFileSync(join(dir, 'index.html'), '<!doctype html>');
   const child = spawn(process.execPath, ['--import', 'tsx', 'signal/main.ts'], {
     cwd: join(import.meta.dirname, '..'),
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', TURN_ENABLED: 'false', STATIC_DIR: dir, DATA_DIR: dir, LOG_LEVEL: 'warn', DRAIN_TIMEOUT_S: '60' },
+    env: { ...runnerRuntimeEnv(), HOST: '127.0.0.1', PORT: '0', TURN_ENABLED: 'false', STATIC_DIR: dir, DATA_DIR: dir, LOG_LEVEL: 'warn', DRAIN_TIMEOUT_S: '60' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

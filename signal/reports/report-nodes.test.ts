@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLobbyReport } from '../../common/testdata/sample-lobby-report';
 import { startTestPostgres, type TestPostgres } from './test-postgres';
+import { runnerRuntimeEnv } from '../../scripts/runner-env';
 
 let postgres: TestPostgres;
 let url: string;
@@ -29,7 +30,7 @@ function startNode(databaseUrl: string): { child: ChildProcess; port: Promise<nu
   const child = spawn(process.execPath, ['--import', 'tsx', 'signal/main.ts'], {
     cwd: join(__dirname, '..', '..'),
     // Each node its own DATA_DIR: only the database is shared (with SQLite, B could not see A's report).
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', TURN_ENABLED: 'false', DATA_DIR: mkdtempSync(join(dataDir, 'node-')), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    env: { ...runnerRuntimeEnv(), HOST: '127.0.0.1', PORT: '0', TURN_ENABLED: 'false', DATA_DIR: mkdtempSync(join(dataDir, 'node-')), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   nodes.push(child);
