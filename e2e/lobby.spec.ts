@@ -97,7 +97,7 @@ test('a 4-peer lobby from the landing page: every pair connects directly, a link
 });
 
 test('an 8-peer lobby: all 28 links settle, the 9th is refused, a leaver is marked and a newcomer fills the seat', async ({ browser, app }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const lobby = lobbyPages(browser, app.baseURL);
   try {
     const roomId = newRoomId();
@@ -105,8 +105,10 @@ test('an 8-peer lobby: all 28 links settle, the 9th is refused, a leaver is mark
     await expectSettled(pages, 8, 90_000);
     expect(await cellPaths(pages[0]!)).toEqual(Array(56).fill('direct-lan'));
 
+    // The ninth page loads its lazy lobby chunk while eight live pages keep both cores busy (CI showed it still on
+    // "Loading the lobby…" after 10 s): the refusal is what is judged here, not how fast a page loads.
     const ninth = await lobby.open(roomId);
-    await expect(ninth.getByTestId('lobby-full')).toBeVisible();
+    await expect(ninth.getByTestId('lobby-full')).toBeVisible({ timeout: 30_000 });
     await expect(ninth.getByTestId('lobby-full')).toContainText('This lobby is full');
 
     // The last one leaves (closes its tab): the others keep its link, marked as left.
