@@ -1,13 +1,12 @@
 // Node operations over real sockets: /healthz, /readyz with registered dependency checks, and the SIGTERM drain
 // (not ready at once, no new rooms, running rooms go on until they end or DRAIN_TIMEOUT_S passes, then close).
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { ServerMessage } from '../common/messages';
+import type { WebSocket } from 'ws';
 import { startApp, type RunningApp } from './app';
+import { connectInbox } from './ws/test-inbox-client';
 
 const ROOM = 'drainroomdrainroom0001';
 const NEW_ROOM = 'drainroomdrainroom0002';
@@ -33,27 +32,7 @@ async function get(app: RunningApp, path: string): Promise<{ status: number; bod
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function connect(app: RunningApp) {
-  const ws = new WebSocket(`ws://127.0.0.1:${app.httpPort}/ws`);
-  sockets.push(ws);
-  const inbox: ServerMessage[] = [];
-  const waiters: (() => void)[] = [];
-  ws.on('message', (data) => {
-    inbox.push(JSON.parse(String(data)) as ServerMessage);
-    waiters.splice(0).forEach((w) => w());
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  await once(ws, 'open');
-  return {
-    ws,
-    closed,
-    send: (msg: unknown) => ws.send(JSON.stringify(msg)),
-    async next(): Promise<ServerMessage> {
-      while (inbox.length === 0) await new Promise<void>((r) => waiters.push(r));
-      return inbox.shift()!;
-    },
-  };
-}
+const connect = (app: RunningApp) => connectInbox(app.httpPort, { track: sockets });
 
 async function roomOfTwo(app: RunningApp) {
   const a = await connect(app);

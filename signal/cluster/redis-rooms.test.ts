@@ -2,63 +2,26 @@
 // stopped afterwards), over real sockets: a cross-node room, a lobby over both nodes, the capacity race, a node
 // that loses Redis (its peers seen gone, the peer reconnecting through the other node keeps its id), a Redis
 // restart while rooms are idle.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { ServerMessage } from '../../common/messages';
+import type { WebSocket } from 'ws';
 import { startApp, type RunningApp } from '../app';
+import { startTestRedis, type TestRedis } from '../reports/test-redis';
+import { connectInbox } from '../ws/test-inbox-client';
 
 const TTL_MS = 1000;
-let redis: ChildProcess | null = null;
-let redisPort = 0;
+let redis: TestRedis;
 let apps: RunningApp[] = [];
 let sockets: WebSocket[] = [];
 let roomSeq = 0;
 const newRoom = () => `clusterroomclusterroom${String(roomSeq++).padStart(4, '0')}`;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
-  });
-  return child;
-}
-
-async function stopRedis(): Promise<void> {
-  if (!redis || redis.exitCode !== null) return;
-  const exited = once(redis, 'exit');
-  redis.kill('SIGKILL');
-  await exited;
-}
-
 beforeAll(async () => {
-  redisPort = await freePort();
-  redis = await startRedis(redisPort);
+  redis = await startTestRedis();
 }, 20000);
-afterAll(stopRedis);
+afterAll(() => redis?.stop());
 afterEach(async () => {
   for (const ws of sockets) ws.terminate();
   for (const app of apps) await app.close();
@@ -71,33 +34,13 @@ async function node(): Promise<RunningApp> {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>p2pcheck</title>');
   const app = await startApp({
     HOST: '127.0.0.1', PORT: '0', STATIC_DIR: staticDir, LOG_LEVEL: 'silent', TURN_ENABLED: 'false',
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PRESENCE_TTL_MS: String(TTL_MS),
+    REDIS_URL: redis.url, REDIS_PRESENCE_TTL_MS: String(TTL_MS),
   });
   apps.push(app);
   return app;
 }
 
-async function connect(app: RunningApp) {
-  const ws = new WebSocket(`ws://127.0.0.1:${app.httpPort}/ws`);
-  sockets.push(ws);
-  const inbox: ServerMessage[] = [];
-  const waiters: (() => void)[] = [];
-  ws.on('message', (data) => {
-    inbox.push(JSON.parse(String(data)) as ServerMessage);
-    waiters.splice(0).forEach((w) => w());
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  await once(ws, 'open');
-  return {
-    ws,
-    closed,
-    send: (msg: unknown) => ws.send(JSON.stringify(msg)),
-    async next(): Promise<ServerMessage> {
-      while (inbox.length === 0) await new Promise<void>((r) => waiters.push(r));
-      return inbox.shift()!;
-    },
-  };
-}
+const connect = (app: RunningApp) => connectInbox(app.httpPort, { track: sockets });
 
 describe('rooms across two nodes on Redis', () => {
   it('two peers on different nodes join one room and exchange messages both ways', async () => {
@@ -228,11 +171,11 @@ describe('rooms across two nodes on Redis', () => {
 
   it('Redis restarted while rooms are idle: nothing crashes, /readyz says so while it is down, and rooms work after', async () => {
     const [a, b] = [await node(), await node()];
-    await stopRedis();
+    await redis.stop();
     const down = await fetch(`http://127.0.0.1:${a.httpPort}/readyz`);
     expect(down.status).toBe(503);
     expect(((await down.json()) as { checks: { redis: string } }).checks.redis).not.toBe('ok');
-    redis = await startRedis(redisPort);
+    await redis.restart();
     // ioredis reconnects and resubscribes on its own; the presence tick re-announces each node (bounded wait).
     for (let i = 0; i < 50 && (await fetch(`http://127.0.0.1:${b.httpPort}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, TTL_MS / 2));
