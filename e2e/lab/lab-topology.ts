@@ -329,15 +329,61 @@ export function firefoxPairs(): LabPair[] {
 }
 
 /**
- * What `npm test` runs of issue 17's additions (the full set runs under `npm run lab` / `npm run test:lab`, or
- * with P2L_FULL=1): every host in Chromium, every pair normally; Firefox behind one host of each kind of network
- * and in three pairs (normal only); forced relay for the classic pairs and two TLS-only ones. Measured in docs/nat-lab.md.
+ * What `npm test` runs of the lab (the full lab runs under `npm run lab` / `npm run test:lab`, or with
+ * P2L_FULL=1): a representative subset, chosen so that each NAT kind, each of issue 17's networks, each expected
+ * path, the Firefox pairs and the three relay transports (UDP, TCP, TLS) appear at least once, and that nothing
+ * appears twice without a reason. Which item covers what: docs/nat-lab.md ("What `npm test` runs"); checked by
+ * lab-topology.unit.test.ts. Ids are `LabPair.id`s and `LabHost.name`s.
  */
 export const QUICK = {
-  firefoxHosts: ['open-a', 'port-restricted-a', 'symmetric-a', 'udp-blocked-a', 'tcp443', 'cgnat', 'hairpin-a', 'dualstack-a'],
-  firefoxPairs: ['symmetric-a (Firefox) × port-restricted-b', 'hairpin-a (Firefox) × hairpin-b', 'dualstack-a (Firefox) × dualstack-b'],
-  relayExtraPairs: ['tcp443 × open-b', 'tcp443 × udp-blocked-b'],
+  /** natdiscovery (both servers) + the page in Chromium: one host per NAT kind and per network of issue 17. */
+  chromiumHosts: ['open-a', 'full-cone-a', 'restricted-a', 'port-restricted-a', 'symmetric-a', 'udp-blocked-a', 'tcp443', 'cgnat', 'hairpin-a', 'nohairpin-a', 'dualstack-a'],
+  /** The page in Firefox (reuses the Chromium row's natdiscovery): APDM without candidate urls, EIM +
+   * hairpinning, TURN over TLS by name (and the IP-literal explanation), IPv6 firewalled. */
+  firefoxHosts: ['symmetric-a', 'hairpin-a', 'tcp443', 'dualstack-a'],
+  /** Normal mode (ICE chooses, each page's prediction checked). */
+  pairs: [
+    'open-a × full-cone-b',
+    'restricted-a × symmetric-b',
+    'port-restricted-a × port-restricted-b',
+    'port-restricted-a × symmetric-b',
+    'symmetric-a × udp-blocked-b',
+    'lan-a × lan-b',
+    'tcp443 × symmetric-b',
+    'cgnat × port-restricted-b',
+    'nohairpin-a × nohairpin-b',
+    'symmetric-a (Firefox) × port-restricted-b',
+    'hairpin-a (Firefox) × hairpin-b',
+    'dualstack-a (Firefox) × dualstack-b',
+  ],
+  /** With ?relay=1: UDP relay on both sides, UDP against TCP, both behind one NAT, TLS against UDP and TCP. */
+  relayPairs: ['restricted-a × symmetric-b', 'port-restricted-a × udp-blocked-b', 'lan-a × lan-b', 'tcp443 × open-b', 'tcp443 × udp-blocked-b'],
 } as const;
+
+/** What one lab run covers: everything (`full`) or QUICK. */
+export interface LabSelection {
+  chromiumHosts: LabHost[];
+  firefoxHosts: LabHost[];
+  pairs: LabPair[];
+  relayPairs: LabPair[];
+}
+
+export function labSelection(full: boolean): LabSelection {
+  const all = labPairs();
+  const byId = (ids: readonly string[]): LabPair[] =>
+    ids.map((id) => {
+      const pair = all.find((p) => p.id === id);
+      if (!pair) throw new Error(`QUICK names a pair "${id}" the lab does not have`);
+      return pair;
+    });
+  if (full) return { chromiumHosts: [...LAB.hosts], firefoxHosts: [...LAB.hosts], pairs: all, relayPairs: all };
+  return {
+    chromiumHosts: QUICK.chromiumHosts.map(labHost),
+    firefoxHosts: QUICK.firefoxHosts.map(labHost),
+    pairs: byId(QUICK.pairs),
+    relayPairs: byId(QUICK.relayPairs),
+  };
+}
 
 /** The whole matrix: the classic pairs, issue 17's networks, and the Firefox pairs. */
 export function labPairs(): LabPair[] {

@@ -20,7 +20,7 @@ import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type Hos
 import { classifyHost, describeDiscovery, hairpinBetween, natDiscoveryHairpin, startCoturn, type CoturnHandle } from './lab-nat-discovery';
 import { LabBrowsers, openLabPage, type LabBrowserName } from './lab-pair-runner';
 import { labTlsNameProblem, pageBuildProblem, startLabServer, startLabServer6 } from './lab-server';
-import { LAB, LAB_TURNS_IP_URL, QUICK, labHost, labPairs, type LabHost, type LabPair } from './lab-topology';
+import { LAB, LAB_TURNS_IP_URL, labHost, labSelection, type LabHost } from './lab-topology';
 
 const skipReason = labSkipReason();
 /** Pairs at once. Never two on one host (the scheduler sees to it); each pair is two Chromiums. */
@@ -30,12 +30,14 @@ const ONLY = process.env.P2L_PAIRS || '';
 /** The whole lab (Firefox behind every host, every pair in both modes) under `npm run lab` / `npm run test:lab`
  * (npm names the script in npm_lifecycle_event) or P2L_FULL=1; a representative subset in `npm test` (QUICK). */
 const FULL = process.env.P2L_FULL === '1' || (process.env.P2L_FULL !== '0' && ['lab', 'test:lab'].includes(process.env.npm_lifecycle_event ?? ''));
-const quickPair = (p: LabPair, relayOnly: boolean): boolean =>
-  FULL || (p.firefox ? !relayOnly && (QUICK.firefoxPairs as readonly string[]).includes(p.id) : !relayOnly || !p.extra || (QUICK.relayExtraPairs as readonly string[]).includes(p.id));
-const pairs = labPairs().filter((p) => !ONLY || ONLY.split(',').some((s) => p.id.includes(s.trim())));
+/** What this run covers: the whole lab, or QUICK (lab-topology.ts), narrowed by the filters below. */
+const selection = labSelection(FULL);
+const matching = (filter: string, id: string) => !filter || filter.split(',').some((s) => id.includes(s.trim()));
+const pairsOf = (relayOnly: boolean) => (relayOnly ? selection.relayPairs : selection.pairs).filter((p) => matching(ONLY, p.id));
+const pairs = [...new Set([...selection.pairs, ...selection.relayPairs])].filter((p) => matching(ONLY, p.id));
 /** Optional comma-separated substrings of host names ("tcp443,dualstack") for the host checks. */
 const HOSTS_ONLY = process.env.P2L_HOSTS || '';
-const hosts = LAB.hosts.filter((h) => !HOSTS_ONLY || HOSTS_ONLY.split(',').some((s) => h.name.includes(s.trim())));
+const hosts = selection.chromiumHosts.filter((h) => matching(HOSTS_ONLY, h.name));
 /** Firefox's host checks: which hosts (default all of `hosts`), and how many Firefoxes at once. */
 const FIREFOX_HOSTS = process.env.P2L_FIREFOX_HOSTS || '';
 const FIREFOX_CONCURRENCY = Number(process.env.P2L_FIREFOX_CONCURRENCY || 2);
@@ -263,8 +265,8 @@ test('every host: natdiscovery classifies it as built, and "Check my network" sa
 test('every host in Firefox ESR: "Check my network" agrees with natdiscovery too', async () => {
   test.setTimeout(20 * 60_000); // 22 Firefoxes one after another took 8 min on a busy 2-core machine
   expect(setupProblem, 'lab servers').toBeNull();
-  const list = hosts.filter((h) =>
-    FIREFOX_HOSTS ? FIREFOX_HOSTS.split(',').some((s) => h.name.includes(s.trim())) : FULL || (QUICK.firefoxHosts as readonly string[]).includes(h.name));
+  // The Firefox rows reuse the Chromium rows' natdiscovery results: only hosts checked there.
+  const list = FIREFOX_HOSTS ? hosts.filter((h) => matching(FIREFOX_HOSTS, h.name)) : selection.firefoxHosts.filter((h) => hosts.includes(h));
   const rows = await checkAll(list, 'firefox', FIREFOX_CONCURRENCY);
   const table = renderHostChecks(rows);
   saveSection('firefox-hosts', table);
@@ -292,7 +294,7 @@ for (const relayOnly of [true, false]) {
   test(title, async ({}, testInfo) => {
     test.setTimeout(25 * 60_000); // 39 pairs in the full lab took 10 min with the machine shared
     expect(setupProblem, 'lab servers').toBeNull();
-    const selected = pairs.filter((p) => quickPair(p, relayOnly));
+    const selected = pairsOf(relayOnly);
     const title = relayOnly ? 'Forced relay (`?relay=1`)' : 'Normal (ICE chooses; each page\u2019s prediction checked too)';
     const done: MatrixCell[] = [];
     const cells = await runMatrix(browsers, selected, {
