@@ -43,7 +43,7 @@ export interface CallDirectionSummary {
   bandwidthEstimateBps: number | null;
   /** Why the sender's encoder held back most often (Chromium only): none, bandwidth, cpu, other. */
   qualityLimitation: string | null;
-  /** E-model MOS of the audio (web/call/e-model.ts). */
+  /** E-model MOS of the audio (web/quality/e-model.ts). */
   mos: number | null;
 }
 

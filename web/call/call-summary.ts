@@ -5,7 +5,7 @@
 import { MAX_CALL_POINTS, type CallDirection, type CallSenderFigures, type CallDirectionSummary, type CallPoint } from '../../common/call-report';
 import type { CallSample } from './call-stats';
 import { callVerdict } from './call-verdict';
-import { callMos } from './e-model';
+import { audioMos } from '../quality/e-model';
 
 /** One direction's view of a sample: what this side received, plus the sender's figures if known. */
 export type ReceivedSample = CallSample['received'] & { spanMs: number; rttMs: number | null; bandwidthEstimateBps?: number | null; qualityLimitation?: string | null };
@@ -48,7 +48,7 @@ export function summarizeDirection(samples: readonly ReceivedSample[]): CallDire
   const rttMs = median(nums(samples.map((x) => x.rttMs)));
   const jitterMs = median(nums(samples.map((x) => x.jitterMs)));
   const jitterBufferMs = median(nums(settled.map((x) => x.jitterBufferMs)));
-  const mos = rttMs !== null && lossRatio !== null ? callMos({ rttMs, lossRatio, jitterBufferMs, jitterMs: jitterMs ?? 0 }) : null;
+  const mos = rttMs !== null && lossRatio !== null ? audioMos({ rttMs, lossRatio, jitterBufferMs, jitterMs: jitterMs ?? 0 }) : null;
   return {
     seconds: Math.round(samples.reduce((a, x) => a + x.spanMs, 0) / 100) / 10,
     bitrateBps: settled.length ? median(settled.map((x) => x.bps)) : null,

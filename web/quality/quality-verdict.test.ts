@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMos, mosBand } from './mos-estimate';
 import { qualityVerdict } from './quality-verdict';
 
 const good = { uploadBps: 20e6, downloadBps: 30e6, lossRatio: 0, jitterMs: 2, rttMs: 30 };
@@ -44,18 +43,5 @@ describe('quality verdict', () => {
     // One throughput figure without any RTT is not enough for a verdict.
     expect(qualityVerdict({ uploadBps: null, downloadBps: 11e6, lossRatio: null, jitterMs: null, rttMs: null })).toBeNull();
     expect(qualityVerdict({ uploadBps: 5e6, downloadBps: 5e6, lossRatio: 0, jitterMs: 1, rttMs: null })).toBeNull();
-  });
-});
-
-describe('MOS estimate (simplified E-model)', () => {
-  it('falls with delay, jitter and loss', () => {
-    expect(estimateMos(20, 1, 0)).toBeGreaterThan(4.3);
-    expect(estimateMos(400, 1, 0)).toBeLessThan(estimateMos(100, 1, 0));
-    expect(estimateMos(50, 1, 0.05)).toBeLessThan(estimateMos(50, 1, 0));
-    expect(estimateMos(50, 1, 0.5)).toBe(1);
-  });
-
-  it('bands as Twilio does', () => {
-    expect([4.3, 4.15, 3.8, 3.2, 2].map(mosBand)).toEqual(['excellent', 'great', 'good', 'fair', 'degraded']);
   });
 });

@@ -9,7 +9,7 @@
 //     jitter ≤ 100 ms, RTT ≤ 800 ms (G.114's 400 ms one-way limit for planning).
 //   Anything worse: unusable for calls.
 import { QUALITY_LABELS, type QualityLevel } from '../../common/link-quality';
-import { estimateMos } from './mos-estimate';
+import { audioMos } from './e-model';
 
 export interface LevelLimits {
   minBps: number;
@@ -91,6 +91,6 @@ export function qualityVerdict(input: VerdictInput): Verdict | null {
   if (input.bufferbloatMs != null && input.bufferbloatMs >= BLOAT_WARN_MS) {
     limits = [...limits, `the round-trip time grows by ${input.bufferbloatMs.toFixed(0)} ms while the link is full (bufferbloat): calls will stutter when something else saturates it`];
   }
-  const mos = input.rttMs !== null && input.lossRatio !== null ? estimateMos(input.rttMs, input.jitterMs ?? 0, input.lossRatio) : null;
+  const mos = input.rttMs !== null && input.lossRatio !== null ? audioMos({ rttMs: input.rttMs, lossRatio: input.lossRatio, jitterBufferMs: null, jitterMs: input.jitterMs ?? 0 }) : null;
   return { level, label: QUALITY_LABELS[level], limits, mos };
 }
