@@ -47,7 +47,7 @@ describe('the lab in npm test (QUICK)', () => {
     expect(quick.pairs.length).toBeLessThanOrEqual(14);
     expect(quick.relayPairs.length).toBeLessThanOrEqual(6);
     // Nothing twice.
-    for (const list of [quick.chromiumHosts, quick.firefoxHosts, quick.pairs, quick.relayPairs]) expect(new Set(list).size).toBe(list.length);
+    for (const list of [quick.chromiumHosts, quick.firefoxHosts, quick.pairs, quick.relayPairs] as unknown[][]) expect(new Set(list).size).toBe(list.length);
   });
 
   it('leaves everything to the full lab (npm run lab)', () => {
