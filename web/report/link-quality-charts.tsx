@@ -1,17 +1,18 @@
 // recharts views of the link test (loaded lazily with recharts): throughput over time each way, and RTT idle
 // versus under load.
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LinkQuality } from '../../common/link-quality';
+import { pairedRows, PerSecondChart, type SeriesLine } from './per-second-chart';
+
+const LINES: readonly SeriesLine[] = [
+  { key: 'up', name: 'upload', color: '#2563eb' },
+  { key: 'down', name: 'download', color: '#15803d' },
+];
 
 export function LinkQualityCharts({ quality }: { quality: LinkQuality }) {
   const up = quality.upload?.series ?? [];
   const down = quality.download?.series ?? [];
-  const n = Math.max(up.length, down.length);
-  const data = Array.from({ length: n }, (_, i) => ({
-    t: ((up[i] ?? down[i])!.at) / 1000,
-    up: up[i] ? up[i]!.bps / 1e6 : null,
-    down: down[i] ? down[i]!.bps / 1e6 : null,
-  }));
+  const rows = pairedRows(up, down, (p) => p.at / 1000, ['up', 'down'], (p) => p.bps / 1e6);
   const rtt = [
     { name: 'idle', ms: quality.rttIdle?.medianMs ?? 0 },
     { name: 'upload load', ms: quality.rttLoadedUp?.medianMs ?? 0 },
@@ -20,21 +21,7 @@ export function LinkQualityCharts({ quality }: { quality: LinkQuality }) {
   const hasRtt = rtt.some((r) => r.ms > 0);
   return (
     <div className="link-charts" data-testid="link-charts">
-      {n > 1 && (
-      <div className="chart">
-        <ResponsiveContainer width="100%" height={200}>
-          <LineChart data={data} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-            <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(1)} s`} fontSize={12} />
-            <YAxis unit=" Mb/s" width={72} fontSize={12} domain={[0, 'auto']} />
-            <Tooltip formatter={(v, name) => [`${Number(v).toFixed(1)} Mbit/s`, name === 'up' ? 'upload' : 'download']} labelFormatter={(v) => `+${Number(v).toFixed(2)} s`} />
-            <Legend formatter={(v) => (v === 'up' ? 'upload' : 'download')} />
-            <Line type="linear" dataKey="up" stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={2} connectNulls />
-            <Line type="linear" dataKey="down" stroke="#15803d" dot={false} isAnimationActive={false} strokeWidth={2} connectNulls />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-      )}
+      {rows.length > 1 && <PerSecondChart rows={rows} lines={LINES} unit=" Mb/s" formatValue={(v) => `${v.toFixed(1)} Mbit/s`} timeDigits={1} />}
       {hasRtt && (
       <div className="chart">
         <ResponsiveContainer width="100%" height={200}>
