@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
 import { startApp, type RunningApp } from '../app';
 import { startTestRedis, type TestRedis } from '../reports/test-redis';
@@ -140,6 +141,76 @@ describe('rooms across two nodes on Redis', () => {
     await pb.next();
     a.cluster!.dropRedisForTest(); // the home (first joiner's node) dies
     expect((await pb.closed).code).toBe(1012);
+  });
+
+  it('a room whose home died without a goodbye: a peer rejoining at once through the other node is answered once the home\'s presence lapses (that node takes the room over), and the other node\'s peer rejoins it there', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    await pa.next();
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room });
+    await pb.next();
+    expect(await pa.next()).toMatchObject({ type: 'peer-joined' });
+
+    const diedAt = Date.now();
+    a.cluster!.dropRedisForTest(); // the home is killed: no goodbye, its presence lives on for up to one TTL
+    pa.ws.terminate();
+    const again = await connect(b); // pa's page, reconnected through the load balancer to the other node
+    again.send({ type: 'join', roomId: room });
+    const rejoined = await again.next(TTL_MS * 3);
+    expect(rejoined).toMatchObject({ type: 'joined', roomId: room, peers: [] });
+    expect(Date.now() - diedAt).toBeLessThan(TTL_MS * 2);
+    // The old home's peer on the surviving node is asked to reconnect, and rejoins the room's new home.
+    expect((await pb.closed).code).toBe(1012);
+    const pb2 = await connect(b);
+    pb2.send({ type: 'join', roomId: room });
+    const joined = await pb2.next();
+    expect(joined).toMatchObject({ type: 'joined', peers: [(rejoined as { peerId: string }).peerId] });
+    expect(await again.next()).toEqual({ type: 'peer-joined', peerId: (joined as { peerId: string }).peerId });
+    pb2.send({ type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await again.next()).toMatchObject({ type: 'description', description: { type: 'offer' } });
+  });
+
+  it('a message for a room whose home died closes its socket with 1012 at once (not a presence TTL later), so the page rejoins', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    await pa.next();
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room });
+    await pb.next();
+    a.cluster!.dropRedisForTest();
+    pa.ws.terminate();
+    // The home refreshed its presence at most TTL/4 ago, so the presence check alone would take over 3/4 TTL.
+    const sentAt = Date.now();
+    pb.send({ type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect((await pb.closed).code).toBe(1012);
+    expect(Date.now() - sentAt).toBeLessThan(TTL_MS / 2);
+  });
+
+  it('Redis restarted while a room is in use: its home claims it again, so a join through the other node lands in the same room', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const pa = await connect(a);
+    pa.send({ type: 'join', roomId: room });
+    const paId = ((await pa.next()) as { peerId: string }).peerId;
+    await redis.restart(); // empty: every claim and presence key is gone
+    const probe = new Redis(redis.url, { lazyConnect: true });
+    try {
+      await probe.connect();
+      // Bounded wait for the home's next presence tick after ioredis reconnected.
+      for (let i = 0; i < 60 && (await probe.get(`p2pcheck:room:${room}`)) === null; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      probe.disconnect();
+    }
+    for (let i = 0; i < 60 && (await fetch(`http://127.0.0.1:${b.httpPort}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    const pb = await connect(b);
+    pb.send({ type: 'join', roomId: room });
+    expect(await pb.next()).toMatchObject({ type: 'joined', peers: [paId] });
+    expect(await pa.next()).toMatchObject({ type: 'peer-joined' });
   });
 
   it('a draining node refuses a new room (draining, 1012), still serves a room homed elsewhere, and closes when its own rooms end', async () => {

@@ -6,6 +6,11 @@
 // the node holding the recipient's socket. Presence: each node keeps `node:<id>` alive with a short TTL; a home
 // that sees a member's node gone drops its members (peer-left), and a node that sees a room's home gone closes
 // its sockets in that room with 1012 so the pages reconnect and rejoin (on a new home).
+// A home that died without a goodbye (crash, SIGKILL) stops listening at once, but its presence lives on for up to
+// one TTL: a message PUBLISHed to it reaches nobody (PUBLISH answers 0 receivers). A join that finds its home deaf
+// waits for that presence to lapse and then claims the room itself (another node takes over within the TTL); any
+// other message closes its socket with 1012 so the page rejoins the same way. A home whose claim was taken over
+// while it was cut off from Redis (its presence lapsed) gives the room up: its peers rejoin the new home.
 // Pub/sub, not streams: envelopes are live signaling for sockets that exist now; a node that is gone cannot use
 // a backlog, and the page's own reconnect/rejoin already recovers what a lost message would have carried.
 import { randomBytes } from 'node:crypto';
@@ -48,7 +53,9 @@ export interface ClusterOptions {
 type Wire =
   | { k: 'msg'; node: string; conn: string; room: string; msg: ClientMessage }
   | { k: 'gone'; conn: string; room: string }
-  | { k: 'env'; envelopes: Envelope[]; charge?: { conn: string; tokens: number } };
+  | { k: 'env'; envelopes: Envelope[]; charge?: { conn: string; tokens: number } }
+  /** The room these connections were in moved to another home: close them with 1012 so their pages rejoin it. */
+  | { k: 'restart'; conns: string[] };
 
 const PREFIX = 'p2pcheck:';
 const channelOf = (node: string) => `${PREFIX}node:${node}`;
@@ -56,6 +63,10 @@ const roomKey = (room: string) => `${PREFIX}room:${room}`;
 const nodeKey = (node: string) => `${PREFIX}alive:${node}`;
 const REFUSED_JOIN = new Set<string>([ErrorCode.roomFull, ErrorCode.roomKindMismatch, ErrorCode.unsupportedVersion, ErrorCode.badRoomId]);
 const DEL_IF_MINE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+// The home's refresh: keep the claim, re-take it when the key is gone (Redis restarted), 0 when another node has it.
+const KEEP_HOME =
+  "local v = redis.call('get', KEYS[1]) if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 elseif not v then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 else return 0 end";
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class RedisRooms implements RoomRouter {
   readonly nodeId = randomBytes(9).toString('base64url');
@@ -124,22 +135,33 @@ export class RedisRooms implements RoomRouter {
           await this.send(current.home, { k: 'msg', node: this.nodeId, conn, room: current.room, msg });
           return;
         }
-        const home = await this.homeFor(msg.roomId);
-        if (home === null) {
-          this.sink?.refuseDraining(conn);
-          return;
+        const wire: Wire = { k: 'msg', node: this.nodeId, conn, room: msg.roomId, msg };
+        for (let attempt = 0; ; attempt++) {
+          const home = await this.homeFor(msg.roomId);
+          if (home === null) {
+            this.sink?.refuseDraining(conn);
+            return;
+          }
+          this.localRoute.set(conn, { room: msg.roomId, home });
+          if ((await this.send(home, wire)) > 0) return;
+          // Its home does not listen: it died and its presence has not lapsed yet. Wait for that, then take over.
+          this.localRoute.delete(conn);
+          if (attempt > 0 || !(await this.awaitLapse(home))) throw new Error(`room ${msg.roomId}: home node ${home} does not listen but is still present`);
+          this.opts.logger.info({ room: msg.roomId, home }, 'room home died without a goodbye; taking the room over');
         }
-        this.localRoute.set(conn, { room: msg.roomId, home });
-        await this.send(home, { k: 'msg', node: this.nodeId, conn, room: msg.roomId, msg });
-        return;
       }
       const route = this.localRoute.get(conn);
       if (!route) {
         this.sink?.deliver(this.registry.handle(conn, msg)); // not in a room: the registry answers not-in-room
         return;
       }
-      await this.send(route.home, { k: 'msg', node: this.nodeId, conn, room: route.room, msg });
+      const heard = await this.send(route.home, { k: 'msg', node: this.nodeId, conn, room: route.room, msg });
       if (msg.type === 'leave') this.localRoute.delete(conn);
+      else if (heard === 0) {
+        // The home died (nobody listens on its channel): the page reconnects and its rejoin takes the room over.
+        this.localRoute.delete(conn);
+        this.sink?.restart(conn);
+      }
     });
   }
 
@@ -188,6 +210,7 @@ export class RedisRooms implements RoomRouter {
       if (current !== null) {
         if (current === this.nodeId || (await this.timed(() => this.cmd.exists(nodeKey(current)))) === 1) return current;
         await this.timed(() => this.cmd.eval(DEL_IF_MINE, 1, roomKey(room), current)); // its home died
+        this.restartRoutes((r) => r.room === room && r.home === current); // this node's peers there rejoin the new home
         continue;
       }
       if (this.sink?.draining()) return null;
@@ -197,13 +220,36 @@ export class RedisRooms implements RoomRouter {
     throw new Error(`could not settle the home node of room ${room}`);
   }
 
-  private async send(node: string, wire: Wire): Promise<void> {
+  /** Waits (about one presence TTL at most) for a silent node's presence to lapse; true once it has. */
+  private async awaitLapse(node: string): Promise<boolean> {
+    const deadline = performance.now() + this.ttl + 250;
+    for (let i = 0; i < 100; i++) {
+      const left = await this.timed(() => this.cmd.pttl(nodeKey(node)));
+      if (left === -2) return true; // no such key
+      const now = performance.now();
+      if (now >= deadline) return false;
+      await sleep(Math.min(Math.max(left, 20) + 5, deadline - now));
+    }
+    return false;
+  }
+
+  /** Closes (1012) this node's sockets whose route matches, so their pages reconnect and rejoin. */
+  private restartRoutes(match: (route: { room: string; home: string }, conn: string) => boolean): void {
+    for (const [conn, route] of [...this.localRoute]) {
+      if (!match(route, conn)) continue;
+      this.localRoute.delete(conn);
+      this.sink?.restart(conn);
+    }
+  }
+
+  /** Sends to a node's channel (or handles it here); answers how many nodes heard it (0: nobody listens there). */
+  private async send(node: string, wire: Wire): Promise<number> {
     if (node === this.nodeId) {
       this.onLocalWire(wire);
-      return;
+      return 1;
     }
     this.opts.onCrossNode?.();
-    await this.timed(() => this.cmd.publish(channelOf(node), JSON.stringify(wire)));
+    return this.timed(() => this.cmd.publish(channelOf(node), JSON.stringify(wire)));
   }
 
   private onWire(data: Buffer): void {
@@ -219,6 +265,11 @@ export class RedisRooms implements RoomRouter {
   /** A message for this node: as a room's home (msg, gone) or as the holder of sockets (env). */
   private onLocalWire(wire: Wire): void {
     try {
+      if (wire.k === 'restart') {
+        const conns = new Set(wire.conns);
+        this.restartRoutes((_route, conn) => conns.has(conn));
+        return;
+      }
       if (wire.k === 'env') {
         // A join its home refused leaves the connection in no room.
         for (const e of wire.envelopes) if (e.message.type === 'error' && REFUSED_JOIN.has(e.message.code)) this.localRoute.delete(e.to);
@@ -281,8 +332,12 @@ export class RedisRooms implements RoomRouter {
     const rooms = [...new Set([...this.members.values()].map((m) => m.room))];
     if (rooms.length) {
       const pipe = this.cmd.pipeline();
-      for (const room of rooms) pipe.pexpire(roomKey(room), this.ttl);
-      await this.timed(() => pipe.exec());
+      for (const room of rooms) pipe.eval(KEEP_HOME, 1, roomKey(room), this.nodeId, this.ttl);
+      const kept = (await this.timed(() => pipe.exec())) ?? [];
+      rooms.forEach((room, i) => {
+        const [err, held] = kept[i] ?? [null, 1];
+        if (!err && held === 0) this.abandon(room);
+      });
     }
     for (const [conn, { node }] of [...this.members]) {
       if (alive.get(node) === false) {
@@ -295,6 +350,21 @@ export class RedisRooms implements RoomRouter {
         this.localRoute.delete(conn);
         this.sink?.restart(conn);
       }
+    }
+  }
+
+  /** Another node holds this room's claim now (it saw this node's presence lapse): the room's peers rejoin there. */
+  private abandon(room: string): void {
+    this.opts.logger.warn({ room }, 'another node took this room over; its peers rejoin there');
+    const byNode = new Map<string, string[]>();
+    for (const [conn, m] of [...this.members]) {
+      if (m.room !== room) continue;
+      this.members.delete(conn);
+      this.registry.disconnect(conn, 'disconnected'); // nobody is told: every peer of the room rejoins
+      byNode.set(m.node, [...(byNode.get(m.node) ?? []), conn]);
+    }
+    for (const [node, conns] of byNode) {
+      void this.send(node, { k: 'restart', conns }).catch((err: unknown) => this.opts.logger.warn({ err: String(err), room }, 'cluster restart failed'));
     }
   }
 
