@@ -16,6 +16,8 @@ export const EXIT = {
   noConnection: 6,
   /** Connected, but the path was not the one --expect asked for. */
   pathUnexpected: 7,
+  /** nat: the check ran, and nothing came back over UDP from the server (the verdict says whether a TURN relay still works). */
+  udpBlocked: 9,
   /** Interrupted (Ctrl-C / SIGTERM). */
   interrupted: 130,
 } as const;

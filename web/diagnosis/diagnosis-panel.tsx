@@ -4,27 +4,7 @@
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { formatTransportAddress } from '../../common/net/transport-address';
 import { PREDICTED_PATH_LABELS } from '../../common/nat/path-prediction';
-
-const ROLE_LABELS: Record<string, string> = {
-  primary: 'server address, main port',
-  'alt-port': 'server address, second port',
-  'alt-ip': 'second server address, main port',
-  'alt-ip-port': 'second server address, second port',
-};
-
-const REACH_LABELS: Record<string, string> = {
-  answered: 'works',
-  'no-answer': 'blocked (no answer)',
-  ok: 'works',
-  failed: 'failed',
-  'not-tested': 'not tested',
-  'not-configured': 'not offered by the server',
-  reached: 'works',
-  'gathered-only': 'local IPv6 address only (not shown to reach the server)',
-  none: 'no IPv6 address',
-};
-
-const portSuffix = (port: number | null | undefined) => (port ? ` (port ${port})` : '');
+import { REACH_LABELS, ROLE_LABELS, portSuffix } from './diagnosis-labels';
 
 /** Why a row failed or was not tested ("failed" never stands alone). */
 function Reason({ text }: { text: string | null | undefined }) {
