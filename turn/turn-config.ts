@@ -28,6 +28,8 @@ export interface TurnServerConfig {
   relayMaxPort: number;
   realm: string;
   secret: string;
+  /** TURN_SECRET_PREVIOUS: also accepted during a rotation (the signal server issues with TURN_SECRET only). */
+  previousSecret: string | null;
   /** CIDRs opened despite the deny list. */
   allowPeers: string[];
   tcp: boolean;
@@ -105,6 +107,8 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
   const family: 4 | 6 = listen.includes(':') ? 6 : 4;
   const secret = str('TURN_SECRET');
   if (!secret) throw new ConfigError('TURN_SECRET', 'TURN_SECRET is required (the shared secret of the TURN REST credentials)');
+  const previousSecret = str('TURN_SECRET_PREVIOUS');
+  if (previousSecret !== null && previousSecret === secret) throw new ConfigError('TURN_SECRET_PREVIOUS', 'TURN_SECRET_PREVIOUS equals TURN_SECRET: set it to the secret being retired, or unset it once the rotation is over');
   const relayMinPort = int('TURN_RELAY_MIN_PORT', 49152, 0, 65535);
   const relayMaxPort = int('TURN_RELAY_MAX_PORT', 65535, 0, 65535);
   if (relayMinPort !== 0 && relayMinPort >= relayMaxPort) {
@@ -175,6 +179,7 @@ export function turnConfigFromEnv(env: NodeJS.ProcessEnv, host: HostFacts = {}):
     relayMaxPort,
     realm,
     secret,
+    previousSecret,
     allowPeers,
     tcp,
     tlsCert,

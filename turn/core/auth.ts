@@ -22,6 +22,8 @@ export class Authenticator {
     nonceTtlMs: number,
     nonceKey: Buffer | undefined,
     private readonly replies: Replies,
+    /** Rotation: credentials made with the previous secret stay valid until it is removed. */
+    private readonly previousSecret: string | null = null,
   ) {
     this.nonces = new NonceIssuer(nonceTtlMs, nonceKey);
   }
@@ -47,8 +49,12 @@ export class Authenticator {
       return this.fail(req, client, now, reason, 401, true);
     }
     const cached = this.keyCache.get(user);
-    const key = cached ?? longTermKey(user, realmText, restPassword(this.secret, user));
-    if (checkMessageIntegrity(req, key) !== 'ok') return this.fail(req, client, now, AuthFailure.badIntegrity, 401, true);
+    let key = cached ?? longTermKey(user, realmText, restPassword(this.secret, user));
+    if (checkMessageIntegrity(req, key) !== 'ok') {
+      const previous = !cached && this.previousSecret !== null ? longTermKey(user, realmText, restPassword(this.previousSecret, user)) : null;
+      if (!previous || checkMessageIntegrity(req, previous) !== 'ok') return this.fail(req, client, now, AuthFailure.badIntegrity, 401, true);
+      key = previous;
+    }
     if (!cached) this.keyCache.set(user, key); // only keys that verified a request: forged usernames never get in
     return { ok: true, username: user, userId: rest.userId, key };
   }

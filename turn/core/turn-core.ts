@@ -68,7 +68,7 @@ export class TurnCore {
     this.policy = new PeerPolicy(config.allowPeers);
     this.unauthLimiter = new RateLimiter(config.unauthRate);
     const replies = new Replies(this.stats, this.unauthLimiter);
-    this.auth = new Authenticator(config.realm, config.secret, config.nonceTtlMs, opts.nonceKey, replies);
+    this.auth = new Authenticator(config.realm, config.secret, config.nonceTtlMs, opts.nonceKey, replies, config.previousSecret ?? null);
     this.parts = { config, endpoints: config.endpoints, auth: this.auth, replies, table: this.table, policy: this.policy };
   }
 

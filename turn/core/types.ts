@@ -11,6 +11,8 @@ export type { CloseReason } from './allocation';
 export interface CoreConfig {
   realm: string;
   secret: string;
+  /** A second secret also accepted while a rotation is under way (TURN_SECRET_PREVIOUS); null/absent = none. */
+  previousSecret?: string | null;
   nonceTtlMs: number;
   allocDefaultLifetimeS: number;
   allocMaxLifetimeS: number;

@@ -127,6 +127,7 @@ function createCore(config: TurnServerConfig, endpoints: CoreConfig['endpoints']
   return new TurnCore({
     realm: config.realm,
     secret: config.secret,
+    previousSecret: config.previousSecret,
     nonceTtlMs: config.nonceTtlSeconds * 1000,
     ...DEFAULT_LIFETIMES,
     userQuota: config.userQuota,
