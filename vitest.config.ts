@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{common,signal,turn,web,scripts,bench}/**/*.test.{ts,tsx}', 'e2e/**/*.unit.test.ts'],
+    include: ['{common,cli,signal,turn,web,scripts,bench}/**/*.test.{ts,tsx}', 'e2e/**/*.unit.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 20000,
   },
