@@ -2,6 +2,7 @@
 // One discriminated union per direction, keyed on `type`, checked at runtime on arrival with zod.
 import { z } from 'zod';
 import { parseBoundedJson } from './bounded-json';
+import type { IceRegionInfo, IceRegionServers } from './ice-regions';
 import { diagnosisWireSchema } from './nat/diagnosis-schema';
 
 /** Version of the signaling protocol. 2 added lobbies (rooms of up to LOBBY_CAPACITY) and directed messages
@@ -229,6 +230,8 @@ export interface IceServersResponse {
   iceServers: { urls: string[]; username?: string; credential?: string }[];
   /** Seconds the TURN credential stays valid. */
   ttl: number;
+  /** ICE_REGIONS: each region's servers with its own credential (absent without regions). */
+  regions?: IceRegionServers[];
 }
 
 /** `GET /api/config` response: what the page needs to know about the server it talks to. */
@@ -243,4 +246,6 @@ export interface ServerInfo {
     tcp: boolean;
     tls: boolean;
   };
+  /** ICE_REGIONS: the regions the page ranks by round trip, in configured order (absent without regions). */
+  regions?: IceRegionInfo[];
 }

@@ -10,6 +10,7 @@ import { startTurnServer, type RunningTurnServer } from '../turn/node/turn-serve
 import { RateLimiter } from '../turn/security/rate-limiter';
 import { ConfigError } from '../turn/config-error';
 import { signalConfigFromEnv, type SignalConfig } from './config';
+import { iceRegionsFromEnv, probeOrigins } from './regions/region-config';
 import { createHttpServer, type ApiContext } from './http/http-server';
 import { createMetricsServer } from './http/metrics-route';
 import { Readiness } from './http/readiness';
@@ -46,6 +47,7 @@ export interface RunningApp {
 
 export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['routes'] = []): Promise<RunningApp> {
   const config = signalConfigFromEnv(env);
+  const regions = iceRegionsFromEnv(env);
   const logger = pino({ level: config.logLevel, base: { svc: 'p2pcheck' } });
   const secretGenerated = config.turnEnabled && !env.TURN_SECRET;
   const turnSecret = config.turnEnabled ? env.TURN_SECRET || randomBytes(24).toString('base64url') : null;
@@ -129,6 +131,8 @@ export async function startApp(env: NodeJS.ProcessEnv, extraRoutes: ApiContext['
     iceLimiter: new RateLimiter(limits.iceCredentialsPerMinute / 60, { burst: limits.iceCredentialsBurst }),
     metrics: { token: config.metrics.token, onMainPort: config.metrics.listen === null },
     readiness,
+    regions,
+    connectOrigins: probeOrigins(regions),
   });
   const metricsServer = config.metrics.listen ? createMetricsServer(merged, config.metrics.token, incidents) : null;
   try {

@@ -5,13 +5,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { ErrorCode, type ServerInfo } from '../../common/messages';
+import { ErrorCode, type IceServersResponse, type ServerInfo } from '../../common/messages';
 import { clientKey } from '../../turn/security/client-key';
 import type { RateLimiter } from '../../turn/security/rate-limiter';
 import type { Incidents } from '../security/incidents';
 import type { SignalingServer } from '../ws/signaling-server';
 import { clientAddressOf, type TrustedProxies } from './client-address';
-import { buildIceServers, hostFromHeader, type TurnEndpoints } from './ice-servers';
+import type { IceRegion } from '../regions/region-config';
+import { regionInfo } from '../regions/region-config';
+import { buildIceServers, buildRegionIceServers, hostFromHeader, type TurnEndpoints } from './ice-servers';
 import { createMetricsHandler } from './metrics-route';
 import type { Readiness } from './readiness';
 import { refuseOnSocket, sendError, sendJson } from './responses';
@@ -39,6 +41,10 @@ export interface ApiContext {
   metrics: { token: string | null; onMainPort: boolean };
   /** /readyz: draining flag and dependency checks (absent = always ready). */
   readiness?: Readiness;
+  /** ICE_REGIONS (signal/regions); empty or absent = the bundled server is the one region. */
+  regions?: readonly IceRegion[];
+  /** Origins besides this host's the page may fetch from (the regions' probe peers), for the page's CSP. */
+  connectOrigins?: readonly string[];
 }
 
 /** The request target as a URL, or null when it cannot be parsed (e.g. `//[`). */
@@ -56,7 +62,7 @@ function clientOf(req: IncomingMessage, proxies: TrustedProxies): string {
 }
 
 export function createHttpServer(ctx: ApiContext): Server {
-  const serveStatic = createStaticHandler(ctx.staticDir);
+  const serveStatic = createStaticHandler(ctx.staticDir, ctx.connectOrigins ?? []);
   const serveMetrics = createMetricsHandler(ctx.registry, ctx.metrics.token, ctx.incidents);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -86,7 +92,8 @@ export function createHttpServer(ctx: ApiContext): Server {
     switch (url.pathname) {
       case '/api/ice-servers': {
         if (!readOnly(req, res)) return;
-        if (!ctx.turn) return sendJson(res, 200, { iceServers: [], ttl: 0 }, { 'cache-control': 'no-store' });
+        const regions = ctx.regions ?? [];
+        if (!ctx.turn && regions.length === 0) return sendJson(res, 200, { iceServers: [], ttl: 0 }, { 'cache-control': 'no-store' });
         const client = clientOf(req, ctx.trustProxy);
         const now = Date.now();
         if (!ctx.iceLimiter.take(client, now)) {
@@ -94,9 +101,15 @@ export function createHttpServer(ctx: ApiContext): Server {
           ctx.incidents.refused('ice-credentials-rate', { client });
           return sendError(res, 429, ErrorCode.rateLimited, `too many TURN credential requests from your address; try again in ${retryAfter} s`, { retryAfter });
         }
+        if (regions.length > 0) {
+          // With regions the first one is the default until the page has ranked them (it then uses `regions`).
+          const perRegion = buildRegionIceServers(regions, ctx.iceTtlSeconds, now);
+          const body: IceServersResponse = { iceServers: perRegion[0]!.iceServers, ttl: ctx.iceTtlSeconds, regions: perRegion };
+          return sendJson(res, 200, body, { 'cache-control': 'no-store' });
+        }
         const host = ctx.iceHost ?? hostFromHeader(req.headers.host);
         if (!host) return sendError(res, 400, ErrorCode.badRequest, 'cannot tell which host to put in the ICE URLs: send a Host header or set ICE_HOST');
-        const body = buildIceServers({ host, turn: ctx.turn, secret: ctx.turn.secret, ttlSeconds: ctx.iceTtlSeconds, nowMs: now });
+        const body = buildIceServers({ host, turn: ctx.turn!, secret: ctx.turn!.secret, ttlSeconds: ctx.iceTtlSeconds, nowMs: now });
         return sendJson(res, 200, body, { 'cache-control': 'no-store' });
       }
       case '/api/config': {
@@ -112,6 +125,7 @@ export function createHttpServer(ctx: ApiContext): Server {
             tcp: ctx.turn?.tcpPort != null,
             tls: ctx.turn?.tlsPort != null,
           },
+          ...(ctx.regions?.length ? { regions: ctx.regions.map(regionInfo) } : {}),
         };
         return sendJson(res, 200, info, { 'cache-control': 'no-store' });
       }

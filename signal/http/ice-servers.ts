@@ -1,5 +1,6 @@
 // Builds the `GET /api/ice-servers` answer: the bundled STUN and TURN URLs with a TURN REST credential
 // (coturn's static-auth-secret scheme). Pure: the caller passes the time and the host.
+import type { IceRegionServers } from '../../common/ice-regions';
 import type { IceServersResponse } from '../../common/messages';
 import { createRestCredential } from '../../turn/auth/rest-credentials';
 
@@ -43,4 +44,22 @@ export function hostFromHeader(header: string | undefined): string | null {
   if (bracketed) return bracketed[1] ?? null;
   const plain = /^([A-Za-z0-9.-]{1,253})(?::\d+)?$/.exec(header);
   return plain ? (plain[1] ?? null) : null;
+}
+
+/**
+ * The regions' part of `/api/ice-servers` (ICE_REGIONS): each region's STUN URLs as they are and its TURN URLs with
+ * a credential made with that region's secret (its TURN servers verify it; during a rotation they also accept the
+ * previous one). The same TTL as the bundled credential.
+ */
+export function buildRegionIceServers(regions: readonly { id: string; urls: readonly string[]; secret: string }[], ttlSeconds: number, nowMs: number): IceRegionServers[] {
+  return regions.map((r) => {
+    const stun = r.urls.filter((u) => u.startsWith('stun:'));
+    const turn = r.urls.filter((u) => !u.startsWith('stun:'));
+    const iceServers: IceRegionServers['iceServers'] = [{ urls: stun }];
+    if (turn.length > 0) {
+      const { username, credential } = createRestCredential(r.secret, { ttlSeconds, nowMs });
+      iceServers.push({ urls: turn, username, credential });
+    }
+    return { id: r.id, iceServers };
+  });
 }

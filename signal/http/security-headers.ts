@@ -39,8 +39,11 @@ const PLAIN_HOST = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f
  * origin in connect-src. CSP3 counts them as 'self' (Chromium and Firefox do), but Safari before 16 does not, and
  * the page cannot signal without its WebSocket. Naming the exact origin keeps any other host out.
  */
-export function pageSecurityHeaders(hostHeader: string | undefined): Readonly<Record<string, string>> {
-  if (!hostHeader || hostHeader.length > 300 || !PLAIN_HOST.test(hostHeader)) return SECURITY_HEADERS;
+export function pageSecurityHeaders(hostHeader: string | undefined, connectOrigins: readonly string[] = []): Readonly<Record<string, string>> {
+  // connectOrigins: the ICE regions' probe peers (validated URLs from ICE_REGIONS, never from the request).
+  if (!hostHeader || hostHeader.length > 300 || !PLAIN_HOST.test(hostHeader)) {
+    return connectOrigins.length ? { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy(connectOrigins) } : SECURITY_HEADERS;
+  }
   const host = hostHeader.toLowerCase();
-  return { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy([`ws://${host}`, `wss://${host}`]) };
+  return { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy([`ws://${host}`, `wss://${host}`, ...connectOrigins]) };
 }

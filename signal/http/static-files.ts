@@ -28,7 +28,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 /** A path that names a file (not a page route): it is a 404 when missing, never the page. */
 const namesAFile = (decoded: string) => decoded.startsWith('/assets/') || extname(decoded) !== '';
 
-export function createStaticHandler(dir: string) {
+export function createStaticHandler(dir: string, connectOrigins: readonly string[] = []) {
   const root = resolve(dir);
   return async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     let decoded: string;
@@ -46,7 +46,7 @@ export function createStaticHandler(dir: string) {
     const immutable = file.includes(`${sep}assets${sep}`);
     const isPage = extname(file) === '.html';
     res.writeHead(200, {
-      ...(isPage ? pageSecurityHeaders(req.headers.host) : SECURITY_HEADERS),
+      ...(isPage ? pageSecurityHeaders(req.headers.host, connectOrigins) : SECURITY_HEADERS),
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
