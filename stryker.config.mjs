@@ -6,7 +6,9 @@ process.env.TURN_FUZZ_ITERATIONS ??= '2000';
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  // STRYKER_TEST_FILES='<folder>/**/*.test.ts': only that folder's tests (see stryker.vitest.config.ts); unset: the
+  // tests related to the mutated files.
+  vitest: { configFile: 'stryker.vitest.config.ts', related: !process.env.STRYKER_TEST_FILES },
   coverageAnalysis: 'perTest',
   mutate: [
     'turn/stun/**/*.ts',
