@@ -16,6 +16,8 @@ export const EXIT = {
   noConnection: 6,
   /** Connected, but the path was not the one --expect asked for. */
   pathUnexpected: 7,
+  /** Connected, but --timeout came before the link test and the relay check ended (the report is partial). */
+  incomplete: 8,
   /** nat: the check ran, and nothing came back over UDP from the server (the verdict says whether a TURN relay still works). */
   udpBlocked: 9,
   /** Interrupted (Ctrl-C / SIGTERM). */

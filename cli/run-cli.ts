@@ -15,7 +15,8 @@ Usage:
   p2pcheck <command> --help            options of one command
 
 Exit codes: 0 ok, 2 bad arguments, 3 server unreachable, 4 room full/expired, 5 nobody joined / peer left,
-6 no connection (ICE failed), 7 path not as --expect, 1 internal error. See docs/cli.md.
+6 no connection (ICE failed), 7 path not as --expect, 8 test incomplete at --timeout, 1 internal error,
+130 interrupted. See docs/cli.md.
 `;
 
 export function packageVersion(): string {

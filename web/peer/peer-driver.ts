@@ -18,6 +18,7 @@ import type { LinkQuality } from '../../common/link-quality';
 import { startRelayCheck, type RelayCheckHandle } from './relay-check';
 import type { CallSession } from '../call/call-session';
 import type { CallTest } from '../../common/call-report';
+import { encodeChannelMessage, parseChannelMessage } from '../../common/peer-protocol';
 
 export type PeerRole = 'offerer' | 'answerer';
 
@@ -41,8 +42,13 @@ export interface PeerDriverOptions {
   ping?: { intervalMs: number; channel: 'main' | 'unreliable'; onSent?(): void };
   /** getStats() interval, ms (default 500). */
   statsIntervalMs?: number;
-  /** The call test after the link test (web/call): 'auto' (default with quality 'auto') or 'off'. */
-  call?: 'auto' | 'off';
+  /** The call test after the link test (web/call): 'auto' (default with quality 'auto') or 'off'. 'decline': this
+   *  side has no media to call with (the headless peer, cli/): it tells the other side, whose call test ends as
+   *  skipped instead of timing out. */
+  call?: 'auto' | 'off' | 'decline';
+  /** Where RTCPeerConnections come from (this test's and the relay check's); the page uses the browser's, the
+   *  headless peer (cli/) werift's. */
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
 }
 
 /** Negotiated id of the lobby's unreliable ping channel (the link channels use 1-3). */
@@ -82,7 +88,7 @@ export class PeerDriver {
   constructor(private readonly opts: PeerDriverOptions) {
     this.now = opts.now ?? Date.now;
     this.monotonic = opts.monotonic ?? (() => performance.now());
-    this.pc = new RTCPeerConnection(opts.config);
+    this.pc = opts.createPeerConnection ? opts.createPeerConnection(opts.config) : new RTCPeerConnection(opts.config);
     // Negotiated on both sides (same id), so neither waits for an in-band DCEP open.
     this.channel = this.pc.createDataChannel('p2pcheck', { negotiated: true, id: 0 });
     this.links = createLinkChannels(this.pc);
@@ -164,6 +170,7 @@ export class PeerDriver {
       // A page of another peer protocol version is named in the report (not left to misparse silently).
       this.stops.push(startProtocolHello(this.channel, (message) => this.s.addError({ at: this.at(), source: 'peer-protocol', code: null, message })));
       this.startRelayCheck();
+      if (this.opts.call === 'decline') this.declineCalls();
       if (this.callEnabled && this.opts.role === 'answerer') this.callDone = this.runCall();
       if (this.opts.quality === 'on-demand') this.listenForLinkTest();
       else this.startLinkTest();
@@ -353,6 +360,7 @@ export class PeerDriver {
       if (this.callEnabled && this.s.call.phase === 'idle') this.s.setCallPhase('pending');
       // Both sides hold the relay check until their call has ended (its responder times out otherwise).
       if (this.callEnabled && this.opts.role === 'offerer') this.callDone = this.runCall();
+      if (this.opts.call === 'decline' && this.opts.role === 'offerer') this.sendCallSkip();
       if (this.callDone) void this.callDone.then(() => this.s.peer.testNumber === testNumber && this.relayCheck?.start());
       else this.relayCheck?.start();
       this.s.setLinkQuality(q);
@@ -391,6 +399,17 @@ export class PeerDriver {
     if (current()) this.s.setCallResult(result);
   }
 
+  /** call 'decline': answer the leader's call-start with call-skip (the follower side). */
+  private declineCalls(): void {
+    const onMessage = (ev: MessageEvent) => parseChannelMessage(ev.data)?.t === 'call-start' && this.sendCallSkip();
+    this.channel.addEventListener('message', onMessage);
+    this.stops.push(() => this.channel.removeEventListener('message', onMessage));
+  }
+
+  private sendCallSkip(): void {
+    if (this.channel.readyState === 'open') this.channel.send(encodeChannelMessage({ t: 'call-skip', reason: 'the other peer has no audio or video (headless)' }));
+  }
+
   /** On demand (quality 'on-demand'): the answerer listens for the link test from the start; the offerer leads it
    *  when asked. */
   private listenForLinkTest(): void {
@@ -423,6 +442,7 @@ export class PeerDriver {
       role: this.opts.role === 'offerer' ? 'starter' : 'responder',
       channel: this.channel,
       iceServers: this.opts.config.iceServers ?? [],
+      createPeerConnection: this.opts.createPeerConnection,
       now: this.monotonic,
       sinceStart: () => this.at(),
       onUpdate: (c) => this.s.peer.testNumber === testNumber && this.s.setRelayCheck(c),

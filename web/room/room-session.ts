@@ -1,8 +1,8 @@
 // One room page's connection logic, outside React: fetches ICE servers, talks to the signaling relay, and
 // starts a PeerDriver per test (a new one each time another peer arrives). Writes only through the store.
 import { CloseCode, ErrorCode, type IceServersResponse, type ServerMessage } from '../../common/messages';
-import { PeerDriver, type PeerRole } from '../peer/peer-driver';
-import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
+import { PeerDriver, type PeerDriverOptions, type PeerRole } from '../peer/peer-driver';
+import { connectSignaling, signalingUrl, type CreateSocket, type SignalingClient } from '../signaling/signaling-client';
 import type { AppStore } from '../store/app-store';
 import { startRoomDiagnosis } from '../diagnosis/room-diagnosis-session';
 import { ApiRequestError, fetchApiJson } from '../errors/api-error';
@@ -16,6 +16,13 @@ export interface RoomSessionOptions {
   wsUrl?: string;
   fetchJson?: (path: string) => Promise<unknown>;
   now?: () => number;
+  // The headless peer (cli/peer) runs this same session in Node: it passes werift's RTCPeerConnection, the `ws`
+  // package's WebSocket, declines the call test (no media) and leaves "Check my network" out.
+  createPeerConnection?: PeerDriverOptions['createPeerConnection'];
+  createSocket?: CreateSocket;
+  call?: PeerDriverOptions['call'];
+  /** "Check my network" for this side (default true). */
+  diagnosis?: boolean;
 }
 
 export interface RoomSession {
@@ -133,9 +140,11 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       store,
       config: { iceServers: servers, iceTransportPolicy: relayOnly ? 'relay' : 'all' },
       send: (m) => client.send(m),
+      createPeerConnection: opts.createPeerConnection,
+      call: opts.call,
     });
     client.send({ type: 'peer-info', info: { relayOnly } });
-    diagnosis.onPeerArrived();
+    diagnosis?.onPeerArrived();
   }
 
   async function handle(msg: ServerMessage): Promise<void> {
@@ -153,9 +162,10 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
         return;
       case 'peer-joined':
         s().setSignaling({ remotePeerId: msg.peerId });
-        if (peerGoneTimer !== null && p2pUp()) {
-          // The other peer's signaling came back; the connection never went away.
-          clearTimeout(peerGoneTimer);
+        if (p2pUp()) {
+          // The other peer's signaling came back; the connection never went away. (No peer-left came first when
+          // both sockets were moved: the room's home node died and both pages rejoined it on another node.)
+          if (peerGoneTimer !== null) clearTimeout(peerGoneTimer);
           peerGoneTimer = null;
           return;
         }
@@ -242,10 +252,10 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
             : SIGNALING_UNREACHABLE,
       });
     },
-  });
+  }, opts.createSocket);
   let client: SignalingClient = connect();
   // "Check my network" for this side, shared with the other side as peer-info.
-  const diagnosis = startRoomDiagnosis(store, (info) => client.send({ type: 'peer-info', info }));
+  const diagnosis = opts.diagnosis === false ? null : startRoomDiagnosis(store, (info) => client.send({ type: 'peer-info', info }));
   // Warm the ICE server cache while waiting for the other peer.
   void iceServers();
 

@@ -17,8 +17,9 @@ export interface SaveResponse {
 /** Saves a report: a two-person room's by default, `PostReport<LobbyReport>` for a lobby's. */
 export type PostReport<R extends SavedReportBody = ConnectivityReport> = (body: { report: R; redact: boolean }) => Promise<SaveResponse>;
 
-export const postReport: PostReport<SavedReportBody> = async (body) => {
-  const json = await fetchApiJson<Partial<SaveResponse> | null>('report-save', '/api/reports', {
+/** POST /api/reports of the server at `apiBase` (the page: its own origin, ''; the headless peer: the room link's). */
+export const postReportTo = (apiBase: string): PostReport<SavedReportBody> => async (body) => {
+  const json = await fetchApiJson<Partial<SaveResponse> | null>('report-save', `${apiBase}/api/reports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -26,6 +27,8 @@ export const postReport: PostReport<SavedReportBody> = async (body) => {
   if (!json?.id || !json.url) throw new Error('the server answered without a report id');
   return { id: json.id, url: json.url, redacted: json.redacted ?? body.redact };
 };
+
+export const postReport: PostReport<SavedReportBody> = postReportTo('');
 
 /** What the share panel says when saving failed (a refusal in the server's limits says so in plain words). */
 export function saveFailedText(err: unknown): string {

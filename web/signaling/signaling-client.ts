@@ -20,8 +20,11 @@ export function signalingUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
 }
 
-export function connectSignaling(url: string, handlers: SignalingHandlers): SignalingClient {
-  const ws = new WebSocket(url);
+/** The page's WebSocket; the headless peer (cli/) passes the `ws` package's, which has the same interface. */
+export type CreateSocket = (url: string) => WebSocket;
+
+export function connectSignaling(url: string, handlers: SignalingHandlers, createSocket: CreateSocket = (u) => new WebSocket(u)): SignalingClient {
+  const ws = createSocket(url);
   let wasOpen = false;
   let closed = false;
   ws.addEventListener('open', () => {
@@ -41,7 +44,7 @@ export function connectSignaling(url: string, handlers: SignalingHandlers): Sign
   });
   return {
     send(msg) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
+      if (ws.readyState !== 1) return false; // OPEN (WebSocket.OPEN is not a global in Node 20)
       ws.send(JSON.stringify(msg satisfies ClientMessage));
       return true;
     },

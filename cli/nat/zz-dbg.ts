@@ -1,0 +1,10 @@
+import { weriftPcFactory } from './werift-peer-connection';
+import { runFilteringTest, httpProbeApi } from '../../web/diagnosis/peer-tests';
+const f = weriftPcFactory();
+const t0 = Date.now();
+const orig = f.factory;
+const fac = (c: RTCConfiguration) => { const pc = orig(c) as any; const inner = pc.pc; inner.iceConnectionStateChange.subscribe((s: string) => console.log(Date.now() - t0, 'ice event', s, 'getter', pc.iceConnectionState)); return pc; };
+const r = await runFilteringTest(httpProbeApi(process.argv[2]), 3000, fac);
+console.log(Date.now() - t0, JSON.stringify(r));
+await f.closeAll();
+process.exit(0);

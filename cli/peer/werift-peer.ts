@@ -1,0 +1,49 @@
+// The headless peer's RTCPeerConnection: werift's (WebRTC in TypeScript), shaped like the browser's, which the
+// page's PeerDriver and relay check take as it is. Which local addresses it gathers host candidates on is the
+// one thing a browser decides alone and a command line must be told in a test network or a container.
+import { DtlsClient, RTCPeerConnection as WeriftPeerConnection } from 'werift';
+
+export interface HostAddressChoice {
+  /** Gather host candidates on exactly these addresses (e.g. 127.0.0.1 in a test); empty: every interface's
+   *  non-loopback address, as werift does by default. */
+  hostAddresses: readonly string[];
+}
+
+export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (config: RTCConfiguration) => RTCPeerConnection {
+  const only = choice.hostAddresses.length > 0;
+  tolerateRepeatedHelloVerify();
+  return (config) => {
+    const pc = new WeriftPeerConnection({
+      iceServers: (config.iceServers ?? []).map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })),
+      iceTransportPolicy: config.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+      // werift's interface scan leaves loopback out; with explicit addresses only those are used.
+      ...(only ? { iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: [...choice.hostAddresses] } : {}),
+    });
+    // werift implements the browser's RTCPeerConnection interface (EventTarget, getStats with the W3C stats
+    // types); the DOM typings differ only in details the driver does not use.
+    return pc as unknown as RTCPeerConnection;
+  };
+}
+
+// werift 0.25's DTLS client fails the handshake when a second HelloVerifyRequest arrives (Flight3 throws when it
+// runs twice). A server answers every ClientHello, so a retransmitted ClientHello — a busy machine, a lossy link —
+// gets two, and the connection fails though ICE succeeded. RFC 6347 §4.2.1: the client just goes on with the
+// cookie it has. Dropping the extra HelloVerifyRequest before werift's handler sees it does exactly that.
+const HELLO_VERIFY_REQUEST = 3;
+type Handshake = { msg_type: number };
+type ClientInternals = { onHandleHandshakes: (assembled: Handshake[]) => Promise<void>; dtls: { flight: number } };
+let dtlsPatched = false;
+export function tolerateRepeatedHelloVerify(): void {
+  if (dtlsPatched) return;
+  dtlsPatched = true;
+  const proto = DtlsClient.prototype as unknown as { connect: (this: ClientInternals) => Promise<void> };
+  const connect = proto.connect;
+  proto.connect = function (this: ClientInternals) {
+    const handle = this.onHandleHandshakes;
+    this.onHandleHandshakes = (assembled) => {
+      const rest = this.dtls.flight >= 3 ? assembled.filter((h) => h.msg_type !== HELLO_VERIFY_REQUEST) : assembled;
+      return rest.length > 0 ? handle(rest) : Promise.resolve();
+    };
+    return connect.call(this);
+  };
+}
