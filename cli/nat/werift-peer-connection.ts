@@ -11,9 +11,6 @@
 //  4. werift's setLocalDescription resolves only after its gathering (a TURN allocation included) has finished;
 //     a browser's resolves at once and gathers afterwards. Here it resolves once the local description exists, so
 //     the diagnosis' own deadlines apply from the same moment as in the page.
-//  5. werift's ICE connection state turns 'completed' when its gathering ends, before any check was sent (then
-//     'checking'): a browser's says 'connected'/'completed' only once a candidate pair works, and the filtering
-//     test takes it for "UDP gets through". Here it is 'connected'/'completed' only with a working pair.
 import { isIP } from 'node:net';
 import { Connection, Message, RTCPeerConnection as WeriftPc, classes, methods, type RTCIceCandidate as WeriftCandidate } from 'werift';
 
@@ -141,10 +138,8 @@ export class WeriftPeerConnection {
     this.pc.onIceCandidate.subscribe((c) => this.weriftCandidate(c));
   }
 
-  /** werift's, except a 'completed' that only means "gathering ended" (see 5. above): no pair has succeeded yet. */
   get iceConnectionState(): string {
-    const s = this.pc.iceConnectionState;
-    return s;
+    return this.pc.iceConnectionState;
   }
 
   get localDescription(): { type: string; sdp: string } | null {
