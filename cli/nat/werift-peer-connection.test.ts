@@ -50,6 +50,17 @@ describe('werift as the diagnosis peer', () => {
     expect(connection.stunServer).toBeUndefined();
   });
 
+  it('ICE is not "connected" or "completed" without a working pair (werift says "completed" when gathering ends)', async () => {
+    const g = await startGathering({ iceServers: [] }, factory());
+    const seen: string[] = [];
+    g.pc.oniceconnectionstatechange = () => seen.push(g.pc.iceConnectionState);
+    await g.until(() => false, 5000);
+    expect(g.complete).toBe(true);
+    // Nobody was ever asked: no remote description, no check sent.
+    expect(g.pc.iceConnectionState).not.toMatch(/^(connected|completed)$/);
+    expect(seen.filter((s) => s === 'connected' || s === 'completed')).toEqual([]);
+  });
+
   it('a relay over TURN/TCP is reported as relay-protocol tcp', async () => {
     const server = await startServerForTest(cleanups);
     const cred = createRestCredential(TEST_SECRET, { ttlSeconds: 600, id: 'cli' });

@@ -11,6 +11,9 @@
 //  4. werift's setLocalDescription resolves only after its gathering (a TURN allocation included) has finished;
 //     a browser's resolves at once and gathers afterwards. Here it resolves once the local description exists, so
 //     the diagnosis' own deadlines apply from the same moment as in the page.
+//  5. werift's ICE connection state turns 'completed' when its gathering ends, before any check was sent (then
+//     'checking'): a browser's says 'connected'/'completed' only once a candidate pair works, and the filtering
+//     test takes it for "UDP gets through". Here it is 'connected'/'completed' only with a working pair.
 import { isIP } from 'node:net';
 import { Connection, Message, RTCPeerConnection as WeriftPc, classes, methods, type RTCIceCandidate as WeriftCandidate } from 'werift';
 
@@ -138,8 +141,11 @@ export class WeriftPeerConnection {
     this.pc.onIceCandidate.subscribe((c) => this.weriftCandidate(c));
   }
 
+  /** werift's, except a 'completed' that only means "gathering ended" (see 5. above): no pair has succeeded yet. */
   get iceConnectionState(): string {
-    return this.pc.iceConnectionState;
+    const s = this.pc.iceConnectionState;
+    if ((s === 'connected' || s === 'completed') && !this.pc.iceTransports.some((t) => t.getSelectedCandidatePair() !== null)) return 'checking';
+    return s;
   }
 
   get localDescription(): { type: string; sdp: string } | null {
