@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PEER_PROTOCOL_VERSION, encodeChannelMessage, encodeControl, parseChannelMessage, parseControl, peerVersionMismatchText, type ChannelMessage,
+  LOBBY_QUEUE_VERSION, PEER_PROTOCOL_VERSION, encodeChannelMessage, encodeControl, encodeLobbyQueueMessage, parseChannelMessage, parseControl, parseLobbyQueueMessage,
+  peerVersionMismatchText, type ChannelMessage, type LobbyQueueMessage,
 } from './peer-protocol';
 import type { CallDirection } from './call-report';
 
@@ -99,5 +100,26 @@ describe('call test messages', () => {
     ]) {
       expect(parseChannelMessage(JSON.stringify(bad))).toBeNull();
     }
+  });
+});
+
+describe('lobby queue messages', () => {
+  it('round-trip every type', () => {
+    const ok: LobbyQueueMessage[] = [
+      { t: 'lq-hello', v: LOBBY_QUEUE_VERSION },
+      { t: 'lq-request', ts: 1 },
+      { t: 'lq-grant', ts: 42 },
+      { t: 'lq-ask', job: 'link-test' },
+      { t: 'lq-ask', job: 'relay-check' },
+      { t: 'lq-sweep' },
+    ];
+    for (const m of ok) expect(parseLobbyQueueMessage(encodeLobbyQueueMessage(m))).toEqual(m);
+  });
+
+  it('refuse malformed ones, messages of other channels and oversized text', () => {
+    for (const bad of [
+      '{"t":"lq-request"}', '{"t":"lq-request","ts":0}', '{"t":"lq-grant","ts":1.5}', '{"t":"lq-ask","job":"call"}', '{"t":"lq-hello","v":0}',
+      encodeChannelMessage({ t: 'hello', v: PEER_PROTOCOL_VERSION }), '[]', 'null', `{"t":"lq-sweep","pad":"${'x'.repeat(2000)}"}`, 7,
+    ]) expect(parseLobbyQueueMessage(bad)).toBeNull();
   });
 });

@@ -7,6 +7,7 @@
 // Channels of one connection (negotiated ids, web/peer/peer-driver.ts and web/quality/link-channels.ts):
 //   0 'p2pcheck'            main: ChannelMessage (hello, ping/pong, the relay check's rc-*, the call test's call-*)
 //   1 'p2pcheck-lt-control' link test: ControlMessage (its binary bulk/probe frames: web/quality/link-test-protocol.ts)
+//  10 'p2pcheck-lobby'       lobby only: LobbyQueueMessage (one heavy test in the whole lobby at a time)
 // and the relay check's own relay-only connection, whose channel carries ping/pong and rc-burst-*.
 import { z } from 'zod';
 import { parseBoundedJson } from './bounded-json';
@@ -150,3 +151,33 @@ export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
 export const parseControl = (data: unknown): ControlMessage | null => parseText(controlMessageSchema, data, MAX_CONTROL_TEXT);
 export const encodeControl = (m: ControlMessage) => JSON.stringify(m satisfies ControlMessage);
+
+// --- lobby queue channel ------------------------------------------------------------------------------------
+
+/** Version of the lobby queue messages, said in `lq-hello` when the channel opens. A peer that sends no hello (a
+ *  page from before the queue) or another version takes no part: nobody waits for its grant. */
+export const LOBBY_QUEUE_VERSION = 1;
+/** The lobby channel's negotiated id and label (web/lobby/lobby-queue-driver.ts). */
+export const LOBBY_CHANNEL = { label: 'p2pcheck-lobby', init: { negotiated: true, id: 10 } } as const;
+const MAX_LOBBY_TEXT = 1024;
+
+/** What a lobby queue job does on one link: the throughput test, or the relay fallback check. */
+export const lobbyJobKindSchema = z.enum(['link-test', 'relay-check']);
+export type LobbyJobKind = z.infer<typeof lobbyJobKindSchema>;
+
+// Ricart–Agrawala mutual exclusion (CACM 24(1), 1981) over the full mesh: a page that wants to run a test asks
+// every other page (`lq-request` with its Lamport timestamp) and starts once all have granted; a page that runs a
+// test, or asked earlier, holds its grant back until it is done.
+export const lobbyQueueMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('lq-hello'), v: z.number().int().min(1).max(1_000_000) }),
+  z.object({ t: z.literal('lq-request'), ts: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  z.object({ t: z.literal('lq-grant'), ts: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  /** To the page that leads this link (its offerer): please queue this job of our link. */
+  z.object({ t: z.literal('lq-ask'), job: lobbyJobKindSchema }),
+  /** To every page: queue the throughput tests of every link you lead (the lobby-wide sweep). */
+  z.object({ t: z.literal('lq-sweep') }),
+]);
+export type LobbyQueueMessage = z.infer<typeof lobbyQueueMessageSchema>;
+
+export const parseLobbyQueueMessage = (data: unknown): LobbyQueueMessage | null => parseText(lobbyQueueMessageSchema, data, MAX_LOBBY_TEXT);
+export const encodeLobbyQueueMessage = (m: LobbyQueueMessage) => JSON.stringify(m satisfies LobbyQueueMessage);

@@ -76,7 +76,7 @@ export function lobbyState(specs: MemberSpec[], links: [string, string, LinkSumm
     links: out,
     full: false,
     fatal: null,
-    sweep: { queued: [], running: null, done: [] },
+    sweep: { queued: [], running: null, waiting: false, finished: 0 },
   };
 }
 

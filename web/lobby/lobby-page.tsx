@@ -2,6 +2,7 @@
 // page's name, the throughput sweep, and the matrix (the slot below). Renders the lobby store only; the session
 // owns every socket and connection.
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { LOBBY_CAPACITY } from '../../common/messages';
 import { PageHeader } from '../layout/page-header';
@@ -10,6 +11,8 @@ import { lobbyPath, newRoomId } from '../routing/app-route';
 import { navigate } from '../routing/use-location';
 import { LobbySharePanel } from '../share/lobby-share-panel';
 import { QrCode } from '../share/qr-code';
+import { mbps } from '../quality/quality-verdict';
+import type { AppStore } from '../store/app-store';
 import { LobbyMatrix } from './lobby-matrix-view';
 import { startLobbySession, type LobbySession } from './lobby-session';
 import { defaultPeerName } from './lobby-session-name';
@@ -111,7 +114,8 @@ function LobbyStatus({ store }: { store: LobbyStore }) {
   );
 }
 
-/** This page's own links, one line each (until the matrix lands, and for screen readers). */
+/** This page's own links, one line each (until the matrix lands, and for screen readers), with the buttons that
+ * queue a throughput test or relay check of that link in the lobby queue (on either end of the link). */
 function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession | null }) {
   const rows = useLobby(
     store,
@@ -124,6 +128,7 @@ function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession
         }),
     ),
   );
+  const pairStores = useLobby(store, (s) => s.pairStores);
   if (rows.length === 0) return null;
   return (
     <section className="lobby-links">
@@ -131,12 +136,13 @@ function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession
       <ul>
         {rows.map((row) => {
           const [peerId = '', name, left, state, path, rtt] = row.split('\u0000');
+          const pair = pairStores.get(peerId);
           return (
             <li key={peerId} data-testid={`lobby-link-${peerId}`} data-state={state} data-path={path} data-left={left ? 'true' : 'false'}>
               <strong>{name}</strong> {left ? '(left) ' : ''}— {state}
               {path ? `, ${path}` : ''}
               {rtt ? `, ${rtt} ms` : ''}
-              {session?.leads(peerId) && state === 'connected' && !left && (
+              {session && state === 'connected' && !left && (
                 <>
                   {' '}
                   <button type="button" data-testid={`lobby-link-test-${peerId}`} onClick={() => session.runLinkTest(peerId)}>
@@ -147,6 +153,7 @@ function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession
                   </button>
                 </>
               )}
+              {pair && !left && <LinkTestMark store={pair} peerId={peerId} />}
             </li>
           );
         })}
@@ -155,16 +162,42 @@ function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession
   );
 }
 
+/** The link's throughput test and relay check as this end sees them (whichever end led them). */
+function LinkTestMark({ store, peerId }: { store: AppStore; peerId: string }) {
+  const progress = useStore(store, (s) => s.link.progress);
+  const quality = useStore(store, (s) => s.link.quality);
+  const relay = useStore(store, (s) => s.link.relayCheck);
+  const testing = progress !== null && progress.phase !== 'done' && progress.fraction < 1;
+  const state = testing ? 'running' : quality ? quality.status : 'none';
+  const up = quality?.upload?.bps;
+  const down = quality?.download?.bps;
+  return (
+    <span className="hint" data-testid={`lobby-link-result-${peerId}`} data-link-test={state} data-relay-check={relay?.state ?? 'none'}>
+      {testing && ` testing the throughput… ${Math.round(progress.fraction * 100)} %`}
+      {!testing && quality && ` throughput ${up != null ? mbps(up) : '—'} up, ${down != null ? mbps(down) : '—'} down`}
+      {relay && ` · relay check: ${relay.state === 'running' ? 'running…' : relay.state}`}
+    </span>
+  );
+}
+
 function SweepControls({ store, session }: { store: LobbyStore; session: LobbySession | null }) {
   const sweep = useLobby(store, (s) => s.sweep);
+  const names = useLobby(store, useShallow((s) => Object.fromEntries(Object.values(s.members).map((m) => [m.peerId, m.name]))));
   const busy = sweep.running !== null || sweep.queued.length > 0;
+  const status = sweep.running
+    ? `Testing your link with ${names[sweep.running.peerId] ?? 'a peer'} (${sweep.running.kind === 'link-test' ? 'throughput' : 'relay check'})${sweep.queued.length ? `; ${sweep.queued.length} more queued` : ''}…`
+    : sweep.waiting
+      ? `${sweep.queued.length} queued here, waiting for the test of another link in the lobby to end…`
+      : sweep.finished > 0
+        ? `${sweep.finished} ${sweep.finished === 1 ? 'test' : 'tests'} run from this page.`
+        : 'One test in the whole lobby at a time, so a shared Wi-Fi is not saturated; each link is tested by the page that joined later.';
   return (
     <section className="lobby-sweep">
       <button type="button" data-testid="lobby-sweep" disabled={!session || busy} onClick={() => session?.startSweep()}>
-        Test the throughput of my links, one at a time
+        Test the throughput of every link in the lobby, one at a time
       </button>
-      <span className="hint" data-testid="lobby-sweep-status">
-        {busy ? `Testing ${sweep.done.length + 1} of ${sweep.done.length + 1 + sweep.queued.length}…` : sweep.done.length > 0 ? `${sweep.done.length} links tested.` : 'Each link is tested by the page that joined later; one test at a time, so a shared Wi-Fi is not saturated.'}
+      <span className="hint" data-testid="lobby-sweep-status" data-state={sweep.running ? 'running' : sweep.waiting ? 'waiting' : 'idle'} data-finished={sweep.finished}>
+        {status}
       </span>
     </section>
   );

@@ -2,9 +2,11 @@
 // server cache, reconnect delays and signaling client): joins the lobby, keeps one PeerDriver with its own AppStore
 // per other peer (a full mesh; the newcomer offers to everyone already there; perfect negotiation with the larger
 // peer id as the polite side), restarts ICE on a failed pair after a network change, runs "Check my network" once
-// and broadcasts it with this page's name and its view of each link. Writes only through the lobby store.
+// and broadcasts it with this page's name and its view of each link. Throughput tests and relay checks go through
+// the lobby queue (lobby-queue-driver.ts): one in the whole lobby at a time. Writes only through the lobby store.
 import { CloseCode, ErrorCode, LOBBY_CAPACITY, PROTOCOL_VERSION, type ClientMessage, type LinkSummary, type PeerInfo, type ServerMessage } from '../../common/messages';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
+import { LOBBY_CHANNEL } from '../../common/peer-protocol';
 import { customIceServersFromUrl, startDiagnosis } from '../diagnosis/diagnosis-controller';
 import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
 import { PeerDriver } from '../peer/peer-driver';
@@ -12,6 +14,8 @@ import { RECONNECT_DELAYS_MS, createIceServerCache, defaultFetchJson } from '../
 import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
 import { createAppStore, type AppStore } from '../store/app-store';
 import { linkState, linkSummary, worthBroadcasting } from './lobby-session-links';
+import { LobbyQueueDriver } from './lobby-queue-driver';
+import type { LobbyJob } from './lobby-queue';
 import { checkPeerName } from './lobby-session-name';
 import type { LobbyStore } from './lobby-store';
 
@@ -29,6 +33,8 @@ export interface LobbyTiming {
   peerReturnGraceMs: number;
   /** "Check my network" waits for this page's links to stop connecting, at most this long. */
   diagnosisMaxWaitMs: number;
+  /** A throughput test or relay check still running after this long frees the lobby queue (its link hangs). */
+  jobMaxMs: number;
 }
 
 export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
@@ -38,6 +44,7 @@ export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
   maxIceRestarts: 3,
   peerReturnGraceMs: 5000,
   diagnosisMaxWaitMs: 15_000,
+  jobMaxMs: 60_000,
 };
 
 export interface LobbySessionOptions {
@@ -59,11 +66,13 @@ export interface LobbySession {
   setName(name: string): string | null;
   /** Whether this page leads the link test and relay check of the link to peerId (its offerer: the later joiner). */
   leads(peerId: string): boolean;
-  /** Queues a link test of one link this page leads (run one at a time). False when it cannot lead it. */
+  /** Queues a throughput test of the link to peerId in the lobby queue (one test in the whole lobby at a time);
+   *  on a link this page does not lead, asks the page that does. False when the link cannot be tested. */
   runLinkTest(peerId: string): boolean;
-  /** Queues the link tests of every connected link this page leads. */
+  /** The lobby-wide sweep: every link of the lobby, one at a time (this page's own links, and every other page
+   *  asked to queue the links it leads). Returns how many this page queued. */
   startSweep(): number;
-  /** The relay fallback check of one link, now. */
+  /** The relay fallback check of the link to peerId, through the same queue. */
   runRelayCheck(peerId: string): boolean;
   stop(): void;
 }
@@ -81,6 +90,8 @@ interface Pair {
   since: number;
   restarts: number;
   goneTimer: ReturnType<typeof setTimeout> | null;
+  /** The lobby queue's channel on this connection (negotiated, both ends create it). */
+  lobbyChannel: RTCDataChannel;
 }
 
 /** Random reconnect key for this page load (kept in memory only: a reload is a new peer). */
@@ -104,6 +115,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   let diagnosis: DiagnosisResult | null = null;
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
+  /** The lobby queue, from the first `joined` on (it needs this page's id). */
+  let tests: LobbyQueueDriver | null = null;
   let reconnectAttempt = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
@@ -183,10 +196,10 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     p.goneTimer = null;
     if (p.closed) return;
     p.closed = true;
+    if (pairs.get(p.peerId) === p) tests?.detach(p.peerId);
     p.driver.close(reason);
     onPairChange(p);
     p.unsubscribe();
-    l().finishSweep(p.peerId, false);
   }
 
   async function openPair(peerId: string, role: 'offerer' | 'answerer'): Promise<Pair | null> {
@@ -205,6 +218,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     const pair: Pair = {
       peerId, store, closed: false, pingsSent: 0, state: 'connecting', stateAt: since(), since: since(), restarts: 0, goneTimer: null,
       unsubscribe: () => undefined,
+      lobbyChannel: null!,
       driver: new PeerDriver({
         role,
         store,
@@ -219,7 +233,10 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       }),
     };
     pair.unsubscribe = store.subscribe(() => onPairChange(pair));
+    // Negotiated (both ends create it): no renegotiation, and it opens with the connection's SCTP association.
+    pair.lobbyChannel = pair.driver.pc.createDataChannel(LOBBY_CHANNEL.label, { ...LOBBY_CHANNEL.init });
     pairs.set(peerId, pair);
+    tests?.attach(peerId, pair.lobbyChannel);
     l().setPairStore(peerId, store);
     onPairChange(pair);
     return pair;
@@ -242,6 +259,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
         }
         reconnectAttempt = 0;
         l().setSelf(msg.peerId, msg.capacity ?? LOBBY_CAPACITY);
+        if (!tests) startTests(msg.peerId);
         l().memberJoined(msg.peerId, since(), name, true);
         if (!joinedOnce) send({ type: 'peer-info', info: { name } }); // alone: goes nowhere, harmless
         joinedOnce = true;
@@ -401,26 +419,54 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   globalThis.addEventListener?.('online', onNetworkChange);
   connection?.addEventListener('change', onNetworkChange);
 
-  // ---- link tests, one at a time --------------------------------------------------------------------------
-
-  function pump(): void {
-    const id = l().startNextSweep();
-    if (id === null) return;
-    const p = pairs.get(id);
-    const done = p && !p.closed ? p.driver.runLinkTest() : null;
-    if (!done) {
-      l().finishSweep(id, false);
-      return pump();
-    }
-    void done.then(() => {
-      l().finishSweep(id, true);
-      if (!stopped) pump();
-    });
-  }
+  // ---- throughput tests and relay checks: one in the whole lobby at a time ---------------------------------
 
   const canLead = (peerId: string) => {
     const p = pairs.get(peerId);
     return !!p && !p.closed && p.driver.leads;
+  };
+  const testable = (p: Pair) => !p.closed && p.state === 'connected' && p.driver.channelOpen;
+
+  /** Runs one job of a link this page leads; settles when it ended (done, failed, skipped, or the link closed). */
+  async function runJob(job: LobbyJob): Promise<void> {
+    const p = pairs.get(job.peerId);
+    if (!p || !testable(p) || !p.driver.leads) return;
+    if (job.kind === 'link-test') {
+      await p.driver.runLinkTest();
+      return;
+    }
+    // A link's relay check runs once (relay-check.ts); its result stays in the pair's report.
+    const before = p.store.getState().link.relayCheck;
+    if (before !== null || !p.driver.runRelayCheck()) return;
+    await new Promise<void>((resolve) => {
+      const over = () => {
+        const rc = p.store.getState().link.relayCheck;
+        return p.closed || (rc !== before && rc !== null && rc.state !== 'running');
+      };
+      if (over()) return resolve();
+      const unsubscribe = p.store.subscribe(() => {
+        if (!over()) return;
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+
+  function startTests(selfId: string): void {
+    tests = new LobbyQueueDriver({
+      selfId,
+      run: runJob,
+      leads: canLead,
+      ledLinks: () => [...pairs.values()].filter((p) => testable(p) && p.driver.leads).map((p) => p.peerId),
+      jobMaxMs: timing.jobMaxMs,
+      onChange: (view, finished) => l().setSweep({ queued: view.queued, running: view.running, waiting: view.state === 'asking', finished }),
+    });
+    for (const p of pairs.values()) if (!p.closed) tests.attach(p.peerId, p.lobbyChannel);
+  }
+
+  const request = (kind: LobbyJob['kind'], peerId: string) => {
+    const p = pairs.get(peerId);
+    return !!p && testable(p) && !!tests?.request(kind, peerId);
   };
 
   return {
@@ -435,22 +481,9 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       return null;
     },
     leads: canLead,
-    runLinkTest(peerId) {
-      if (!canLead(peerId) || !pairs.get(peerId)!.driver.channelOpen) return false;
-      l().queueSweep([peerId]);
-      pump();
-      return true;
-    },
-    startSweep() {
-      const ids = [...pairs.values()].filter((p) => canLead(p.peerId) && p.driver.channelOpen).map((p) => p.peerId);
-      l().queueSweep(ids);
-      pump();
-      return ids.length;
-    },
-    runRelayCheck(peerId) {
-      const p = pairs.get(peerId);
-      return !!p && !p.closed && p.driver.runRelayCheck();
-    },
+    runLinkTest: (peerId) => request('link-test', peerId),
+    startSweep: () => tests?.sweep() ?? 0,
+    runRelayCheck: (peerId) => request('relay-check', peerId),
     stop() {
       if (stopped) return;
       for (const p of pairs.values()) closePair(p, 'this page left the lobby');
@@ -458,6 +491,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       if (reconnectTimer !== null) clearTimeout(reconnectTimer);
       if (broadcastTimer !== null) clearTimeout(broadcastTimer);
       if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
+      tests?.stop();
       globalThis.removeEventListener?.('online', onNetworkChange);
       connection?.removeEventListener('change', onNetworkChange);
       send({ type: 'leave' });

@@ -29,20 +29,6 @@ describe('lobby store', () => {
     expect(store.getState().members).toEqual({});
   });
 
-  it('runs the sweep one pair at a time, in order, without duplicates', () => {
-    const store = createLobbyStore('r');
-    const s = () => store.getState();
-    s().queueSweep(['b', 'c', 'b']);
-    expect(s().startNextSweep()).toBe('b');
-    expect(s().startNextSweep()).toBeNull();
-    s().queueSweep(['b', 'd']);
-    expect(s().sweep).toEqual({ queued: ['c', 'd'], running: 'b', done: [] });
-    s().finishSweep('b', true);
-    s().finishSweep('d', false);
-    expect(s().startNextSweep()).toBe('c');
-    expect(s().sweep).toEqual({ queued: [], running: 'c', done: ['b'] });
-  });
-
   it('hands out a new pairStores map when a pair store is set', () => {
     const store = createLobbyStore('r');
     const before = store.getState().pairStores;

@@ -5,7 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import { LOBBY_CAPACITY, type LinkSummary } from '../../common/messages';
 import type { DiagnosisWire } from '../../common/nat/diagnosis-schema';
 import type { AppStore } from '../store/app-store';
-import type { LobbyMember, LobbyState, PairStores } from './lobby-types';
+import type { LobbyMember, LobbyState, LobbySweep, PairStores } from './lobby-types';
 
 export interface LobbyActions {
   /** A fresh lobby (the page mounted, or the session restarted). Pair stores are dropped. */
@@ -24,12 +24,8 @@ export interface LobbyActions {
   setOwnLink(otherId: string, summary: LinkSummary): void;
   setFull(full: boolean): void;
   setFatal(message: string | null): void;
-  /** Queues pairs (other peers' ids) for the throughput sweep; ids already queued or running are skipped. */
-  queueSweep(peerIds: readonly string[]): void;
-  /** Takes the next queued pair as the running one and returns it (null when the queue is empty or one runs). */
-  startNextSweep(): string | null;
-  /** The running (or a queued) pair is done, or dropped (its peer left). */
-  finishSweep(peerId: string, done: boolean): void;
+  /** This page's part of the lobby queue, as the queue (lobby-queue-driver.ts) reports it. */
+  setSweep(sweep: LobbySweep): void;
   /** The AppStore of this page's connection to `peerId` (a rejoin replaces it with a new one). */
   setPairStore(peerId: string, store: AppStore): void;
 }
@@ -47,11 +43,11 @@ export const initialLobby = (roomId = ''): LobbyState => ({
   links: {},
   full: false,
   fatal: null,
-  sweep: { queued: [], running: null, done: [] },
+  sweep: { queued: [], running: null, waiting: false, finished: 0 },
 });
 
 export const createLobbyStore = (roomId = '') =>
-  createStore<LobbyStoreState>()((set, get) => ({
+  createStore<LobbyStoreState>()((set) => ({
     ...initialLobby(roomId),
     pairStores: new Map(),
     openLobby: (id) => set({ ...initialLobby(id), pairStores: new Map() }),
@@ -87,27 +83,7 @@ export const createLobbyStore = (roomId = '') =>
       }),
     setFull: (full) => set({ full }),
     setFatal: (fatal) => set({ fatal }),
-    queueSweep: (peerIds) =>
-      set((s) => {
-        const add = peerIds.filter((id, i) => peerIds.indexOf(id) === i && id !== s.sweep.running && !s.sweep.queued.includes(id));
-        if (add.length === 0) return {};
-        return { sweep: { ...s.sweep, queued: [...s.sweep.queued, ...add], done: s.sweep.done.filter((id) => !add.includes(id)) } };
-      }),
-    startNextSweep: () => {
-      const { sweep } = get();
-      if (sweep.running !== null || sweep.queued.length === 0) return null;
-      const [next, ...rest] = sweep.queued;
-      set({ sweep: { ...sweep, queued: rest, running: next! } });
-      return next!;
-    },
-    finishSweep: (peerId, done) =>
-      set((s) => ({
-        sweep: {
-          queued: s.sweep.queued.filter((id) => id !== peerId),
-          running: s.sweep.running === peerId ? null : s.sweep.running,
-          done: done && !s.sweep.done.includes(peerId) ? [...s.sweep.done, peerId] : s.sweep.done,
-        },
-      })),
+    setSweep: (sweep) => set({ sweep }),
     setPairStore: (peerId, store) => set((s) => ({ pairStores: new Map(s.pairStores).set(peerId, store) })),
   }));
 

@@ -4,6 +4,15 @@
 import type { LinkSummary } from '../../common/messages';
 import type { DiagnosisWire } from '../../common/nat/diagnosis-schema';
 import type { AppStore } from '../store/app-store';
+import type { LobbyJob } from './lobby-queue';
+
+export interface LobbySweep {
+  queued: LobbyJob[];
+  running: LobbyJob | null;
+  /** Asking the other pages: a test of another link runs (or was asked for earlier). */
+  waiting: boolean;
+  finished: number;
+}
 
 export interface LobbyMember {
   peerId: string;
@@ -30,8 +39,9 @@ export interface LobbyState {
   full: boolean;
   /** A fatal, user-facing message (signaling gone for good, unsupported version). */
   fatal: string | null;
-  /** Throughput sweep: pairs (this page's peer ids) still queued, the one running, and those done. */
-  sweep: { queued: string[]; running: string | null; done: string[] };
+  /** This page's part of the lobby queue (lobby-queue.ts): its jobs still queued, the one running, whether it waits
+   *  for another page's test to end, and how many jobs it has run. */
+  sweep: LobbySweep;
 }
 
 /** The per-pair stores of this page's own connections, keyed by the other peer's id. */
