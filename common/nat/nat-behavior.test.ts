@@ -227,3 +227,30 @@ describe('what the report says: a label per behavior and a sentence per outcome'
     expect(classifyMappingByCount([one[0]!], 1, true)).toEqual({ behavior: 'not-determined', evidence: expect.stringMatching(/nothing to compare with$/) });
   });
 });
+
+describe('what the report says when an answer is missing', () => {
+  const at = (role: EndpointRole, port: number | null): MappingObservation => ({ role, mapped: port === null ? null : { address: '203.0.113.5', port } });
+  it('same mapping across a port change: "the second server address did not answer" when the server has one, "a single IP address" when not', () => {
+    for (const silent of ['alt-ip', 'alt-ip-port'] as const) {
+      expect(classifyMapping([at('primary', 40000), at('alt-port', 40000), at(silent, null)])).toEqual({
+        behavior: 'EIM-or-ADM',
+        evidence: 'the same mapping across a port change; the second server address did not answer (answers from primary, alt-port)',
+      });
+    }
+    expect(classifyMapping([at('primary', 40000), at('alt-port', 40000)]).evidence).toBe(
+      'the same mapping across a port change; the server has a single IP address, so an address change could not be tested',
+    );
+  });
+
+  it('classifyMappingByCount: no mapped address at all, or an answer missing, says nothing; the sentence for each outcome', () => {
+    const four = ENDPOINT_ROLES.map((role) => ({ role, host: role.startsWith('alt-ip') ? '192.0.2.2' : '192.0.2.1' }));
+    expect(classifyMappingByCount(four, 0, true)).toEqual({ behavior: 'not-determined', evidence: expect.stringMatching(/^0 different mapped addresses .*, and not every endpoint is known to have answered$/) });
+    expect(classifyMappingByCount(four, 1, false).evidence).toMatch(/, and not every endpoint is known to have answered$/);
+    expect(classifyMappingByCount(four, 1, true).evidence).toMatch(/^1 different mapped address from one local socket towards 4 server endpoints on 2 addresses: the same mapping whatever the destination$/);
+    const twoIps = four.filter((a) => a.role === 'primary' || a.role === 'alt-ip');
+    expect(classifyMappingByCount(twoIps, 2, true)).toEqual({
+      behavior: 'ADM-or-APDM',
+      evidence: '2 different mapped addresses from one local socket towards 2 server endpoints on 2 addresses: the mapping changed with the server address; a port change was not tested',
+    });
+  });
+});

@@ -251,3 +251,80 @@ describe('natVerdict: the words for each kind', () => {
     expect(natVerdict(facts({})).hairpin).toEqual({ state: 'not-tested', label: sm(/^Hairpinning .* was not tested\.$/) });
   });
 });
+
+describe('natVerdict: what each verdict tells the prediction and the reader beyond its name', () => {
+  it('every behavior still possible goes to the prediction: one when measured, two when a one-address server left two, all three when nothing was learnt', () => {
+    const b = (over: Parameters<typeof facts>[0]) => natVerdict(facts(over)).behavior;
+    expect(b({ m: 'ADM', f: 'EIF' })).toMatchObject({ udp: 'yes', mappings: ['ADM'], filterings: ['EIF'] });
+    expect(b({ m: 'APDM', f: 'ADF' })).toMatchObject({ mappings: ['APDM'], filterings: ['ADF'] });
+    expect(b({ m: 'ADM-or-APDM', f: 'ADF-or-APDF' })).toMatchObject({ mappings: ['ADM', 'APDM'], filterings: ['ADF', 'APDF'] });
+    expect(b({ m: 'not-determined', f: 'not-determined' })).toMatchObject({ udp: 'yes', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] });
+    // No TLS relay result in the facts (an older page): not tested.
+    expect(b({}).tlsRelay).toBe('not-tested');
+  });
+
+  it('the mapping and filtering rows: the behavior, its label and what was seen', () => {
+    const v = natVerdict(facts({ m: 'EIM', f: 'APDF' }));
+    expect(v.mapping).toEqual({ behavior: 'EIM', label: 'Endpoint-independent mapping', evidence: 'mapping evidence' });
+    expect(v.filtering).toEqual({ behavior: 'APDF', label: 'Address and port-dependent filtering', evidence: 'filtering evidence' });
+  });
+
+  it('caveats only where they change the answer: none for a measured NAT, none on the mapping when either mapping is symmetric', () => {
+    const full = natVerdict(facts({ f: 'EIF' }));
+    expect(full.caveats).toEqual([]);
+    expect(full.certain).toBe(true);
+    // ADM or APDM: symmetric either way, so the missing port test is no reason for doubt.
+    const sym = natVerdict(facts({ m: 'ADM-or-APDM', f: 'APDF' }));
+    expect(sym.kind).toBe('symmetric');
+    expect(sym.caveats).toEqual([]);
+    expect(sym.certain).toBe(true);
+  });
+
+  it('a public address behind a one-address server: the mapping is the device\u2019s own (EIM), no caveat about it', () => {
+    const v = natVerdict(facts({ publicAddress: 'yes', m: 'EIM-or-ADM', f: 'EIF' }));
+    expect(v.kind).toBe('open');
+    expect(v.behavior.mappings).toEqual(['EIM']);
+    expect(v.caveats).toEqual([]);
+  });
+
+  it('no mapping or filtering caveats where nothing was classified: no connectivity, undetermined (even with hidden addresses)', () => {
+    const dead = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'failed', m: 'not-determined', f: 'not-determined' }));
+    expect(dead.kind).toBe('no-connectivity');
+    expect(dead.caveats).toEqual([]);
+    const unknown = natVerdict(facts({ publicAddress: 'unknown', m: 'not-determined', f: 'not-determined' }));
+    expect(unknown.kind).toBe('undetermined');
+    expect(unknown.caveats).toEqual([]);
+    expect(unknown.explanation).toBe('UDP to the server works, but the NAT type could not be determined: mapping evidence.');
+  });
+
+  it('on the server\u2019s own machine nothing about a NAT is known: every behavior possible, hairpinning not tested, the loopback address named', () => {
+    const v = natVerdict(facts({ m: 'EIM-or-ADM', f: 'EIF-or-ADF', hairpin: 'works', mappedAddress: { address: '127.0.0.1', port: 50000 } }));
+    expect(v.kind).toBe('same-machine');
+    expect(v.behavior).toMatchObject({ udp: 'unknown', hairpin: 'unknown', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] });
+    expect(v.hairpin.state).toBe('not-tested');
+    expect(v.explanation).toMatch(/^The server saw this browser at 127\.0\.0\.1:50000, a loopback address: the page was opened on the server\u2019s own machine \(localhost\)/);
+  });
+
+  it('IPv6 in the prediction: public → yes, none → no, not known → unknown', () => {
+    expect(natVerdict(facts({ hostAddresses: ['10.0.0.2', '2a01:4f8:1:2::5'] })).behavior.ipv6).toBe('yes');
+    expect(natVerdict(facts({ hostAddresses: ['10.0.0.2'] })).behavior.ipv6).toBe('no');
+    expect(natVerdict(facts({ hostAddresses: [] })).behavior.ipv6).toBe('unknown');
+    // One address hidden behind an mDNS name is enough not to know.
+    expect(natVerdict(facts({ hostAddresses: ['10.0.0.2', '0c2b.local'] })).ipv6.state).toBe('unknown');
+  });
+
+  it('no connectivity: lists only what was tried and failed, gives the TLS reason only when TLS failed, the port-443 hint when TLS is not offered', () => {
+    const tlsOnlyTried = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'not-tested', tlsRelay: 'failed' }));
+    expect(tlsOnlyTried.explanation).toMatch(/^Nothing reached the server: UDP, a TURN relay over TLS \u2014 all failed\./);
+    // The reason the page recorded for a TLS relay the server does not offer is not a failure.
+    const noTls = natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'not-configured', tlsRelayReason: 'the server offers no TURN over TLS' }));
+    expect(noTls.advice.join(' ')).not.toMatch(/TURN over TLS failed/);
+    expect(noTls.advice.join(' ')).toMatch(/TURN over TLS on port 443 would get through/);
+    // Facts from a page that did not test TLS at all: the same hint.
+    const { tlsRelay: _omitted, ...older } = facts({ udp: 'no-answer', tcpRelay: 'failed' });
+    const old = natVerdict(older);
+    expect(old.kind).toBe('no-connectivity');
+    expect(old.advice.join(' ')).toMatch(/TURN over TLS on port 443 would get through/);
+    expect(natVerdict(facts({ udp: 'no-answer', tcpRelay: 'failed', tlsRelay: 'failed' })).advice.join(' ')).not.toMatch(/port 443 would get through/);
+  });
+});

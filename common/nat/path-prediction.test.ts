@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAT_KINDS, expectedPath, type NatKind as LabKind } from '../../e2e/lab/lab-topology';
 import type { PeerBehavior } from './nat-verdict';
-import { REFERENCE_PEERS, checkPrediction, compatibilityTable, directPossible, predictPath, sameSegment } from './path-prediction';
+import { PREDICTED_PATH_LABELS, REFERENCE_PEERS, checkPrediction, compatibilityTable, directPossible, predictPath, sameSegment } from './path-prediction';
 
 const LAB_TO_REFERENCE: Record<LabKind, string> = {
   open: 'open',
@@ -155,5 +155,92 @@ describe('two peers behind one router (same public address): hairpinning and seg
     expect(sameSegment(['10.0.1.2'], ['10.0.2.2'])).toBe('no');
     expect(sameSegment(['abc.local'], ['10.0.2.2'])).toBe('unknown');
     expect(sameSegment([], [])).toBe('unknown');
+  });
+});
+
+describe('directPossible: the cases that decide between direct and relay', () => {
+  it('two symmetric NATs that filter by address only still need a relay: each side\u2019s checks leave from a new mapping', () => {
+    expect(directPossible({ m: 'APDM', f: 'ADF' }, { m: 'APDM', f: 'ADF' })).toBe(false);
+    expect(directPossible({ m: 'ADM', f: 'ADF' }, { m: 'ADM', f: 'ADF' })).toBe(false);
+  });
+  it('a symmetric NAT that lets anyone in: direct with an address-filtering peer, not with a port-restricted one (its answer leaves from a new port)', () => {
+    expect(directPossible({ m: 'ADM', f: 'ADF' }, { m: 'APDM', f: 'EIF' })).toBe(true);
+    expect(directPossible({ m: 'EIM', f: 'APDF' }, { m: 'APDM', f: 'EIF' })).toBe(false);
+  });
+});
+
+describe('predictPath: the reason the report gives', () => {
+  const sym = behaviorOf('symmetric');
+  const pr = behaviorOf('port-restricted');
+  const full = behaviorOf('full-cone');
+  const blocked = behaviorOf('udp-blocked');
+  it('direct or relayed between two measured NATs', () => {
+    expect(predictPath(full, sym).reason).toBe('at least one side\u2019s NAT lets the other side\u2019s connectivity checks in, and the answers get back');
+    expect(predictPath(pr, sym).reason).toMatch(/^each NAT drops the other side\u2019s checks: one changes its port per destination while the other only admits the exact address and port it sent to$/);
+  });
+  it('UDP blocked: over TCP, over TLS, or not at all', () => {
+    expect(predictPath(full, blocked).reason).toMatch(/^UDP is blocked on at least one side, so only a TURN relay over TCP can carry the connection$/);
+    const tlsOnly: PeerBehavior = { ...blocked, tcpRelay: 'failed', tlsRelay: 'ok' };
+    expect(predictPath(full, tlsOnly).reason).toMatch(/^UDP is blocked on at least one side and only its TURN relay over TLS gets through/);
+    expect(predictPath(full, { ...blocked, tcpRelay: 'failed' }).reason).toMatch(/^one side reaches the server neither over UDP nor through a TURN relay over TCP or TLS$/);
+  });
+  it('IPv6 on both sides: direct over IPv6 whatever the IPv4 NATs; one side\u2019s IPv6 alone is not enough, on either side', () => {
+    expect(predictPath({ ...sym, ipv6: 'yes' }, { ...sym, ipv6: 'yes' }).reason).toMatch(/^both peers have a public IPv6 address: ICE connects them directly over IPv6/);
+    expect(predictPath(sym, { ...sym, ipv6: 'yes' }).path).toBe('relay');
+  });
+  it('an untested side is uncertain even against an open peer (its UDP may be blocked), and says so', () => {
+    const untested: PeerBehavior = { udp: 'unknown', tcpRelay: 'not-tested', tlsRelay: 'not-tested', ipv6: 'unknown', hairpin: 'unknown', mappings: ['EIM', 'ADM', 'APDM'], filterings: ['EIF', 'ADF', 'APDF'] };
+    for (const [a, b] of [[untested, full], [full, untested]] as const) {
+      expect(predictPath(a, b)).toEqual({ path: 'uncertain', reason: 'at least one side\u2019s UDP reachability was not tested' });
+    }
+    const maybeAdm: PeerBehavior = { ...pr, mappings: ['EIM', 'ADM'] };
+    expect(predictPath(maybeAdm, pr).reason).toBe('the outcome depends on NAT behavior that could not be measured');
+  });
+  it('UDP blocked and no relay tested: a TURN relay over TCP is assumed; TLS failed and TCP untested: no connection', () => {
+    const untestedRelays: PeerBehavior = { ...blocked, tcpRelay: 'not-tested', tlsRelay: 'not-tested' };
+    expect(predictPath(full, untestedRelays).path).toBe('relay-tcp');
+    expect(predictPath(full, { ...untestedRelays, tlsRelay: 'failed' }).path).toBe('none');
+  });
+  it('behind one router: the reason names the LAN, the hairpin or the segments', () => {
+    const hp = (h: PeerBehavior['hairpin']): PeerBehavior => ({ ...pr, hairpin: h });
+    const same = (segment?: 'yes' | 'no' | 'unknown') => ({ sameNetwork: true, sameSegment: segment });
+    expect(predictPath(hp('no'), hp('no'), same('yes')).reason).toMatch(/^both peers are on one local network segment, so their local addresses reach each other$/);
+    expect(predictPath(hp('yes'), hp('yes'), same('no')).reason).toMatch(/^both peers are behind the same router, which loops packets for its public address back in \(hairpinning\)$/);
+    expect(predictPath(hp('no'), hp('no'), same('unknown')).reason).toMatch(/^both peers are behind the same router, which does not hairpin: direct if they share a local segment, relayed otherwise$/);
+    expect(predictPath(hp('unknown'), hp('unknown'), same('no')).reason).toMatch(/^both peers are behind the same router on different local segments; whether it hairpins was not tested$/);
+    expect(predictPath(hp('unknown'), hp('unknown'), same()).reason).toMatch(/^both peers leave through the same public address, so their local addresses should reach each other$/);
+    // The two peers disagree about hairpinning (one test lost its packet): no promise of a direct path.
+    expect(predictPath(hp('yes'), hp('no'), same('no')).path).toBe('relay');
+  });
+  it('sameSegment: a third octet of three digits, a second network (VPN) beside the shared one, loopback, hidden on one side', () => {
+    expect(sameSegment(['10.0.100.2'], ['10.0.100.3'])).toBe('yes');
+    expect(sameSegment(['10.0.100.2'], ['10.0.101.2'])).toBe('no');
+    expect(sameSegment(['192.168.1.10', '10.8.0.2'], ['192.168.1.20'])).toBe('yes');
+    expect(sameSegment(['127.0.0.1'], ['127.0.0.1'])).toBe('unknown');
+    expect(sameSegment(['10.0.1.2'], ['abc.local'])).toBe('unknown');
+  });
+});
+
+describe('the compatibility table the report shows', () => {
+  it('one row per kind of peer, named as the user reads it', () => {
+    expect(compatibilityTable(behaviorOf('full-cone')).map((r) => [r.peer, r.label])).toEqual([
+      ['open', 'No NAT (public address)'],
+      ['full-cone', 'Full cone NAT'],
+      ['restricted-cone', 'Restricted cone NAT'],
+      ['port-restricted-cone', 'Port-restricted cone NAT'],
+      ['symmetric', 'Symmetric NAT'],
+      ['udp-blocked', 'UDP blocked'],
+    ]);
+  });
+  it('each predicted path has its own label', () => {
+    expect(PREDICTED_PATH_LABELS).toEqual({
+      'direct-lan': 'direct (same network)',
+      direct: 'direct (peer-to-peer)',
+      relay: 'relayed via TURN',
+      'relay-tcp': 'relayed via TURN over TCP',
+      'relay-tls': 'relayed via TURN over TLS',
+      none: 'no connection',
+      uncertain: 'direct or relayed (not enough known)',
+    });
   });
 });
