@@ -69,7 +69,7 @@ export async function startP2pcheck(port: number, relay: [number, number], cpu: 
       ...process.env, TURN_SECRET: BENCH_SECRET, TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: String(port),
       TURN_ALT_PORT: 'off', TURN_RELAY_MIN_PORT: String(relay[0]), TURN_RELAY_MAX_PORT: String(relay[1]),
       TURN_ALLOW_PEERS: '127.0.0.0/8', TURN_USER_QUOTA: '0', TURN_TOTAL_QUOTA: '0', TURN_MAX_ALLOCATIONS_PER_IP: '0', TURN_MAX_BPS: '0', TURN_UNAUTH_RATE: '0',
-      TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'warn', TURN_WORKERS: String(workers),
+      TURN_METRICS_PORT: '0', TURN_PROBE_PORT: 'off', TURN_LOG_LEVEL: 'warn', TURN_WORKERS: String(workers),
     },
   });
   if (!(await answersBinding(port, 30_000))) {

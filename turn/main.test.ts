@@ -12,7 +12,7 @@ function runMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'turn/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TURN_SECRET: 'main-test', TURN_WORKERS: '1', TURN_LISTEN_V6: 'off', TURN_PORT: '0', TURN_ALT_PORT: '0', TURN_RELAY_MIN_PORT: '0', TURN_METRICS_PORT: '0', TURN_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, TURN_SECRET: 'main-test', TURN_WORKERS: '1', TURN_LISTEN_V6: 'off', TURN_PORT: '0', TURN_ALT_PORT: '0', TURN_RELAY_MIN_PORT: '0', TURN_METRICS_PORT: '0', TURN_PROBE_PORT: '0', TURN_LOG_LEVEL: 'info', ...env },
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

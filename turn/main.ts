@@ -5,18 +5,23 @@
 // the ports through SO_REUSEPORT: on Node ≥ 22.12 the workers bind them with dgram's reusePort; on Node 20 this
 // process re-runs itself under a launcher (perl) that opens the sockets, then starts the workers.
 // A bad setting prints one line naming the variable and exits 2; a failed start prints one line and exits 1.
+// The probe peer of the page's NAT check runs here too (signal/probe/probe-server.ts, TURN_PROBE_PORT), so that a
+// TURN region (ICE_REGIONS on the signaling side) is this one process.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { turnConfigFromEnv } from './turn-config';
+import { probeServerConfigFromEnv, startProbeServer, type ProbeTurn, type RunningProbeServer } from '../signal/probe/probe-server';
 import { startTurnServer } from './node/turn-server';
 import { dgramReusePortAvailable, launcherAvailable, relaunchWithSharedPorts, startTurnShards, type ShardSockets } from './node/turn-shards';
 
 const generated = !process.env.TURN_SECRET?.trim();
 const secret = generated ? randomBytes(24).toString('base64url') : process.env.TURN_SECRET!;
 let config;
+let probeConfig;
 try {
   config = turnConfigFromEnv({ ...process.env, TURN_SECRET: secret });
+  probeConfig = probeServerConfigFromEnv(process.env);
 } catch (err) {
   console.error(`p2pcheck TURN: ${(err as Error).message}`);
   process.exit(2);
@@ -45,7 +50,8 @@ if (config.workers > 1 && !sockets) {
   }
 }
 
-const turn = await (config.workers > 1 && sockets ? startTurnShards(config, sockets, logger) : startTurnServer(config, { logger }).then((t) => ({
+let probeTurn: ProbeTurn | null = null;
+const turn = await (config.workers > 1 && sockets ? startTurnShards(config, sockets, logger) : startTurnServer(config, { logger }).then((t) => (probeTurn = t, {
   workers: 1,
   metrics: () => t.registry.metrics(),
   contentType: t.registry.contentType as string,
@@ -74,12 +80,29 @@ metrics.listen(config.metricsPort, () => {
   logger.info({ event: 'metrics-listening', port: typeof address === 'object' && address ? address.port : config.metricsPort }, 'metrics at /metrics');
 });
 
+let probeServer: RunningProbeServer | null = null;
+const probePort = probeConfig.port;
+if (probePort !== null && shardFds === undefined) {
+  if (!probeTurn) {
+    logger.warn({ event: 'probe-off', workers: turn.workers }, 'the probe peer runs with one worker only (TURN_WORKERS=1): NAT filtering tests against this region are unavailable');
+  } else {
+    const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : null;
+    probeServer = await startProbeServer({ config: { ...probeConfig, port: probePort }, turn: probeTurn, env: process.env, host: config.listen, tls, logger }).catch(async (err: Error) => {
+      console.error(err.message);
+      await turn.close();
+      process.exit(1);
+    });
+    logger.info({ event: 'probe-listening', port: probeServer.port, tls: tls !== null }, `probe peer at ${tls ? 'https' : 'http'}://…:${probeServer.port}/api/probe/`);
+  }
+}
+
 let stopping = false;
 const stop = (reason: string) => {
   if (stopping) return;
   stopping = true;
   logger.info({ event: 'shutdown', reason }, 'shutting down');
   metrics.close();
+  void probeServer?.close();
   turn.close().then(() => process.exit(0), () => process.exit(1));
 };
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stop(sig));
