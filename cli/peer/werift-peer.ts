@@ -2,6 +2,7 @@
 // page's PeerDriver and relay check take as it is. Which local addresses it gathers host candidates on is the
 // one thing a browser decides alone and a command line must be told in a test network or a container.
 import { DtlsClient, RTCPeerConnection as WeriftPeerConnection } from 'werift';
+import { disableWeriftStunFallback } from '../nat/werift-peer-connection';
 
 export interface HostAddressChoice {
   /** Gather host candidates on exactly these addresses (e.g. 127.0.0.1 in a test); empty: every interface's
@@ -12,6 +13,8 @@ export interface HostAddressChoice {
 export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (config: RTCConfiguration) => RTCPeerConnection {
   const only = choice.hostAddresses.length > 0;
   tolerateRepeatedHelloVerify();
+  // Never a third party's STUN server: werift asks Google's when it is given none.
+  disableWeriftStunFallback();
   return (config) => {
     const pc = new WeriftPeerConnection({
       iceServers: (config.iceServers ?? []).map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })),
