@@ -5,31 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import chromium from './testdata/chromium-stats.json';
 import type { RawStat } from './call-stats';
 import { startCallSession, type CallSessionOptions } from './call-session';
+import { fakeChannelPair } from '../quality/fake-link';
 
-class FakeChannel extends EventTarget {
-  readyState: RTCDataChannelState = 'open';
-  other: FakeChannel | null = null;
-  sent: string[] = [];
-  send(data: string) {
-    this.sent.push(data);
-    const to = this.other;
-    setTimeout(() => to?.readyState === 'open' && to.dispatchEvent(new MessageEvent('message', { data })), 5);
-  }
-  close() {
-    for (const c of [this, this.other!]) {
-      c.readyState = 'closed';
-      c.dispatchEvent(new Event('close'));
-    }
-  }
-}
-
-function channelPair(): [FakeChannel, FakeChannel] {
-  const a = new FakeChannel();
-  const b = new FakeChannel();
-  a.other = b;
-  b.other = a;
-  return [a, b];
-}
+const channelPair = () => fakeChannelPair(5);
 
 /** Just enough of RTCPeerConnection: transceivers, descriptions, and stats whose counters grow each poll. */
 class FakePc {
@@ -132,6 +110,19 @@ describe('call session', () => {
     const r = await leader.done;
     expect(r.status).toBe('done');
     expect(r.durationMs).toBeLessThanOrEqual(3000 + 1500 + 100);
+  });
+
+  it('keeps one point per second when getStats is slow: polls run on a fixed one-second grid', async () => {
+    // A loaded machine: each getStats() takes 400 ms. Polling 1 s after the previous poll ended gave a point every
+    // 1.4 s (7 in a 10 s call); on the grid each second still gets its point.
+    const { leader, follower, pa, pb } = pair({ durationMs: 10_000 });
+    pa.statsDelayMs = pb.statsDelayMs = 400;
+    await vi.advanceTimersByTimeAsync(20_000);
+    for (const r of await Promise.all([leader.done, follower.done])) {
+      expect(r.status).toBe('done');
+      expect(r.incoming!.series.length).toBeGreaterThanOrEqual(9);
+      expect(r.durationMs).toBeLessThanOrEqual(10_000 + 400 + 100);
+    }
   });
 
   it('ends partial when the channel closes mid-call, and stops its media', async () => {

@@ -4,25 +4,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RelayCheck } from '../../common/report';
 import { startRelayCheck, type RelayCheckOptions } from './relay-check';
+import { fakeChannelPair, type FakeMessageChannel } from '../quality/fake-link';
 
-class FakeChannel extends EventTarget {
-  readyState: RTCDataChannelState = 'open';
-  other: FakeChannel | null = null;
-  sent: string[] = [];
-  send(data: string): void {
-    this.sent.push(data);
-    const to = this.other;
-    if (to) queueMicrotask(() => to.dispatchEvent(new MessageEvent('message', { data })));
-  }
-}
-
-function channelPair(): [FakeChannel, FakeChannel] {
-  const a = new FakeChannel();
-  const b = new FakeChannel();
-  a.other = b;
-  b.other = a;
-  return [a, b];
-}
+const channelPair = () => fakeChannelPair('microtask');
 
 /** A relay-only peer connection that offers the given candidates, reports the given TURN errors, never connects. */
 function fakePc(candidates: string[], errors: Array<{ url: string; errorCode: number; errorText: string }> = []) {
@@ -60,7 +44,7 @@ const HOST = 'candidate:2 1 udp 2122260223 10.0.0.2 40000 typ host';
 
 afterEach(() => vi.useRealTimers());
 
-function side(role: RelayCheckOptions['role'], channel: FakeChannel, extra: Partial<RelayCheckOptions> = {}) {
+function side(role: RelayCheckOptions['role'], channel: FakeMessageChannel, extra: Partial<RelayCheckOptions> = {}) {
   const updates: RelayCheck[] = [];
   const handle = startRelayCheck({
     role, channel: channel as unknown as RTCDataChannel, iceServers: TURN, now: () => Date.now(), sinceStart: () => 5000,

@@ -84,3 +84,37 @@ export function fakeLink(opts: FakeLinkOptions, now: () => number): { a: LinkCha
     close: () => ca.close(),
   };
 }
+
+/** A test's fake data channel of the main connection: records what it sent and hands it to the other end. */
+export class FakeMessageChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'open';
+  other: FakeMessageChannel | null = null;
+  sent: string[] = [];
+  constructor(private readonly delayMs: number | 'microtask') {
+    super();
+  }
+  send(data: string): void {
+    this.sent.push(data);
+    const to = this.other;
+    const deliver = () => to?.readyState === 'open' && to.dispatchEvent(new MessageEvent('message', { data }));
+    if (this.delayMs === 'microtask') queueMicrotask(deliver);
+    else setTimeout(deliver, this.delayMs);
+  }
+  /** Closes both ends, as a closing SCTP stream does. */
+  close(): void {
+    for (const c of [this, this.other]) {
+      if (!c || c.readyState === 'closed') continue;
+      c.readyState = 'closed';
+      c.dispatchEvent(new Event('close'));
+    }
+  }
+}
+
+/** Two connected fake channels; messages arrive after `delayMs` of (fake) time, or in a microtask. */
+export function fakeChannelPair(delayMs: number | 'microtask' = 'microtask'): [FakeMessageChannel, FakeMessageChannel] {
+  const a = new FakeMessageChannel(delayMs);
+  const b = new FakeMessageChannel(delayMs);
+  a.other = b;
+  b.other = a;
+  return [a, b];
+}
