@@ -163,10 +163,16 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
     mediaStartedAt = performance.now();
     let prev = await snapshot();
     // Ends by the wall clock, not a count of polls: on a loaded machine getStats and timers run late, and the call
-    // must still add only ~durationMs to the test.
+    // must still add only ~durationMs to the test. Polls sit on a fixed grid (start + i × interval), not an interval
+    // after the previous poll ended: a getStats() that takes 400 ms would otherwise stretch every second to 1.4 s
+    // and a 10 s call would chart 7 points instead of 10. A poll that overruns its second skips to the next tick.
     const stopAt = mediaStartedAt + durationMs;
+    let tick = mediaStartedAt;
     for (let i = 1; !ended && performance.now() < stopAt - intervalMs / 4; i++) {
-      await sleep(Math.min(intervalMs, Math.max(0, stopAt - performance.now())));
+      const now = performance.now();
+      tick += intervalMs;
+      if (tick < now) tick += Math.ceil((now - tick) / intervalMs) * intervalMs;
+      await sleep(Math.max(0, Math.min(tick, stopAt) - now));
       if (ended) break;
       const cur = await snapshot();
       const sample = callSampleBetween(prev, cur);
