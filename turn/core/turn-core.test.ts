@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRestCredential } from '../auth/rest-credentials';
+import { xorAddressAttribute } from '../stun/address';
 import { encodeChannelData } from '../stun/channel-data';
+import { appendFingerprint } from '../stun/fingerprint';
 import { Attr, Method, StunClass } from '../stun/constants';
 import type { FamilyAddress } from '../../common/net/transport-address';
 import { decodeStunMessage, encodeStunMessage, getAttribute, u32Attribute } from '../stun/message';
@@ -546,5 +548,132 @@ describe('TurnCore: refused requests and indications', () => {
     expect(core.handleClientPacket(client, dataInd, T0)).toEqual([]);
     expect(core.stats.dropped['bad-indication']).toBe(before + 3);
     expect(core.counters().packetsToPeer).toBe(0);
+  });
+});
+
+describe('TurnCore: what a client sees for odd packets', () => {
+  const tcpClient: ClientRef = { ...client, key: 't:198.51.100.10:40000', transport: 'tcp' };
+
+  it('a request whose FINGERPRINT is wrong is dropped as malformed; with the right one it is answered', () => {
+    const core = makeCore();
+    const good = appendFingerprint(bindingRequest());
+    expect(sent(core.handleClientPacket(client, good, T0)).cls).toBe(StunClass.success);
+    const bad = Buffer.from(good);
+    bad[bad.length - 1]! ^= 0xff;
+    expect(core.handleClientPacket(client, bad, T0)).toEqual([]);
+    expect(core.stats.dropped.malformed).toBe(1);
+  });
+
+  it('a response sent to the server is dropped and counted as a response, not as a bad indication', () => {
+    const core = makeCore();
+    const response = encodeStunMessage({ method: Method.binding, cls: StunClass.success, transactionId: Buffer.alloc(12, 3), attributes: [] });
+    expect(core.handleClientPacket(client, response, T0)).toEqual([]);
+    expect(core.stats.dropped).toMatchObject({ response: 1, 'bad-indication': 0 });
+  });
+
+  it('comprehension-optional attributes (0x8000 and up) are ignored; UNKNOWN-ATTRIBUTES lists at most 16 of the unknown required ones', () => {
+    const core = makeCore();
+    expect(sent(core.handleClientPacket(client, bindingRequest([{ type: 0x8000, value: Buffer.alloc(4) }]), T0)).cls).toBe(StunClass.success);
+    const many = Array.from({ length: 20 }, (_, i) => ({ type: 0x7000 + i, value: Buffer.alloc(4) }));
+    const r = sent(core.handleClientPacket(client, bindingRequest(many), T0));
+    expect(r.error).toBe(420);
+    const listed = getAttribute(r.msg, Attr.unknownAttributes)!.value;
+    expect(Array.from({ length: listed.length / 2 }, (_, i) => listed.readUInt16BE(i * 2))).toEqual(many.slice(0, 16).map((a) => a.type));
+  });
+
+  it('a request of a method the server does not know → 400', () => {
+    const core = makeCore();
+    const r = sent(core.handleClientPacket(client, buildRequest(0x0ff, []), T0));
+    expect(r.cls).toBe(StunClass.error);
+    expect(r.error).toBe(400);
+  });
+
+  it('ChannelData without an allocation, or shorter than its length field, is dropped and nothing reaches a peer', () => {
+    const core = makeCore();
+    expect(core.handleClientPacket(client, encodeChannelData(0x4001, Buffer.from('abc')), T0)).toEqual([]);
+    expect(core.stats.dropped['no-allocation']).toBe(1);
+    const { c } = allocate(core, T0);
+    core.handleClientPacket(client, channelBindRequest(c, 0x4001, peer), T0);
+    const truncated = encodeChannelData(0x4001, Buffer.alloc(100, 1)).subarray(0, 4 + 10);
+    expect(core.handleClientPacket(client, truncated, T0)).toEqual([]);
+    expect(core.stats.dropped.malformed).toBe(1);
+    expect(core.counters().packetsToPeer).toBe(0);
+  });
+
+  it('a Send indication with a peer but no DATA, or DATA but no peer, is dropped and counted', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    const tid = Buffer.alloc(12, 4);
+    const noData = encodeStunMessage({ method: Method.send, cls: StunClass.indication, transactionId: tid, attributes: [xorAddressAttribute(Attr.xorPeerAddress, peer, tid)] });
+    const noPeer = encodeStunMessage({ method: Method.send, cls: StunClass.indication, transactionId: tid, attributes: [{ type: Attr.data, value: Buffer.from('x') }] });
+    expect(core.handleClientPacket(client, noData, T0)).toEqual([]);
+    expect(core.handleClientPacket(client, noPeer, T0)).toEqual([]);
+    expect(core.stats.dropped['bad-indication']).toBe(2);
+    expect(core.counters().packetsToPeer).toBe(0);
+  });
+
+  it('the bandwidth cap holds for what peers send too', () => {
+    const core = makeCore({ maxBps: 1000 });
+    const { c, allocation } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    let delivered = 0;
+    for (let i = 0; i < 20; i++) if (core.handleRelayPacket(allocation, peer, Buffer.alloc(100), T0)) delivered++;
+    expect(delivered).toBe(10);
+    expect(core.stats.dropped.bandwidth).toBe(10);
+    expect(core.counters()).toMatchObject({ packetsToClient: 10, bytesToClient: 1000 });
+  });
+
+  it('a peer\u2019s datagram still in flight when the allocation closed is dropped without counting a missing permission', () => {
+    const core = makeCore();
+    const { c, allocation } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    core.handleClientPacket(client, refreshRequest(c, 0), T0 + 1000);
+    expect(core.handleRelayPacket(allocation, peer, Buffer.from('late'), T0 + 1001)).toBeNull();
+    expect(core.stats.dropped['no-permission']).toBe(0);
+  });
+
+  it('ChannelData to a TCP client is padded to a multiple of 4 bytes (RFC 8656 §12.5); over UDP it is not', () => {
+    for (const [who, length] of [[client, 4 + 3], [tcpClient, 8]] as const) {
+      const core = makeCore();
+      const { c, allocation } = allocate(core, T0, creds(core, T0, { who }), who);
+      core.handleClientPacket(who, channelBindRequest(c, 0x4001, peer), T0);
+      const out = core.handleRelayPacket(allocation, peer, Buffer.from('abc'), T0);
+      expect(out).toMatchObject({ type: 'send', to: who });
+      const data = (out as { data: Buffer }).data;
+      expect([who.transport, data.length]).toEqual([who.transport, length]);
+      expect(data.subarray(4, 7).toString()).toBe('abc');
+    }
+  });
+
+  it('every Data indication carries a transaction ID of its own, past the wrap of its last byte', () => {
+    const core = makeCore();
+    const { c, allocation } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    const ids = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const out = core.handleRelayPacket(allocation, peer, Buffer.from('x'), T0);
+      const data = parseMessage((out as { data: Buffer }).data);
+      expect(data.method).toBe(Method.data);
+      ids.add(data.msg.transactionId.toString('hex'));
+    }
+    expect(ids.size).toBe(600);
+  });
+
+  it('a TCP client gone: its allocation closes with the reason the adapter logs', () => {
+    const core = makeCore();
+    allocate(core, T0, creds(core, T0, { who: tcpClient }), tcpClient);
+    expect(core.clientGone(tcpClient.key).find((a) => a.type === 'allocation-closed')).toMatchObject({ reason: 'client-gone' });
+  });
+
+  it('counters() sums the authentication failures of every kind', () => {
+    const core = makeCore();
+    const wrong = creds(core, T0, { password: 'wrong' });
+    core.handleClientPacket(client, allocateRequest(wrong), T0);
+    const expired = creds(core, T0 - 7200_000, { ttl: 3600 });
+    expired.nonce = sent(core.handleClientPacket(client, allocateRequest(), T0)).nonce!;
+    core.handleClientPacket(client, allocateRequest(expired), T0);
+    expect(core.stats.authFailures).toMatchObject({ 'bad-integrity': 1, expired: 1 });
+    expect(core.counters().authFailures).toBe(2);
   });
 });
