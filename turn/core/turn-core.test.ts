@@ -677,3 +677,43 @@ describe('TurnCore: what a client sees for odd packets', () => {
     expect(core.counters().authFailures).toBe(2);
   });
 });
+
+describe('TurnCore: Allocate and Refresh details a client or the adapter sees', () => {
+  it('an address family byte that is neither IPv4 nor IPv6 → 440, even where IPv6 relays exist', () => {
+    const core = makeCore({ relayFamilies: { 4: true, 6: true } });
+    const c = creds(core, T0);
+    const r = core.handleClientPacket(client, allocateRequest(c, [{ type: Attr.requestedAddressFamily, value: Buffer.from([3, 0, 0, 0]) }]), T0);
+    expect(sent(r).error).toBe(440);
+    expect(core.handleClientPacket(client, allocateRequest(c, [{ type: Attr.requestedAddressFamily, value: Buffer.from([2, 0, 0, 0]) }]), T0)).toMatchObject([{ type: 'bind-relay', family: 6 }]);
+  });
+
+  it('EVEN-PORT asks the adapter for an even relay port; without it any port', () => {
+    const core = makeCore();
+    const c = creds(core, T0);
+    expect(core.handleClientPacket(client, allocateRequest(c, [{ type: Attr.evenPort, value: Buffer.from([0, 0, 0, 0]) }]), T0)).toMatchObject([{ type: 'bind-relay', evenPort: true }]);
+    const other: ClientRef = { ...client, key: 'u:198.51.100.10:40009', port: 40009 };
+    expect(core.handleClientPacket(other, allocateRequest(creds(core, T0, { who: other })), T0)).toMatchObject([{ type: 'bind-relay', evenPort: false }]);
+  });
+
+  it('a TCP client gone while its relay binds: the bound socket is closed and the client gets nothing', () => {
+    const core = makeCore();
+    const tcp: ClientRef = { ...client, key: 't:198.51.100.10:40000', transport: 'tcp' };
+    const bind = core.handleClientPacket(tcp, allocateRequest(creds(core, T0, { who: tcp })), T0).find((a) => a.type === 'bind-relay');
+    if (!bind || bind.type !== 'bind-relay') throw new Error('no bind-relay');
+    expect(core.clientGone(tcp.key)).toEqual([]);
+    const relay = { family: 4 as const, address: '192.0.2.1', port: 50001 };
+    expect(core.relayBound(bind.allocation, { relay, localRelay: relay }, T0)).toEqual([{ type: 'close-relay', allocation: bind.allocation }]);
+    expect(core.counters()).toMatchObject({ allocations: 0, allocationsCreated: 0 });
+  });
+
+  it('Refresh without credentials is challenged (401 with a nonce) and changes nothing; Refresh 0 closes with its own reason', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    const r = sent(core.handleClientPacket(client, buildRequest(Method.refresh, [u32Attribute(Attr.lifetime, 0)]), T0 + 1000));
+    expect(r.error).toBe(401);
+    expect(r.nonce).not.toBeNull();
+    expect(core.counters().allocations).toBe(1);
+    const closed = core.handleClientPacket(client, refreshRequest(c, 0), T0 + 2000);
+    expect(closed.find((a) => a.type === 'allocation-closed')).toMatchObject({ reason: 'refresh-0' });
+  });
+});
