@@ -80,6 +80,17 @@ describe('call session', () => {
     expect(l.outgoing!.summary.framesDecoded).toBe(f.incoming!.summary.framesDecoded);
   });
 
+  it('plays the received audio on both sides (so Chromium runs and reports its jitter buffer) and stops it at the end', async () => {
+    const played: string[] = [];
+    const stopped = vi.fn();
+    const playAudio = (track: MediaStreamTrack) => (played.push(track.kind), stopped);
+    const { leader, follower } = pair({ playAudio });
+    await vi.advanceTimersByTimeAsync(5000);
+    await Promise.all([leader.done, follower.done]);
+    expect(played).toEqual(['audio', 'audio']);
+    expect(stopped).toHaveBeenCalledTimes(2);
+  });
+
   it('fails with a reason a person can act on when the other page never answers (an older page)', async () => {
     const [ca] = channelPair();
     ca.other = null;

@@ -7,6 +7,7 @@ import type { CallDirection, CallPoint, CallSenderFigures, CallTest } from '../.
 import { encodeChannelMessage, parseChannelMessage, type ChannelMessage, type ParsedChannelMessage } from '../../common/peer-protocol';
 import { callSampleBetween, readCallCounters, receivedOf, type CallCounters, type CallSample, type RawStat } from './call-stats';
 import { callDirection, senderFigures, withSenderFigures, type ReceivedSample } from './call-summary';
+import { playReceivedAudio } from './audio-sink';
 import { createSyntheticMedia, type SyntheticMedia } from './synthetic-media';
 
 export type CallRole = 'leader' | 'follower';
@@ -31,6 +32,8 @@ export interface CallSessionOptions {
   /** How long to wait for the other side at each step, ms. */
   answerTimeoutMs?: number;
   media?: () => SyntheticMedia;
+  /** Plays a received audio track silently so the browser measures its jitter buffer; returns its stop. */
+  playAudio?: (track: MediaStreamTrack) => () => void;
   /** ms since the report's start. */
   sinceStart?: () => number;
   browser?: string | null;
@@ -69,6 +72,7 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
   let outgoing: CallDirection | null = null;
   let theirResult = false;
   let mediaStartedAt: number | null = null;
+  const stopSinks: (() => void)[] = [];
 
   const send = (m: ChannelMessage) => {
     if (channel.readyState === 'open') channel.send(encodeChannelMessage(m));
@@ -160,6 +164,9 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
     }
     progress('starting', 0);
     await addMedia();
+    for (const t of pc.getTransceivers()) {
+      if (t.receiver.track.kind === 'audio') stopSinks.push((opts.playAudio ?? playReceivedAudio)(t.receiver.track));
+    }
     mediaStartedAt = performance.now();
     let prev = await snapshot();
     // Ends by the wall clock, not a count of polls: on a loaded machine getStats and timers run late, and the call
@@ -194,6 +201,7 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
       if (!(err instanceof Ended)) end(`the call could not start: ${err instanceof Error ? err.message : String(err)}`, 'failed');
     }
     media?.stop();
+    for (const stop of stopSinks.splice(0)) stop();
     const incoming = samples.length ? callDirection(samples) : null;
     const skippedEarly = ended?.status === 'skipped' && samples.length === 0;
     if (!skippedEarly && channel.readyState === 'open') {

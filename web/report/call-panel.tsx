@@ -44,7 +44,7 @@ function DirectionView({ title, testId, d }: { title: string; testId: string; d:
         <div className="figure"><dt>Bandwidth estimate</dt><dd>{or(s.bandwidthEstimateBps, mbps)}</dd></div>
         <div className="figure"><dt>Freezes</dt><dd>{s.freezeCount} ({(s.freezeMs / 1000).toFixed(1)} s)</dd></div>
         <div className="figure"><dt>Packets lost</dt><dd>{or(s.lossRatio, (x) => `${(x * 100).toFixed(1)} %`)}</dd></div>
-        <div className="figure"><dt>Jitter / jitter buffer</dt><dd>{or(s.jitterMs, (x) => `${x.toFixed(0)} ms`)} / {or(s.jitterBufferMs, (x) => `${x.toFixed(0)} ms`)}</dd></div>
+        <div className="figure"><dt>Jitter / jitter buffer</dt><dd>{or(s.jitterMs, (x) => `${x.toFixed(0)} ms`)} / {s.jitterBufferMs == null ? 'not measured' : `${s.jitterBufferMs.toFixed(0)} ms`}</dd></div>
         <div className="figure"><dt>NACK / PLI</dt><dd>{s.nackCount} / {s.pliCount}</dd></div>
         <div className="figure"><dt>Audio concealed</dt><dd>{or(s.audioConcealedRatio, (x) => `${(x * 100).toFixed(1)} %`)}</dd></div>
         <div className="figure"><dt>Encoder limited by</dt><dd>{s.qualityLimitation ?? '—'}</dd></div>
