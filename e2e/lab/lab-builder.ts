@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { CHROMIUM_PATH } from '../support/chromium-flags';
 import { LAB, LAB_PREFIX, LAB_TLS_NAME, type LabHost, type LabRouter } from './lab-topology';
 import { RECENT_LIST, routerRules, routerRules6 } from './lab-router-rules';
+import { labDnsProblem, launchLabDns } from './lab-dns-server';
 
 export const WRAPPER_DIR = join(tmpdir(), `${LAB_PREFIX}chromium`);
 /** Per-namespace files that `ip netns exec` bind-mounts over /etc (iproute2's convention). */
@@ -76,7 +77,8 @@ export function labDown(): void {
     run('ip', ['netns', 'del', ns], { allowFail: true });
   }
   for (const entry of readdirSync(tmpdir())) {
-    if (entry.startsWith(LAB_PREFIX)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    // Not the notes people leave for each other about lab runs (/tmp/p2l-full-run.txt).
+    if (entry.startsWith(LAB_PREFIX) && !entry.endsWith('.txt')) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }
   if (existsSync(NETNS_ETC)) {
     for (const entry of readdirSync(NETNS_ETC)) if (entry.startsWith(LAB_PREFIX)) rmSync(join(NETNS_ETC, entry), { recursive: true, force: true });
@@ -90,18 +92,25 @@ function wantsIpv6(ns: string): boolean {
   return ns === LAB.internetNs || LAB.routers.some((r) => r.ns === ns && r.ipv6) || LAB.hosts.some((h) => h.ns === ns && h.ipv6);
 }
 
-/** The lab's only name: the server's (the TLS certificate's name) → its primary address. No DNS server anywhere
- * (no internet): every program started with `ip netns exec` in a lab namespace reads this as its /etc/hosts —
- * openssl's certificate check, Firefox and Chromium's page loads (not Chromium's WebRTC STUN lookups, which
- * use its own DNS client). */
+/** The lab's only name: the server's (the TLS certificate's name, ICE_HOST) → its primary address. Every program
+ * started with `ip netns exec` in a lab namespace reads this as its /etc/hosts — openssl's certificate check,
+ * Firefox and Chromium's page loads (not Chromium's WebRTC STUN/TURN lookups, which use its own DNS client). */
 export function labHostsFile(): string {
   return ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback', `${LAB.server.primary} ${LAB_TLS_NAME}`, ''].join('\n');
+}
+
+/** …and its resolv.conf: the lab's DNS responder (lab-dns.ts), which answers the same name (and "no such
+ * record" for its AAAA at once, where an unreachable resolver would make Firefox wait). Never the machine's
+ * own resolver: no lab query leaves the lab. */
+export function labResolvConf(): string {
+  return [`nameserver ${LAB.server.dns}`, 'options timeout:1 attempts:2', ''].join('\n');
 }
 
 function addNamespace(ns: string): void {
   run('ip', ['netns', 'add', ns]);
   mkdirSync(join(NETNS_ETC, ns), { recursive: true });
   writeFileSync(join(NETNS_ETC, ns, 'hosts'), labHostsFile());
+  writeFileSync(join(NETNS_ETC, ns, 'resolv.conf'), labResolvConf());
   // IPv6 off before any interface exists, so nothing gathers or leaks IPv6 — except where the lab wants it;
   // there no router advertisements and no duplicate address detection (addresses usable at once).
   const v6 = wantsIpv6(ns)
@@ -129,6 +138,8 @@ function buildInternet(): void {
   ipIn(ns, 'addr', 'add', `${LAB.server.alternate}/32`, 'dev', 'br0');
   // The page on port 443 of a third address, for the TCP-443-only host (TURN over TLS has 443 on the primary).
   ipIn(ns, 'addr', 'add', `${LAB.server.page443}/32`, 'dev', 'br0');
+  // The lab's DNS resolver on an address of its own (launchLabDns in labUp).
+  ipIn(ns, 'addr', 'add', `${LAB.server.dns}/32`, 'dev', 'br0');
   inNs(ns, 'iptables', ['-w', '-t', 'nat', '-A', 'PREROUTING', '-d', LAB.server.page443, '-p', 'tcp', '--dport', '443', '-j', 'REDIRECT', '--to-ports', String(LAB.server.httpPort)]);
   // IPv6: the server's two addresses; the internet routes each dual-stack router's LAN /64 to it.
   inNs(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
@@ -211,6 +222,7 @@ export function labUp(): void {
     attachUpstream(host.ns, 'eth0', `p${port}`, host.address, null);
   }
   writeChromiumWrappers();
+  launchLabDns(LAB.internetNs, LAB.server.dns, { a: { [LAB_TLS_NAME]: LAB.server.primary }, ttl: 60 });
 }
 
 /** One executable per host that runs Chromium inside the host's namespace (Playwright's executablePath). */
@@ -255,6 +267,9 @@ export async function labSmokeCheck(): Promise<string[]> {
       listener.stdout.once('data', () => resolve());
       listener.once('exit', () => reject(new LabCommandError('smoke-check listener exited')));
     });
+    // The DNS responder labUp launched: give it a few seconds to start (tsx), from the internet namespace.
+    const dns = await labDnsProblem(LAB.internetNs, LAB_TLS_NAME, LAB.server.primary, 15_000);
+    if (dns) problems.push(`lab DNS: ${dns}`);
     for (const host of LAB.hosts) {
       const [to, toPort] = host.network === 'tcp-443-only' ? [LAB.server.page443, 443] : [LAB.server.primary, port];
       if (!connects(host.ns, to, toPort)) problems.push(`${host.name}: no TCP connection to ${to}:${toPort}`);
@@ -262,6 +277,10 @@ export async function labSmokeCheck(): Promise<string[]> {
       if (!/^default /m.test(run('ip', ['-n', host.ns, 'route'], { allowFail: true }))) problems.push(`${host.name}: no default route`);
       const resolved = inNs(host.ns, 'getent', ['ahostsv4', LAB_TLS_NAME], { allowFail: true }).split(/\s+/)[0];
       if (resolved !== LAB.server.primary) problems.push(`${host.name}: ${LAB_TLS_NAME} resolves to "${resolved ?? ''}", not ${LAB.server.primary} (/etc/netns/${host.ns}/hosts)`);
+      // Over DNS too (through the host's NAT and firewall: the TCP-443-only and UDP-blocked ones let DNS to the
+      // lab's resolver through, as real networks that block UDP do for their own resolver).
+      const overDns = dns ? null : await labDnsProblem(host.ns, LAB_TLS_NAME, LAB.server.primary);
+      if (overDns) problems.push(`${host.name}: ${overDns}`);
       const v6 = run('ip', ['-n', host.ns, '-6', 'addr', 'show', 'scope', 'global'], { allowFail: true }).trim();
       if (!host.ipv6 && run('ip', ['-n', host.ns, '-6', 'addr'], { allowFail: true }).trim() !== '') problems.push(`${host.name}: has IPv6 addresses: ${v6.split('\n')[0]}`);
       if (host.ipv6 && !v6.includes(host.ipv6)) problems.push(`${host.name}: no IPv6 address ${host.ipv6}`);

@@ -1,10 +1,9 @@
 // Judges one pair's two connectivity reports against what the NATs should allow, and one page's "Check my
 // network" against natdiscovery and the network's rules. Pure, unit-tested.
-import { isIP } from 'node:net';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { ConnectivityReport } from '../../common/report';
 import type { PathKind } from '../../common/path-kind';
-import { LAB_ICE_HOST, type ExpectedPath, type LabHost, type NatDiscoveryResult } from './lab-topology';
+import { type ExpectedPath, type LabHost, type NatDiscoveryResult } from './lab-topology';
 
 export interface PairVerdict {
   ok: boolean;
@@ -131,16 +130,10 @@ export function pageVerdictProblems({ host, browser, discovery: nd, label, resul
     // Only TCP to 443 gets out, and the server offers TURN over TLS there (issue 17, item 1).
     if (reach.udp !== 'no-answer') problems.push(`${who}: UDP "${reach.udp}", but the firewall drops all UDP`);
     if (reach.tcpRelay !== 'failed') problems.push(`${who}: TURN over TCP (port 3478) "${reach.tcpRelay}", but the firewall lets out only 443`);
-    // With an IP-literal ICE_HOST (the lab's, see LAB_ICE_HOST) Firefox ignores turns:; with a name it would use it.
-    const firefoxIpLiteral = browser === 'firefox' && isIP(LAB_ICE_HOST) !== 0;
-    if (firefoxIpLiteral) {
-      // Firefox will not use turns: with an IP literal: nothing gets out, and the page must say why.
-      if (reach.tlsRelay === 'ok') problems.push(`${who}: TLS relay "ok" although Firefox ignores turns: URLs with an IP address`);
-      if (!/Firefox/.test(reasons.tlsRelay ?? '')) problems.push(`${who}: the TLS relay row does not explain Firefox's refusal of an IP-literal turns: URL (reason: ${reasons.tlsRelay ?? 'none'})`);
-    } else {
-      if (reach.tlsRelay !== 'ok') problems.push(`${who}: TURN over TLS on 443 "${reach.tlsRelay}" (${reasons.tlsRelay ?? 'no reason'}), but it gets through`);
-      if (label !== 'UDP blocked (TLS relay only)') problems.push(`${who}: page says "${label}", expected "UDP blocked (TLS relay only)" (not "no connectivity": TURN over TLS works)`);
-    }
+    // The lab's ICE_HOST is a DNS name (LAB_ICE_HOST), so Firefox uses turns: as Chromium does; with an IP
+    // literal it would not (firefoxIpLiteralProblems checks the page's explanation for that case).
+    if (reach.tlsRelay !== 'ok') problems.push(`${who}: TURN over TLS on 443 "${reach.tlsRelay}" (${reasons.tlsRelay ?? 'no reason'}), but it gets through`);
+    if (label !== 'UDP blocked (TLS relay only)') problems.push(`${who}: page says "${label}", expected "UDP blocked (TLS relay only)" (not "no connectivity": TURN over TLS works)`);
     return { problems, pending };
   }
   const ndLabel = nd.udp === 'unknown' ? `unknown (${nd.detail})` : expectedLabel(nd);

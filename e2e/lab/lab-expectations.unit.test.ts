@@ -120,11 +120,14 @@ describe('pageVerdictProblems', () => {
     const wrong = pageVerdictProblems({ host, browser: 'chromium', discovery: blocked, label: 'No connectivity to the server', result: good }).problems;
     expect(wrong.join()).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
   });
-  it('in Firefox there (the lab ICE_HOST is an IP literal) the TLS row must say why it failed', () => {
+  it('in Firefox too (ICE_HOST is a DNS name): TURN over TLS must work there, and the verdict say so', () => {
     const host = labHost('tcp443');
-    const failed = (reason: string) => result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: reason } } });
-    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed(FIREFOX_TURNS_IP) }).problems).toEqual([]);
-    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed('no relay within 4 s') }).problems.join()).toMatch(/does not explain Firefox/);
+    const good = result({ label: 'UDP blocked (TLS relay only)', reach: tlsOnly });
+    expect(pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'UDP blocked (TLS relay only)', result: good }).problems).toEqual([]);
+    const failed = result({ reach: { ...tlsOnly, tlsRelay: 'failed', reasons: { ...tlsOnly.reasons, tlsRelay: FIREFOX_TURNS_IP } } });
+    const wrong = pageVerdictProblems({ host, browser: 'firefox', discovery: blocked, label: 'No connectivity to the server', result: failed }).problems.join();
+    expect(wrong).toMatch(/TURN over TLS on 443 "failed"/);
+    expect(wrong).toMatch(/expected "UDP blocked \(TLS relay only\)"/);
   });
   it('Firefox with a turns: URL naming an IP address: the TLS row must fail and say why', () => {
     const host = labHost('tcp443');

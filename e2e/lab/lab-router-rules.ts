@@ -1,7 +1,7 @@
 // iptables rules that turn a router namespace into each NAT kind. Pure: returns argument lists; the builder
 // runs them with `ip netns exec <router> iptables …`. Each kind is checked against natdiscovery by the lab; `wan0` is the public side,
 // `lan0` the LAN bridge.
-import type { LabHost, LabRouter } from './lab-topology';
+import { LAB, type LabHost, type LabRouter } from './lab-topology';
 
 /** xt_recent list name used by the restricted-cone filter (cleared between tests, see lab-builder.ts). */
 export const RECENT_LIST = 'p2l-contacted';
@@ -18,6 +18,9 @@ export function routerRules(router: LabRouter, hosts: LabHost[]): string[][] {
   ];
   const masquerade = ['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan0', '-j', 'MASQUERADE'];
   // Two LAN segments that do not route to each other (guest network, VLANs), only through the public address.
+  // DNS to the lab's resolver only (UDP and TCP 53): networks that block UDP still resolve names through their
+  // own resolver (an office's, a hotel's), else nobody there could open a web page; the lab's stands in for it.
+  const dnsToResolver = (chain: string[]) => ['udp', 'tcp'].map((proto) => [...chain, '-d', LAB.server.dns, '-p', proto, '--dport', '53', '-j', 'ACCEPT']);
   const isolateSegments = ['-A', 'FORWARD', '-i', 'lan+', '-o', 'lan+', '-m', 'conntrack', '!', '--ctstate', 'DNAT', '-j', 'DROP'];
   switch (router.kind) {
     case 'full-cone':
@@ -37,13 +40,14 @@ export function routerRules(router: LabRouter, hosts: LabHost[]): string[][] {
     case 'symmetric':
       return [[...masquerade, '--random-fully'], dropUnsolicited];
     case 'udp-blocked':
-      return [masquerade, dropUnsolicited, ['-A', 'FORWARD', '-i', 'lan0', '-p', 'udp', '-j', 'DROP']];
+      return [masquerade, dropUnsolicited, ...dnsToResolver(['-A', 'FORWARD', '-i', 'lan0']), ['-A', 'FORWARD', '-i', 'lan0', '-p', 'udp', '-j', 'DROP']];
     case 'tcp-443-only':
-      // Office firewall: out only TCP to port 443 (and the answers); no UDP, not even DNS.
+      // Office firewall: out only TCP to port 443 (and the answers) and DNS to the resolver; no other UDP.
       return [
         masquerade,
         dropUnsolicited,
         ['-A', 'FORWARD', '-i', 'lan0', '-o', 'wan0', '-p', 'tcp', '--dport', '443', '-j', 'ACCEPT'],
+        ...dnsToResolver(['-A', 'FORWARD', '-i', 'lan0', '-o', 'wan0']),
         ['-A', 'FORWARD', '-i', 'wan0', '-o', 'lan0', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'],
         ['-A', 'FORWARD', '-j', 'DROP'],
       ];

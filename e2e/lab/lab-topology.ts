@@ -107,6 +107,8 @@ export interface LabServer {
   v6Only: { primary: string; alternate: string; httpPort: number };
   /** CIDRs that hold the lab's "public" addresses (for the relay's allow-list). */
   publicCidrs: string[];
+  /** The lab's DNS resolver (lab-dns.ts), UDP and TCP port 53: every lab namespace's resolv.conf names it. */
+  dns: string;
 }
 
 export interface LabTopology {
@@ -140,6 +142,7 @@ function buildTopology(): LabTopology {
     ipv6: { primary: `${V6_PREFIX}::1`, alternate: `${V6_PREFIX}::2`, prefix: `${V6_PREFIX}::/64` },
     v6Only: { primary: `${V6_PREFIX}::3`, alternate: `${V6_PREFIX}::4`, httpPort: 8086 },
     publicCidrs: [`${INTERNET_PREFIX}.0/24`, '203.0.113.0/24'],
+    dns: `${INTERNET_PREFIX}.53`,
   };
   const defaultPage = `http://${server.primary}:${server.httpPort}`;
   let n = 0;
@@ -230,14 +233,14 @@ function buildTopology(): LabTopology {
 
 export const LAB: LabTopology = buildTopology();
 
-/** The host the ICE server URLs name (the server's ICE_HOST): the IP literal. A DNS name (turn.p2l.test, in every
- * lab namespace's hosts file) would let Firefox use turns:, but Chromium looks STUN names up with its own DNS
- * client, and with a name its mapping test lost the primary endpoint on EIM hosts ("NAT type not determined",
- * 2026-12-01) — see docs/nat-lab.md. */
-export const LAB_ICE_HOST = LAB.server.primary;
-
-/** The name the TLS certificate is issued for (resolvable in every lab namespace through /etc/netns/<ns>/hosts). */
+/** The name the TLS certificate is issued for, and the host the ICE server URLs name (the server's ICE_HOST):
+ * Firefox ignores `turns:` URLs whose host is an IP literal (issue 17), and a real deployment has a name too.
+ * Every lab namespace resolves it to the primary address twice over: its hosts file (/etc/netns/<ns>/hosts, for
+ * page loads, openssl and Firefox) and the lab's DNS responder (lab-dns.ts; Chromium looks STUN/TURN names up
+ * with its own DNS client, and Firefox asks DNS for the AAAA record the hosts file lacks). */
 export const LAB_TLS_NAME = 'turn.p2l.test';
+
+export const LAB_ICE_HOST = LAB_TLS_NAME;
 
 /** A `turns:` URL with the server's IP literal, for the check that the page explains why Firefox skips it. */
 export const LAB_TURNS_IP_URL = `turns:${LAB.server.primary}:${LAB.server.turnTlsPort}?transport=tcp`;
@@ -325,6 +328,7 @@ export function firefoxPairs(): LabPair[] {
     pair('open-a', 'udp-blocked-b', 'relay-tcp', 'Chromium relayed over TCP, Firefox public'),
     pair('hairpin-a', 'hairpin-b', 'direct', 'NAT loopback between Firefox and Chromium'),
     pair('dualstack-a', 'dualstack-b', 'direct-ipv6', 'IPv6 host to host through both firewalls'),
+    pair('tcp443', 'open-b', 'relay-tls', 'Firefox behind the office firewall: TURN over TLS on 443, by the server\'s DNS name'),
   ];
 }
 
@@ -355,6 +359,7 @@ export const QUICK = {
     'symmetric-a (Firefox) × port-restricted-b',
     'hairpin-a (Firefox) × hairpin-b',
     'dualstack-a (Firefox) × dualstack-b',
+    'tcp443 (Firefox) × open-b',
   ],
   /** With ?relay=1: UDP relay on both sides, UDP against TCP, both behind one NAT, TLS against UDP and TCP. */
   relayPairs: ['restricted-a × symmetric-b', 'port-restricted-a × udp-blocked-b', 'lan-a × lan-b', 'tcp443 × open-b', 'tcp443 × udp-blocked-b'],

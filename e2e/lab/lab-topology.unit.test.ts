@@ -28,6 +28,8 @@ describe('the lab in npm test (QUICK)', () => {
       expect(quick.pairs.some((p) => p.expected === path), path).toBe(true);
     }
     expect(quick.pairs.filter((p) => p.firefox !== null).length).toBeGreaterThanOrEqual(3);
+    // Firefox's TURN over TLS (it needs the server's DNS name) behind the office firewall.
+    expect(quick.pairs.some((p) => p.firefox === 'a' && p.a.network === 'tcp-443-only' && p.expected === 'relay-tls')).toBe(true);
     // The hairpin router with NAT loopback and the one without, both as a pair (the path differs).
     expect(quick.pairs.some((p) => p.a.network === 'hairpin' && p.b.network === 'hairpin')).toBe(true);
     expect(quick.pairs.some((p) => p.a.network === 'no-hairpin' && p.b.network === 'no-hairpin')).toBe(true);
