@@ -16,7 +16,8 @@ export interface LabPage {
   goto(url: string): Promise<void>;
   /** An attribute of the element with `data-testid`, or null when there is none (yet). */
   attr(testId: string, name: string): Promise<string | null>;
-  text(testId: string): Promise<string | null>;
+  /** The text of the element with `data-testid`, or null when there is none within `timeoutMs` (default 2 s). */
+  text(testId: string, timeoutMs?: number): Promise<string | null>;
   click(testId: string): Promise<void>;
   bodyText(): Promise<string>;
 }
@@ -26,7 +27,7 @@ export function chromiumLabPage(page: Page): LabPage {
     goto: async (url) => void (await page.goto(url, { timeout: 15_000 })),
     // Locators, not page.evaluate: tsx's transpiled helpers (__name) do not exist inside the page.
     attr: (id, name) => page.getByTestId(id).first().getAttribute(name, { timeout: 1000 }).catch(() => null),
-    text: (id) => page.getByTestId(id).first().textContent({ timeout: 2000 }).catch(() => null),
+    text: (id, timeoutMs = 2000) => page.getByTestId(id).first().textContent({ timeout: timeoutMs }).catch(() => null),
     click: (id) => page.getByTestId(id).click({ timeout: 10_000 }),
     bodyText: () => page.locator('body').innerText({ timeout: 2000 }),
   };
@@ -156,9 +157,11 @@ export function newRoomId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** The page's own report (`<pre data-testid="report-json">`), or null when it is not there or not JSON. */
+/** The page's own report (`<pre data-testid="report-json">`), or null when it is not there or not JSON. Read
+ * once, when the page is done: tens of kilobytes, which on a loaded machine took longer than the 2 s of the
+ * polling reads (the side's report was "missing" although its page showed it, 2026-12-01, load average 38). */
 async function readReport(page: LabPage): Promise<ConnectivityReport | null> {
-  const text = await page.text('report-json');
+  const text = await page.text('report-json', 15_000);
   if (!text) return null;
   try {
     return JSON.parse(text) as ConnectivityReport;
