@@ -6,6 +6,7 @@ import type { EndpointRole } from '../net/endpoint-role';
 import type { DiagnosisFacts, NatVerdict } from './nat-verdict';
 import type { CompatibilityRow, PathPrediction, PredictionCheck } from './path-prediction';
 import type { PathKind } from '../path-kind';
+import type { RegionChoice } from '../ice-regions';
 
 export const DIAGNOSIS_VERSION = 1;
 
@@ -95,6 +96,8 @@ export interface DiagnosisResult {
   /** ms since start for each step, for the report's timeline. */
   timeline: { at: number; step: string }[];
   error: string | null;
+  /** ICE_REGIONS: the regions ranked by round trip and the one the tests ran against; absent without regions. */
+  regions?: RegionChoice | null;
 }
 
 /** Room report: the path predicted from both sides' verdicts next to the settled one. */

@@ -4,6 +4,7 @@
 // rebuilt by the receiver, so a peer can put neither odd shapes nor its own words into the other's report.
 // Bounds are generous for real devices (many interfaces, long error texts) and small next to MAX_MESSAGE_BYTES.
 import { z } from 'zod';
+import { regionChoiceSchema } from '../ice-regions';
 import { DIAGNOSIS_VERSION } from './diagnosis-result';
 
 const text = z.string().max(2000);
@@ -51,5 +52,6 @@ export const diagnosisWireSchema = z.object({
   }),
   skipped: z.array(z.object({ test: z.enum(['mapping', 'filtering', 'udp', 'tcp-relay', 'tls-relay', 'ipv6']), reason: text })).max(10),
   error: text.nullable(),
+  regions: regionChoiceSchema.nullish(),
 });
 export type DiagnosisWire = z.infer<typeof diagnosisWireSchema>;

@@ -3,6 +3,7 @@
 import { appStore, useAppStore } from '../store/app-store';
 import { customIceServersFromUrl, startDiagnosis } from './diagnosis-controller';
 import { DiagnosisPanel } from './diagnosis-panel';
+import { RegionRankingPanel } from './region-ranking-panel';
 
 export function CheckNetwork() {
   const result = useAppStore((s) => s.diagnosis.local);
@@ -19,6 +20,7 @@ export function CheckNetwork() {
       <span className="muted"> No second person needed: finds your NAT type and what it means for peer-to-peer.</span>
       {custom.error && <p className="error">{custom.error}</p>}
       {custom.servers && <p className="muted">Using the ICE servers from the link; the NAT type tests need p2pcheck&apos;s own server and are skipped.</p>}
+      <RegionRankingPanel choice={result?.regions} />
       <DiagnosisPanel result={result} />
       {result && result.state !== 'running' && (
         <details>

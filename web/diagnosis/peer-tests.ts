@@ -58,13 +58,16 @@ export interface Gathering {
   candidates: CandidateInfo[];
   errors: IceErrorEvent[];
   complete: boolean;
+  /** When each candidate arrived (index-aligned with `candidates`) and when gathering completed, by `now`. */
+  arrivedAt: number[];
+  completedAt: number | null;
   /** Resolves when gathering completes, `stop(c)` returns true for a candidate, or after `timeoutMs`. */
   until(stop: (c: CandidateInfo) => boolean, timeoutMs: number): Promise<void>;
   close(): void;
 }
 
 /** Starts ICE gathering on a fresh PeerConnection with a data channel (so there is something to gather for). */
-export async function startGathering(config: RTCConfiguration, factory: PcFactory = defaultPcFactory): Promise<Gathering> {
+export async function startGathering(config: RTCConfiguration, factory: PcFactory = defaultPcFactory, now: () => number = () => performance.now()): Promise<Gathering> {
   const pc = factory(config);
   const candidates: CandidateInfo[] = [];
   const errors: IceErrorEvent[] = [];
@@ -75,6 +78,8 @@ export async function startGathering(config: RTCConfiguration, factory: PcFactor
     candidates,
     errors,
     complete: false,
+    arrivedAt: [],
+    completedAt: null,
     until(stop, timeoutMs) {
       return new Promise<void>((resolve) => {
         const check = () => {
@@ -101,9 +106,13 @@ export async function startGathering(config: RTCConfiguration, factory: PcFactor
   pc.onicecandidate = (e) => {
     if (!e.candidate) {
       g.complete = true;
+      g.completedAt ??= now();
     } else if (e.candidate.candidate) {
       const info = candidateInfo(e.candidate, (e as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? null);
-      if (info) candidates.push(info);
+      if (info) {
+        candidates.push(info);
+        g.arrivedAt.push(now());
+      }
     }
     notify();
   };
@@ -113,7 +122,10 @@ export async function startGathering(config: RTCConfiguration, factory: PcFactor
     notify();
   };
   pc.onicegatheringstatechange = () => {
-    if (pc.iceGatheringState === 'complete') g.complete = true;
+    if (pc.iceGatheringState === 'complete') {
+      g.complete = true;
+      g.completedAt ??= now();
+    }
     notify();
   };
   pc.createDataChannel('p2pcheck-diagnosis');

@@ -3,12 +3,14 @@
 import type { RoomDiagnosis } from '../../common/nat/diagnosis-result';
 import { DiagnosisPanel } from './diagnosis-panel';
 import { PredictionPanel } from './prediction-panel';
+import { RegionRankingPanel } from './region-ranking-panel';
 
 export function RoomDiagnosisView({ diagnosis }: { diagnosis: RoomDiagnosis | undefined }) {
   if (!diagnosis) return null;
   return (
     <section className="room-diagnosis" data-testid="room-diagnosis">
       <PredictionPanel result={diagnosis.prediction} />
+      <RegionRankingPanel choice={diagnosis.local?.regions} />
       <div className="diagnosis-sides">
         <DiagnosisPanel result={diagnosis.local} title="Your network" />
         {diagnosis.remote ? (

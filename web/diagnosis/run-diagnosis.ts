@@ -14,6 +14,7 @@ import { fetchApiJson } from '../errors/api-error';
 import { explainIceError } from './ice-error-advice';
 import { runHairpinTest } from './hairpin-test';
 import { inferMapping, parseStunUrl, type StunEndpoint } from './mapping-inference';
+import { measureRegions, stunUrlOf } from './region-ranking';
 import {
   httpProbeApi,
   isHidden,
@@ -126,25 +127,48 @@ async function runBundled(
     fetchApiJson<ServerInfo>('config', `${base}/api/config`, { cache: 'no-store' }),
     fetchApiJson<IceServersResponse>('ice-servers', `${base}/api/ice-servers`, { cache: 'no-store' }),
   ]);
-  const primary = info.turn.primary;
-  if (!info.turn.enabled || !primary) {
+  // The servers the tests run against: the bundled one, or with ICE_REGIONS the nearest region's.
+  let server = {
+    primary: info.turn.enabled ? info.turn.primary : null,
+    alternatePort: info.turn.alternatePort,
+    alternateHost: info.turn.alternateHost,
+    iceServers: ice.iceServers,
+    probe: opts.probe ?? httpProbeApi(base),
+  };
+  if (info.regions?.length && ice.regions?.length) {
+    update('ranking regions');
+    const choice = await measureRegions(info.regions.map((x) => ({ id: x.id, name: x.name, stunUrl: stunUrlOf(x) })), { factory: opts.pcFactory });
+    r.regions = choice;
+    // None answered: the first region, whose tests then say what did not answer.
+    const region = info.regions.find((x) => x.id === choice.used) ?? info.regions[0]!;
+    server = {
+      primary: region.primary,
+      alternatePort: region.alternatePort,
+      alternateHost: region.alternateHost,
+      iceServers: ice.regions.find((x) => x.id === region.id)?.iceServers ?? [],
+      probe: opts.probe ?? (region.probe ? httpProbeApi(region.probe) : noProbePeer(region.name)),
+    };
+    update(`region: ${region.name}`);
+  }
+  const primary = server.primary;
+  if (!primary) {
     r.skipped.push({ test: 'udp', reason: 'this p2pcheck server runs without its STUN/TURN server' });
     return;
   }
   r.serverAddress = primary.host;
   const endpoints: StunEndpoint[] = [{ role: 'primary', url: stunUrl(primary.host, primary.port), host: primary.host, port: primary.port }];
-  if (info.turn.alternatePort) endpoints.push({ role: 'alt-port', url: stunUrl(primary.host, info.turn.alternatePort), host: primary.host, port: info.turn.alternatePort });
-  if (info.turn.alternateHost) {
-    const h = info.turn.alternateHost;
+  if (server.alternatePort) endpoints.push({ role: 'alt-port', url: stunUrl(primary.host, server.alternatePort), host: primary.host, port: server.alternatePort });
+  if (server.alternateHost) {
+    const h = server.alternateHost;
     endpoints.push({ role: 'alt-ip', url: stunUrl(h, primary.port), host: h, port: primary.port });
-    if (info.turn.alternatePort) endpoints.push({ role: 'alt-ip-port', url: stunUrl(h, info.turn.alternatePort), host: h, port: info.turn.alternatePort });
+    if (server.alternatePort) endpoints.push({ role: 'alt-ip-port', url: stunUrl(h, server.alternatePort), host: h, port: server.alternatePort });
   } else {
     r.skipped.push({ test: 'mapping', reason: 'the server has a single IP address (TURN_ALT_IP not set): an address change cannot be tested' });
   }
   update('servers known');
 
   // Relay over TCP/TLS in parallel with the UDP tests: neither touches the alternate endpoints.
-  const turnServer = ice.iceServers.find((s) => s.username);
+  const turnServer = server.iceServers.find((s) => s.username);
   const pick = (re: RegExp) => turnServer?.urls.find((u) => re.test(u));
   const tcpUrl = pick(/^turn:.*transport=tcp/i);
   const tlsUrl = pick(/^turns:/i);
@@ -168,7 +192,7 @@ async function runBundled(
   }
   const relayTests = Promise.all([relay(tcpUrl, 'tcp'), relay(tlsUrl, 'tls')]);
 
-  const f = await runFilteringTest(opts.probe ?? httpProbeApi(base), UDP_DEADLINE_MS, opts.pcFactory);
+  const f = await runFilteringTest(server.probe, UDP_DEADLINE_MS, opts.pcFactory);
   addErrors(f.errors);
   r.hostAddresses = [...new Set(f.host.map((c) => c.address))];
   r.reachability.udp = f.udpAt !== null ? 'answered' : 'no-answer';
@@ -231,6 +255,12 @@ async function runBundled(
   r.hairpin = await hairpin;
   decide(r, at);
   update(`hairpin: ${r.hairpin.result}`);
+}
+
+/** A region configured without a probe peer: the filtering test says so instead of calling nowhere. */
+function noProbePeer(regionName: string): ProbeApi {
+  const refuse = () => Promise.reject(new Error(`the region ${regionName} has no probe peer (no probe URL in ICE_REGIONS)`));
+  return { offer: refuse, run: refuse, close: async () => undefined };
 }
 
 /** 'yes' when the server saw one of the device's own addresses (no translation on the way). */
