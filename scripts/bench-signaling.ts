@@ -7,27 +7,18 @@
 // the one event loop rather than relay latency.
 // Needs redis-server on PATH; starts it on a private port and stops it. Servers and clients share this process
 // (one event loop), so figures include client-side work: compare the rows with each other, not with production.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { startApp, type RunningApp } from '../signal/app';
+import { startTestRedis } from '../signal/reports/test-redis';
 
 const ROOMS = Number(process.argv[2] ?? 1000);
 const PER_ROOM = Number(process.argv[3] ?? 5);
 const IN_FLIGHT = Number(process.argv[4] ?? 20);
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function node(extra: NodeJS.ProcessEnv): Promise<RunningApp> {
   const staticDir = mkdtempSync(join(tmpdir(), 'p2pcheck-bench-'));
@@ -74,6 +65,8 @@ async function run(label: string, nodeOfA: RunningApp, nodeOfB: RunningApp): Pro
     pairs.push(...batch);
   }
   const samples: number[] = [];
+  // CPU per relayed message (servers and clients together): steadier than latency on a shared machine.
+  const cpu0 = process.cpuUsage();
   for (let k = 0; k < PER_ROOM; k++) {
     // At most IN_FLIGHT rooms relay at once, one message per room in flight.
     for (let i = 0; i < pairs.length; i += IN_FLIGHT) {
@@ -86,9 +79,11 @@ async function run(label: string, nodeOfA: RunningApp, nodeOfB: RunningApp): Pro
       }));
     }
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerMessage = (cpu.user + cpu.system) / samples.length;
   samples.sort((x, y) => x - y);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(2);
-  console.log(`${label.padEnd(34)} sockets ${pairs.length * 2}  messages ${samples.length}  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms`);
+  console.log(`${label.padEnd(34)} sockets ${pairs.length * 2}  messages ${samples.length}  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  CPU ${cpuPerMessage.toFixed(0)} µs/message`);
   for (const [a, b] of pairs) {
     a.ws.terminate();
     b.ws.terminate();
@@ -96,21 +91,19 @@ async function run(label: string, nodeOfA: RunningApp, nodeOfB: RunningApp): Pro
 }
 
 async function main(): Promise<void> {
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = await startTestRedis();
   try {
-    await new Promise((r) => setTimeout(r, 500));
     const single = await node({});
     await run('one node (in memory)', single, single);
     await single.close();
-    const env = { REDIS_URL: `redis://127.0.0.1:${port}` };
+    const env = { REDIS_URL: redis.url };
     const [n1, n2] = [await node(env), await node(env)];
     await run('two nodes on Redis, same node', n1, n1);
     await run('two nodes on Redis, cross-node', n1, n2);
     await n1.close();
     await n2.close();
   } finally {
-    redis.kill('SIGKILL');
+    await redis.stop();
   }
 }
 

@@ -17,6 +17,10 @@ export interface TestPostgres {
   port: number;
   user: string;
   password: string;
+  /** The directory of its unix socket: reachable from any network namespace (local connections need no password). */
+  socketDir: string;
+  /** postgres://postgres@localhost:port/<database>?host=<socketDir>: through the unix socket, from any namespace. */
+  socketUrlFor(database: string): string;
   /** postgres://user:password@host:port/<database> */
   urlFor(database: string): string;
   /** Creates an empty database and returns its URL. */
@@ -91,6 +95,8 @@ export async function startTestPostgres(opts: { host?: string } = {}): Promise<T
     port,
     user: 'postgres',
     password,
+    socketDir: dir,
+    socketUrlFor: (database) => `postgres://postgres@localhost:${port}/${database}?host=${encodeURIComponent(dir)}`,
     urlFor,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: urlFor('postgres') });
