@@ -149,6 +149,25 @@ describe('p2pcheck nat errors', () => {
     expect(run.stderr).toBe(`p2pcheck nat: cannot reach the p2pcheck server at http://127.0.0.1:${port}: connection refused (is the server running, and on this port?)\n`);
   }, 30_000);
 
+  it('a server that accepts the connection but never answers: exit 3 once --timeout has passed', async () => {
+    const held: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const run = await p2pcheck(['--server', `http://127.0.0.1:${port}`, '--timeout', '1']);
+      expect(run.code).toBe(EXIT.serverUnreachable);
+      expect(run.stderr).toBe(`p2pcheck nat: cannot reach the p2pcheck server at http://127.0.0.1:${port}: no answer within 1 s\n`);
+      expect(held.length).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(25_000); // 1 s, plus starting node and tsx on a busy machine
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+  }, 30_000);
+
   it('bad arguments: exit 2 and one line, before anything is contacted', async () => {
     const out: string[] = [];
     const err: string[] = [];
