@@ -84,7 +84,7 @@ interface Run {
 }
 
 /** `p2pcheck nat …` as a user types it, in the namespace when one is given. */
-async function p2pcheck(args: string[], ns: string | null = null): Promise<Run> {
+async function p2pcheck(args: string[], ns: string | null = null, started?: (child: ChildProcess) => void): Promise<Run> {
   const cmd = [process.execPath, join(ROOT, 'bin', 'p2pcheck.mjs'), 'nat', ...args];
   const env = { ...runnerRuntimeEnv() };
   const child: ChildProcess = ns
@@ -95,6 +95,7 @@ async function p2pcheck(args: string[], ns: string | null = null): Promise<Run> 
   child.stdout!.on('data', (d: Buffer) => (stdout += String(d)));
   child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
   const kill = setTimeout(() => child.kill('SIGKILL'), 50_000);
+  started?.(child);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(kill);
   return { code, stdout, stderr };
@@ -162,6 +163,27 @@ describe('p2pcheck nat errors', () => {
       expect(run.stderr).toBe(`p2pcheck nat: cannot reach the p2pcheck server at http://127.0.0.1:${port}: no answer within 1 s\n`);
       expect(held.length).toBeGreaterThan(0);
       expect(Date.now() - started).toBeLessThan(25_000); // 1 s, plus starting node and tsx on a busy machine
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+  }, 30_000);
+
+  it('Ctrl-C while waiting for the server: exit 130 and "interrupted"', async () => {
+    let child: ChildProcess | null = null;
+    const held: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => {
+      held.push(socket);
+      child?.kill('SIGINT'); // the command is now waiting for the server's answer
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const run = await p2pcheck(['--server', `http://127.0.0.1:${port}`], null, (c) => (child = c));
+      expect(run.code).toBe(EXIT.interrupted);
+      expect(run.stderr).toBe('p2pcheck nat: interrupted\n');
+      expect(run.stdout).toBe('');
     } finally {
       for (const s of held) s.destroy();
       silent.close();
