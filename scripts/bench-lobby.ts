@@ -74,6 +74,40 @@ async function waitAllSettled(pages: Counted[], links: number): Promise<void> {
   throw new Error(`the lobby did not settle ${links} links within ${SETTLE_LIMIT_MS / 1000} s`);
 }
 
+/** Milestones of the last join, s since t0 (null: not reached): the newcomer's own links connected and settled
+ * (its "Your links" rows: state, then a path once settled), its NAT check done, and every page at all links. */
+interface JoinTrace {
+  firstConnected: number | null;
+  allConnected: number | null;
+  firstSettled: number | null;
+  allSettledHere: number | null;
+  natChecked: number | null;
+  allPagesSettled: number | null;
+}
+
+async function waitTraced(pages: Counted[], last: Page, t0: number): Promise<JoinTrace> {
+  const trace: JoinTrace = { firstConnected: null, allConnected: null, firstSettled: null, allSettledHere: null, natChecked: null, allPagesSettled: null };
+  const at = () => Math.round(performance.now() - t0) / 1000;
+  const deadline = Date.now() + SETTLE_LIMIT_MS;
+  while (Date.now() < deadline) {
+    const rows = await last.locator('[data-testid^="lobby-link-"][data-state]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-state'), e.getAttribute('data-path')])).catch(() => []);
+    const connected = rows.filter(([st]) => st === 'connected');
+    const settled = connected.filter(([, path]) => !!path);
+    if (connected.length > 0) trace.firstConnected ??= at();
+    if (rows.length === PAGES - 1 && connected.length === rows.length) trace.allConnected ??= at();
+    if (settled.length > 0) trace.firstSettled ??= at();
+    if (rows.length === PAGES - 1 && settled.length === rows.length) trace.allSettledHere ??= at();
+    if (trace.natChecked === null && (await last.locator('th.self[data-testid^="lobby-row-"]').getAttribute('data-nat', { timeout: 500 }).catch(() => 'unknown')) !== 'unknown') trace.natChecked = at();
+    const values = await Promise.all(pages.map((p) => settledOn(p.page)));
+    if (values.every((v) => v === String(LINKS))) {
+      trace.allPagesSettled = at();
+      return trace;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the lobby did not settle ${LINKS} links within ${SETTLE_LIMIT_MS / 1000} s: ${JSON.stringify(trace)}`);
+}
+
 /** Renderer processes of the browser (Chromium's --type=renderer children), by pid. */
 function rendererPids(): number[] {
   const pids: number[] = [];
@@ -105,8 +139,9 @@ async function run(browser: Browser, baseURL: string): Promise<Record<string, nu
   const t0 = performance.now();
   const last = await openCounted(browser, url);
   pages.push(last);
-  await waitAllSettled(pages, LINKS);
+  const trace = await waitTraced(pages, last.page, t0);
   const settleMs = performance.now() - t0;
+  console.log(`  where the time went (s after the ${PAGES}th page's navigation): ${JSON.stringify(trace)}`);
   const joinFrames = pages.reduce((n, p, i) => n + p.frames.sent + p.frames.received - (before[i] ? before[i]!.sent + before[i]!.received : 0), 0);
   const lastFrames = last.frames.sent + last.frames.received;
   const joinSentByType: Record<string, number> = {};

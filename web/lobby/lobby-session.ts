@@ -27,6 +27,8 @@ export interface LobbyTiming {
   statsIntervalMs: number;
   /** Least time between two broadcasts of this page's link summaries (the relay's budget: docs/lobby.md). */
   broadcastMinMs: number;
+  /** The same when a link's state or path changed: the others' matrices wait for that. */
+  broadcastUrgentMinMs: number;
   /** ICE restarts per link after network changes. */
   maxIceRestarts: number;
   /** How long a peer whose signaling dropped may take to come back while its link is still up. */
@@ -41,6 +43,7 @@ export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
   pingIntervalMs: 1000,
   statsIntervalMs: 1000,
   broadcastMinMs: 1000,
+  broadcastUrgentMinMs: 200,
   maxIceRestarts: 3,
   peerReturnGraceMs: 5000,
   diagnosisMaxWaitMs: 15_000,
@@ -114,13 +117,29 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   let name = opts.name;
   let diagnosis: DiagnosisResult | null = null;
   let stopped = false;
-  let queue: Promise<void> = Promise.resolve();
+  // Signaling messages are handled in order per peer, and the pairs' negotiations side by side: a WebRTC call
+  // (setRemoteDescription, addIceCandidate) for one pair need not wait for another pair's. Membership messages
+  // (joined, peer-joined, peer-left, errors) wait for everything before them, and everything after waits for them.
+  let allTail: Promise<void> = Promise.resolve();
+  const peerTails = new Map<string, Promise<void>>();
+  function inOrder(peerId: string | null, task: () => Promise<void> | void, what: string): void {
+    const run = () => Promise.resolve()
+      .then(() => (stopped ? undefined : task()))
+      .catch((err: unknown) => console.warn('[lobby] failed on a message', { roomId, type: what, error: err instanceof Error ? err.message : String(err) }));
+    if (peerId === null) {
+      allTail = Promise.all([allTail, ...peerTails.values()]).then(run);
+      peerTails.clear();
+    } else {
+      peerTails.set(peerId, (peerTails.get(peerId) ?? allTail).then(run));
+    }
+  }
   /** The lobby queue, from the first `joined` on (it needs this page's id). */
   let tests: LobbyQueueDriver | null = null;
   let reconnectAttempt = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
   let lastBroadcast = -Infinity;
+  let broadcastDue = Infinity;
   let networkChangedAt = -1;
   let joinedOnce = false;
   let diagnosisStarted = false;
@@ -153,9 +172,16 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   };
   const selfInfo = (): PeerInfo => ({ name, links: ownLinks(), ...(diagnosis ? { diagnosis } : {}) });
 
-  function broadcastLinks(): void {
-    if (broadcastTimer !== null || stopped) return;
-    const wait = Math.max(0, lastBroadcast + timing.broadcastMinMs - now());
+  /** A link's state or path changed (urgent: the matrix and "links settled" wait for it) or only its figures. */
+  function broadcastLinks(urgent: boolean): void {
+    if (stopped) return;
+    const due = Math.max(now(), lastBroadcast + (urgent ? timing.broadcastUrgentMinMs : timing.broadcastMinMs));
+    if (broadcastTimer !== null) {
+      if (due >= broadcastDue) return;
+      clearTimeout(broadcastTimer);
+    }
+    broadcastDue = due;
+    const wait = due - now();
     broadcastTimer = setTimeout(() => {
       broadcastTimer = null;
       lastBroadcast = now();
@@ -173,14 +199,15 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       p.state = state;
       p.stateAt = since();
       if (state === 'failed') maybeRestartIce(p);
-      if (state !== 'connecting') maybeStartDiagnosis();
       if (state === 'closed' && !present(p.peerId)) closePair(p, 'the other peer left');
     }
+    maybeStartDiagnosis();
     const summary = linkSummary(s, { closed: p.closed, pingsSent: p.pingsSent, stateAt: p.stateAt });
     // Wobbles stay out of the store and off the wire: the matrix re-renders, and the others hear, only real changes.
-    if (l().selfId === null || !worthBroadcasting(l().links[l().selfId!]?.[p.peerId], summary)) return;
+    const last = l().selfId === null ? undefined : l().links[l().selfId!]?.[p.peerId];
+    if (l().selfId === null || !worthBroadcasting(last, summary)) return;
     l().setOwnLink(p.peerId, summary);
-    broadcastLinks();
+    broadcastLinks(!last || last.state !== summary.state || last.path !== summary.path);
   }
 
   /** ICE restart on a failed link, only when this page's network changed since the link (re)started. */
@@ -267,10 +294,10 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
         for (const id of Object.keys(l().members)) if (present(id) && !msg.peers.includes(id)) memberGone(id);
         msg.peers.forEach((id, i) => l().memberJoined(id, since(), `Peer ${i + 1}`));
         // The newcomer (this page) offers to everyone already there; links still up after a blip carry on.
-        for (const id of msg.peers) {
+        await Promise.all(msg.peers.map((id) => {
           const p = pairs.get(id);
-          if (!p || !p2pUp(p)) await openPair(id, 'offerer');
-        }
+          return !p || !p2pUp(p) ? openPair(id, 'offerer') : null;
+        }));
         maybeStartDiagnosis();
         return;
       }
@@ -316,7 +343,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
           // Maybe only its signaling dropped: give it time to come back before marking it gone.
           if (p.goneTimer !== null) clearTimeout(p.goneTimer);
           p.goneTimer = setTimeout(() => {
-            queue = queue.then(() => memberGone(msg.peerId));
+            inOrder(null, () => memberGone(msg.peerId), 'peer-left');
           }, timing.peerReturnGraceMs);
           return;
         }
@@ -360,9 +387,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
         send({ type: 'join', roomId, clientId, version: PROTOCOL_VERSION, lobby: true });
       },
       onMessage: (msg) => {
-        queue = queue.then(() => (stopped ? undefined : handle(msg))).catch((err: unknown) => {
-          console.warn('[lobby] failed on a message', { roomId, type: msg.type, error: err instanceof Error ? err.message : String(err) });
-        });
+        const from = msg.type === 'description' || msg.type === 'candidate' || msg.type === 'peer-info' ? msg.from : null;
+        inOrder(from, () => handle(msg), msg.type);
       },
       onMalformed: (error) => console.warn('[lobby] unreadable message from the server', { roomId, error }),
       onClose: ({ code, reason, wasOpen }) => {
@@ -389,11 +415,13 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   void ice.get();
 
   // "Check my network", once per page, broadcast to everyone (and given to each link's report). It waits until
-  // this page's links have stopped connecting (or diagnosisMaxWaitMs): its STUN and relay tests would otherwise
-  // compete with up to seven ICE checks for the same CPU and network.
+  // this page's links have settled or failed (or diagnosisMaxWaitMs): its STUN and relay tests would otherwise
+  // compete with up to seven ICE checks and path selections for the same CPU and network (scripts/bench-lobby.ts
+  // measured the newcomer's check running while its links settled).
+  const settledOrFailed = (p: Pair) => p.closed || p.state === 'failed' || (p.state === 'connected' && p.store.getState().stats.selection.settled);
   function maybeStartDiagnosis(force = false): void {
     if (diagnosisStarted || stopped || l().selfId === null) return;
-    if (!force && [...pairs.values()].some((p) => !p.closed && p.state === 'connecting')) return;
+    if (!force && ![...pairs.values()].every(settledOrFailed)) return;
     diagnosisStarted = true;
     if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
     void startDiagnosis(selfStore, {
