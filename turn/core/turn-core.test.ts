@@ -717,3 +717,25 @@ describe('TurnCore: Allocate and Refresh details a client or the adapter sees', 
     expect(closed.find((a) => a.type === 'allocation-closed')).toMatchObject({ reason: 'refresh-0' });
   });
 });
+
+describe('TurnCore: secret rotation and indications from clients', () => {
+  it('during a rotation (previousSecret) a credential made with the old secret still allocates; one made with neither does not', () => {
+    const core = makeCore({ secret: 'new-secret', previousSecret: SECRET });
+    expect(allocate(core, T0).response.cls).toBe(StunClass.success);
+    const other: ClientRef = { ...client, key: 'u:198.51.100.13:1', address: '198.51.100.13', port: 1 };
+    const nonce = sent(core.handleClientPacket(other, allocateRequest(), T0)).nonce!;
+    const stranger = createRestCredential('some-other-secret', { ttlSeconds: 3600, id: 'eve', nowMs: T0 });
+    expect(sent(core.handleClientPacket(other, allocateRequest({ username: stranger.username, password: stranger.credential, realm: 'p2pcheck', nonce }), T0)).error).toBe(401);
+  });
+
+  it('a Data indication from a client (only the server sends those) is not relayed, even with a peer and data', () => {
+    const core = makeCore();
+    const { c } = allocate(core, T0);
+    core.handleClientPacket(client, createPermissionRequest(c, [peer]), T0);
+    const tid = Buffer.alloc(12, 5);
+    const data = encodeStunMessage({ method: Method.data, cls: StunClass.indication, transactionId: tid, attributes: [xorAddressAttribute(Attr.xorPeerAddress, peer, tid), { type: Attr.data, value: Buffer.from('x') }] });
+    expect(core.handleClientPacket(client, data, T0)).toEqual([]);
+    expect(core.stats.dropped['bad-indication']).toBe(1);
+    expect(core.counters().packetsToPeer).toBe(0);
+  });
+});
