@@ -22,10 +22,27 @@ export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (c
       // werift's interface scan leaves loopback out; with explicit addresses only those are used.
       ...(only ? { iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: [...choice.hostAddresses] } : {}),
     });
+    const createDataChannel = pc.createDataChannel.bind(pc);
+    pc.createDataChannel = (label, init) => withArrayBufferMessages(createDataChannel(label, init));
     // werift implements the browser's RTCPeerConnection interface (EventTarget, getStats with the W3C stats
     // types); the DOM typings differ only in details the driver does not use.
     return pc as unknown as RTCPeerConnection;
   };
+}
+
+/** werift hands binary messages on as a Buffer whatever `binaryType` says; the page's decoders (link test, relay
+ *  check) take an ArrayBuffer, as a browser gives with binaryType 'arraybuffer' (W3C webrtc-pc §6.2). */
+function withArrayBufferMessages<C extends { emit(type: string | symbol, ...args: unknown[]): boolean }>(channel: C): C {
+  const emit = channel.emit.bind(channel);
+  channel.emit = (type, ...args) => {
+    const ev = args[0] as { data?: unknown } | undefined;
+    if (type === 'message' && ev && Buffer.isBuffer(ev.data) && (channel as { binaryType?: string }).binaryType === 'arraybuffer') {
+      const b = ev.data;
+      return emit(type, { ...ev, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) });
+    }
+    return emit(type, ...args);
+  };
+  return channel;
 }
 
 // werift 0.25's DTLS client fails the handshake when a second HelloVerifyRequest arrives (Flight3 throws when it
