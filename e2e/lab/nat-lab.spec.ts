@@ -18,6 +18,7 @@ import { acquireLabLock, clearRestrictedLists, labDown, labSkipReason, labSmokeC
 import { PENDING_ENABLED, firefoxIpLiteralProblems, ipv6PageProblems, pageVerdictProblems } from './lab-expectations';
 import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type HostCheck, type MatrixCell } from './lab-matrix';
 import { classifyHost, describeDiscovery, hairpinBetween, natDiscoveryHairpin, startCoturn, type CoturnHandle } from './lab-nat-discovery';
+import { CLI_NAT_QUICK_HOSTS, cliNatProblems, runCliNat } from './cli-nat';
 import { LabBrowsers, openLabPage, type LabBrowserName } from './lab-pair-runner';
 import { labTlsNameProblem, pageBuildProblem, startLabServer, startLabServer6 } from './lab-server';
 import { LAB, LAB_TURNS_IP_URL, labHost, labSelection, type LabHost } from './lab-topology';
@@ -272,6 +273,28 @@ test('every host in Firefox ESR: "Check my network" agrees with natdiscovery too
   saveSection('firefox-hosts', table);
   await test.info().attach('firefox-hosts.md', { body: table, contentType: 'text/markdown' });
   expectHostRows(rows, list.length);
+});
+
+// Issue 16: `p2pcheck nat` (werift, no browser) behind each host says what natdiscovery says there, by the pages'
+// rules. natdiscovery's result comes from the host check above when it ran for the host, else it runs here.
+test('every host: p2pcheck nat (the command line) gives the verdict natdiscovery gives', async () => {
+  test.setTimeout(15 * 60_000);
+  expect(setupProblem, 'lab servers').toBeNull();
+  const list = FULL ? hosts : hosts.filter((h) => (CLI_NAT_QUICK_HOSTS as readonly string[]).includes(h.name));
+  const problems: string[] = [];
+  for (const host of list) {
+    let discovery = hostChecks.get(host.name)?.coturn?.result ?? null;
+    if (!discovery) {
+      clearRestrictedLists([host]);
+      discovery = (await classifyHost(host, stunAt(coturn!.port))).result;
+    }
+    clearRestrictedLists([host]);
+    const run = await runCliNat(host);
+    const found = cliNatProblems(host, discovery, run);
+    console.log(`[lab] ${found.length ? 'FAIL' : 'ok  '} ${host.name} (p2pcheck nat): natdiscovery ${describeDiscovery(discovery)}; "${run.result?.verdict?.label ?? '-'}" after ${run.result?.verdictMs ?? '-'} ms (${run.wallMs} ms wall, exit ${run.code})${found.length ? ` — ${found.join('; ')}` : ''}`);
+    problems.push(...found);
+  }
+  expect(problems).toEqual([]);
 });
 
 async function attachCells(testInfo: TestInfo, cells: MatrixCell[]): Promise<void> {
