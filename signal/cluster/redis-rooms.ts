@@ -159,8 +159,7 @@ export class RedisRooms implements RoomRouter {
       if (msg.type === 'leave') this.localRoute.delete(conn);
       else if (heard === 0) {
         // The home died (nobody listens on its channel): the page reconnects and its rejoin takes the room over.
-        this.localRoute.delete(conn);
-        this.sink?.restart(conn);
+        this.restartRoutes((_route, c) => c === conn);
       }
     });
   }
@@ -233,12 +232,17 @@ export class RedisRooms implements RoomRouter {
     return false;
   }
 
-  /** Closes (1012) this node's sockets whose route matches, so their pages reconnect and rejoin. */
+  /**
+   * Closes (1012) this node's sockets whose route matches, so their pages reconnect and rejoin. The home is told the
+   * connection is gone (best effort): a home wrongly taken for dead (a stalled event loop let its presence lapse)
+   * must not keep a seat for a socket that no longer exists, or the room never ends (and a drain never finishes).
+   */
   private restartRoutes(match: (route: { room: string; home: string }, conn: string) => boolean): void {
     for (const [conn, route] of [...this.localRoute]) {
       if (!match(route, conn)) continue;
       this.localRoute.delete(conn);
       this.sink?.restart(conn);
+      if (route.home !== this.nodeId) void this.send(route.home, { k: 'gone', conn, room: route.room }).catch(() => {});
     }
   }
 
@@ -345,12 +349,7 @@ export class RedisRooms implements RoomRouter {
         this.fanOut(this.registry.disconnect(conn, 'disconnected'));
       }
     }
-    for (const [conn, { home }] of [...this.localRoute]) {
-      if (alive.get(home) === false) {
-        this.localRoute.delete(conn);
-        this.sink?.restart(conn);
-      }
-    }
+    this.restartRoutes(({ home }) => alive.get(home) === false);
   }
 
   /** Another node holds this room's claim now (it saw this node's presence lapse): the room's peers rejoin there. */
