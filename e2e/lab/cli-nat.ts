@@ -10,8 +10,9 @@ import type { LabHost } from './lab-topology';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `npm test`'s hosts (seconds each): no NAT, a cone NAT, a symmetric NAT, UDP blocked, hairpinning; all under `npm run lab`. */
-export const CLI_NAT_QUICK_HOSTS = ['open-a', 'port-restricted-a', 'symmetric-a', 'udp-blocked-a', 'hairpin-a'] as const;
+/** `npm test`'s hosts, run at once: a symmetric NAT, UDP blocked, a port-restricted cone NAT with hairpinning (no NAT:
+ *  cli/nat/nat-command.test.ts); every host under `npm run lab`. */
+export const CLI_NAT_QUICK_HOSTS = ['symmetric-a', 'udp-blocked-a', 'hairpin-a'] as const;
 
 export interface CliNatRun {
   code: number | null;
