@@ -96,7 +96,8 @@ export interface ConnectivityReport {
   timings: { peerJoined: number | null; firstCandidate: number | null; connected: number | null; pathSettled: number | null };
   iceServers: { urls: string[] }[];
   errors: { at: number; source: string; code: number | string | null; message: string }[];
-  /** "Check my network" of both sides and the path predicted from them; absent before it runs. */
+  /** "Check my network" of both sides and the path predicted from them; absent before it runs. With ICE_REGIONS each
+   *  side's result also holds the region ranking and the region used (`diagnosis.local.regions`, common/ice-regions.ts). */
   diagnosis?: RoomDiagnosis;
   /** Link quality over the data channel; null until the measurement starts. */
   quality?: LinkQuality | null;
