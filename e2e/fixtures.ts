@@ -22,7 +22,8 @@ export const test = base.extend<{ room: RoomHelpers }, { app: AppUnderTest; brow
       let host: TestHost | null = null;
       if (netns.ok) host = createTestHost(`w${workerInfo.workerIndex}-${process.pid}`, 10 + (workerInfo.workerIndex % 200));
       try {
-        const proc = await startAppProcess({ ns: host?.ns, host: host?.address ?? '127.0.0.1' });
+        // Up to 50 s of the fixture's 60: tsx compiles the server at each start, slow when the cores are busy.
+        const proc = await startAppProcess({ ns: host?.ns, host: host?.address ?? '127.0.0.1', startTimeoutMs: 50_000 });
         try {
           await use({ baseURL: proc.baseURL, ns: host?.ns ?? null, process: proc });
         } finally {

@@ -12,10 +12,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface AppProcess {
   baseURL: string;
   output: () => string;
+  /** Sends a signal (SIGKILL: a crash, SIGTERM: a drain) and resolves with how the process exited. */
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
-export async function startAppProcess(opts: { ns?: string; host: string; env?: Record<string, string> }): Promise<AppProcess> {
+export async function startAppProcess(opts: { ns?: string; host: string; env?: Record<string, string>; startTimeoutMs?: number }): Promise<AppProcess> {
   // Saved reports go to a throw-away folder, never into the checkout's ./data.
   const dataDir = mkdtempSync(join(tmpdir(), 'p2pcheck-e2e-data-'));
   const env = {
@@ -34,10 +36,12 @@ export async function startAppProcess(opts: { ns?: string; host: string; env?: R
     ? spawn('ip', ['netns', 'exec', opts.ns, ...cmd], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.stdout!.on('data', (d) => (output += String(d)));
   child.stderr!.on('data', (d) => (output += String(d)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`p2pcheck did not start within 20 s:\n${output}`)), 20000);
+    const startTimeoutMs = opts.startTimeoutMs ?? 20000;
+    const timer = setTimeout(() => reject(new Error(`p2pcheck did not start within ${startTimeoutMs / 1000} s:\n${output}`)), startTimeoutMs);
     const check = () => {
       const m = /open http:\/\/[^:]+:(\d+)\//.exec(output);
       if (m) {
@@ -54,6 +58,10 @@ export async function startAppProcess(opts: { ns?: string; host: string; env?: R
   return {
     baseURL: `http://${opts.host}:${port}`,
     output: () => output,
+    kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) {
         rmSync(dataDir, { recursive: true, force: true });
