@@ -32,7 +32,7 @@ export interface LabRow {
 export const LAB_ROWS: readonly LabRow[] = [
   { name: 'clean', condition: {}, link: ['hd-video'], call: ['hd-video'], why: 'nothing limits the path' },
   {
-    name: '1 Mbit/s cap', condition: { rateBps: 1_000_000 }, link: ['sd-video'], call: ['sd-video'], quick: true,
+    name: '1 Mbit/s cap', condition: { rateBps: 1_000_000 }, link: ['sd-video'], call: ['sd-video'],
     why: 'below 2.5 Mbit/s (HD) but above 0.6 (SD); the call fits ≥ 360 lines at 15 fps into 1 Mbit/s, not 720p30',
   },
   {
@@ -40,7 +40,7 @@ export const LAB_ROWS: readonly LabRow[] = [
     why: '3 % is the SD limit itself: the measured loss falls either side; for the call NACK/RTX repair video loss and the E-model gives audio MOS ≈ 4.1',
   },
   {
-    name: '10 % loss', condition: { loss: 0.1 }, link: ['audio', 'unusable'], call: ['sd-video', 'audio'], quick: true,
+    name: '10 % loss', condition: { loss: 0.1 }, link: ['audio', 'unusable'], call: ['sd-video', 'audio'],
     why: '10 % is the audio limit itself; the call\'s audio MOS ≈ 3.4 (E-model: Ie,eff ≈ 27) is below HD\'s 3.6 and above 3.1',
   },
   { name: '100 ms delay', condition: { addedRttMs: 100 }, link: ['hd-video'], call: ['hd-video'], why: 'RTT ~100 ms is under every limit; MOS ≈ 4.35' },
