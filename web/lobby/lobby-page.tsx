@@ -80,7 +80,8 @@ function NameEditor({ store, session }: { store: LobbyStore; session: LobbySessi
       className="lobby-name"
       onSubmit={(e) => {
         e.preventDefault();
-        const problem = session?.setName(value) ?? 'Not connected yet.';
+        // setName answers null when the name was taken: only a missing session is "not connected".
+        const problem = session ? session.setName(value) : 'Not connected yet.';
         setError(problem);
         if (!problem) setDraft(null);
       }}
