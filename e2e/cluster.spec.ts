@@ -6,9 +6,8 @@
 // on a busy CI machine is not taken for dead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { startTestPostgres, type TestPostgres } from '../signal/reports/test-postgres';
+import { freePort, startTestPostgres, type TestPostgres } from '../signal/reports/test-postgres';
 import { startTestRedis, type TestRedis } from '../signal/reports/test-redis';
 import { startAppProcess, type AppProcess } from './support/app-process';
 import { expect, readReport, test, withCallDefault } from './fixtures';
@@ -27,17 +26,6 @@ const nodes: (AppProcess | null)[] = [null, null];
 const contexts: BrowserContext[] = [];
 let currentBrowser: Browser | null = null;
 let nodeAKilled = false;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startNode(i: number): Promise<AppProcess> {
   const node = await startAppProcess({

@@ -43,6 +43,19 @@ async function node(): Promise<RunningApp> {
 
 const connect = (app: RunningApp) => connectInbox(app.httpPort, { track: sockets });
 
+/** Two nodes and a room homed on the first (its first peer joined there), its second peer on the other node. */
+async function roomOverTwoNodes() {
+  const [a, b] = [await node(), await node()];
+  const room = newRoom();
+  const pa = await connect(a);
+  pa.send({ type: 'join', roomId: room });
+  await pa.next();
+  const pb = await connect(b);
+  pb.send({ type: 'join', roomId: room });
+  await pb.next();
+  return { a, b, room, pa, pb };
+}
+
 describe('rooms across two nodes on Redis', () => {
   it('two peers on different nodes join one room and exchange messages both ways', async () => {
     const [a, b] = [await node(), await node()];
@@ -131,27 +144,13 @@ describe('rooms across two nodes on Redis', () => {
   });
 
   it('when a room\'s home node goes away, the peers on the other node are closed with 1012 so their pages reconnect', async () => {
-    const [a, b] = [await node(), await node()];
-    const room = newRoom();
-    const pa = await connect(a);
-    pa.send({ type: 'join', roomId: room });
-    await pa.next();
-    const pb = await connect(b);
-    pb.send({ type: 'join', roomId: room });
-    await pb.next();
+    const { a, room, pa, pb } = await roomOverTwoNodes();
     a.cluster!.dropRedisForTest(); // the home (first joiner's node) dies
     expect((await pb.closed).code).toBe(1012);
   });
 
   it('a room whose home died without a goodbye: a peer rejoining at once through the other node is answered once the home\'s presence lapses (that node takes the room over), and the other node\'s peer rejoins it there', async () => {
-    const [a, b] = [await node(), await node()];
-    const room = newRoom();
-    const pa = await connect(a);
-    pa.send({ type: 'join', roomId: room });
-    await pa.next();
-    const pb = await connect(b);
-    pb.send({ type: 'join', roomId: room });
-    await pb.next();
+    const { a, b, room, pa, pb } = await roomOverTwoNodes();
     expect(await pa.next()).toMatchObject({ type: 'peer-joined' });
 
     const diedAt = Date.now();
@@ -174,14 +173,7 @@ describe('rooms across two nodes on Redis', () => {
   });
 
   it('a message for a room whose home died closes its socket with 1012 at once (not a presence TTL later), so the page rejoins', async () => {
-    const [a, b] = [await node(), await node()];
-    const room = newRoom();
-    const pa = await connect(a);
-    pa.send({ type: 'join', roomId: room });
-    await pa.next();
-    const pb = await connect(b);
-    pb.send({ type: 'join', roomId: room });
-    await pb.next();
+    const { a, room, pa, pb } = await roomOverTwoNodes();
     a.cluster!.dropRedisForTest();
     pa.ws.terminate();
     // The home refreshed its presence at most TTL/4 ago, so the presence check alone would take over 3/4 TTL.

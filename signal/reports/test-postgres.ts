@@ -43,7 +43,8 @@ export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
   throw new Error('PostgreSQL is not installed (no initdb/pg_ctl in /usr/lib/postgresql/<version>/bin or on PATH): apt-get install postgresql, or set PG_BIN');
 }
 
-function freePort(host: string): Promise<number> {
+/** A TCP port free on `host` right now (test servers: Redis, PostgreSQL, benchmarks). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -5,7 +5,7 @@
 // (empty: nothing was persisted). The one home for starting redis-server in this project.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './test-postgres';
 
 export interface TestRedis {
   host: string;
@@ -16,17 +16,6 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Stops it if running and starts a fresh one on the same host and port. */
   restart(): Promise<void>;
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function spawnRedis(ns: string | null, host: string, port: number): Promise<ChildProcess> {
