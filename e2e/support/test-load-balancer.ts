@@ -1,7 +1,8 @@
 // A tiny load balancer for the cluster e2e test, run as its own process (inside the worker's namespace, where the
 // nodes and browsers are): what an operator puts in front of p2pcheck nodes, reduced to what the test needs.
-// - Health check as a real LB does it: GET /readyz on every backend every 200 ms (1 s timeout); only ready
-//   backends get new requests and new WebSockets (a draining node answers 503, so it gets none).
+// - Health check as a real LB does it: GET /readyz on every backend every 200 ms (3 s timeout); two failures in a
+//   row take a backend out (HAProxy's `fall`), one success puts it back; only ready backends get new requests and
+//   new WebSockets (a draining node answers 503, so it gets none).
 // - Passive check: a backend that refuses a connection is marked down at once and the next ready one is tried.
 // - WebSocket upgrades go to the ready backend with the fewest open sockets (least connections, as HAProxy's
 //   `balance leastconn` advises for long-lived connections); plain HTTP round-robins over ready backends.
@@ -15,17 +16,25 @@ if (urls.length === 0) {
   console.error('usage: test-load-balancer.ts <host> <port> <backend-url>...');
   process.exit(2);
 }
-const backends = urls.map((u) => ({ url: new URL(u), ready: false, sockets: 0 }));
+const backends = urls.map((u) => ({ url: new URL(u), ready: false, sockets: 0, fails: 0, checking: false }));
 type Backend = (typeof backends)[number];
 let rr = 0;
 
 function check(b: Backend): void {
-  const req = request({ host: b.url.hostname, port: b.url.port, path: '/readyz', timeout: 1000, agent: false }, (res) => {
-    b.ready = res.statusCode === 200;
+  if (b.checking) return; // one check at a time per backend
+  b.checking = true;
+  const result = (ok: boolean) => {
+    b.checking = false;
+    b.fails = ok ? 0 : b.fails + 1;
+    if (ok) b.ready = true;
+    else if (b.fails >= 2) b.ready = false;
+  };
+  const req = request({ host: b.url.hostname, port: b.url.port, path: '/readyz', timeout: 3000, agent: false }, (res) => {
+    result(res.statusCode === 200);
     res.resume();
   });
   req.on('timeout', () => req.destroy(new Error('timeout')));
-  req.on('error', () => (b.ready = false));
+  req.on('error', () => b.checking && result(false));
   req.end();
 }
 const checkAll = () => backends.forEach(check);
