@@ -2,7 +2,7 @@
 // read from a scripted PeerConnection (host candidate, then srflx or the end of gathering) on a fake clock.
 import { describe, expect, it } from 'vitest';
 import type { RegionRtt } from '../../common/ice-regions';
-import { chooseRegion, measureRegions, rankRegions, regionRtt, sampleStunRtt, stunUrlOf } from './region-ranking';
+import { chooseRegion, iceServersForRegion, measureRegions, rankRegions, regionRtt, sampleStunRtt, stunUrlOf } from './region-ranking';
 import type { PcFactory } from './peer-tests';
 
 const rtt = (id: string, rttMs: number | null): RegionRtt => ({ id, name: id.toUpperCase(), rttMs, samples: [rttMs] });
@@ -25,6 +25,18 @@ describe('rankRegions / chooseRegion', () => {
 
   it('writes IPv6 hosts in brackets in the STUN URL', () => {
     expect(stunUrlOf({ id: 'x', name: 'X', primary: { host: '2001:db8::1', port: 3478 }, alternatePort: null, alternateHost: null, probe: null })).toBe('stun:[2001:db8::1]:3478');
+  });
+});
+
+describe('iceServersForRegion', () => {
+  const FAR = [{ urls: ['turn:far:3478'], username: 'f', credential: 'f' }];
+  const NEAR = [{ urls: ['turn:near:3478'], username: 'n', credential: 'n' }];
+  it('the named region\'s servers and credential; the default ones when none is named; none for a region the server does not have', () => {
+    const ice = { iceServers: FAR, regions: [{ id: 'far', iceServers: FAR }, { id: 'near', iceServers: NEAR }] };
+    expect(iceServersForRegion(ice, 'near')).toEqual(NEAR);
+    expect(iceServersForRegion(ice, null)).toEqual(FAR);
+    expect(iceServersForRegion({ iceServers: FAR }, null)).toEqual(FAR);
+    expect(iceServersForRegion(ice, 'gone')).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@
 // region that does not answer within the deadline gets no RTT and ranks last. Regions are sampled side by side,
 // samples one after another; the RTT is the median of the answered samples.
 import type { IceRegionInfo, RegionChoice, RegionRtt } from '../../common/ice-regions';
+import type { IceServersResponse } from '../../common/messages';
 import { median } from '../quality/sample-stats';
 import { startGathering, type PcFactory } from './peer-tests';
 
@@ -24,6 +25,14 @@ export interface RegionToRank {
 export function stunUrlOf(region: IceRegionInfo): string {
   const h = region.primary.host.includes(':') ? `[${region.primary.host}]` : region.primary.host;
   return `stun:${h}:${region.primary.port}`;
+}
+
+/** The ICE servers (with credential) of one region from /api/ice-servers: the default ones (the first region, or
+ *  the bundled server) when no region is named; none when the response does not have the named region (its tests
+ *  then say what did not answer). The one pick for "Check my network", the room's connection and its relay check. Pure. */
+export function iceServersForRegion(ice: Pick<IceServersResponse, 'iceServers' | 'regions'>, regionId: string | null | undefined): IceServersResponse['iceServers'] {
+  if (regionId == null) return ice.iceServers;
+  return ice.regions?.find((x) => x.id === regionId)?.iceServers ?? [];
 }
 
 /** Nearest first; regions without an answer last, in configured order. Pure. */

@@ -14,7 +14,7 @@ import { fetchApiJson } from '../errors/api-error';
 import { explainIceError } from './ice-error-advice';
 import { runHairpinTest } from './hairpin-test';
 import { inferMapping, parseStunUrl, type StunEndpoint } from './mapping-inference';
-import { measureRegions, stunUrlOf } from './region-ranking';
+import { iceServersForRegion, measureRegions, stunUrlOf } from './region-ranking';
 import {
   httpProbeApi,
   isHidden,
@@ -145,7 +145,7 @@ async function runBundled(
       primary: region.primary,
       alternatePort: region.alternatePort,
       alternateHost: region.alternateHost,
-      iceServers: ice.regions.find((x) => x.id === region.id)?.iceServers ?? [],
+      iceServers: iceServersForRegion(ice, region.id),
       probe: opts.probe ?? (region.probe ? httpProbeApi(region.probe) : noProbePeer(region.name)),
     };
     update(`region: ${region.name}`);

@@ -49,6 +49,8 @@ export interface PeerDriverOptions {
   /** Where RTCPeerConnections come from (this test's and the relay check's); the page uses the browser's, the
    *  headless peer (cli/) werift's. */
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+  /** The relay check's TURN servers, read when it begins (the room: its nearest ICE region). Default: config's. */
+  relayIceServers?: () => RTCIceServer[];
 }
 
 /** Negotiated id of the lobby's unreliable ping channel (the link channels use 1-3). */
@@ -441,7 +443,7 @@ export class PeerDriver {
     this.relayCheck = startRelayCheck({
       role: this.opts.role === 'offerer' ? 'starter' : 'responder',
       channel: this.channel,
-      iceServers: this.opts.config.iceServers ?? [],
+      iceServers: this.opts.relayIceServers ?? this.opts.config.iceServers ?? [],
       createPeerConnection: this.opts.createPeerConnection,
       now: this.monotonic,
       sinceStart: () => this.at(),

@@ -65,6 +65,24 @@ async function starterTimedOut(starterCandidates: string[], responderCandidates:
   return starter.last();
 }
 
+describe('relay check servers', () => {
+  it('reads the servers when the check begins, not when it is set up (the room learns its nearest region later)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const [a, b] = channelPair();
+    const NEAR = [{ urls: ['turn:near.example:3478'], username: 'n', credential: 'n' }];
+    let servers: RTCIceServer[] = TURN;
+    const configs: RTCConfiguration[] = [];
+    const make = fakePc([RELAY]);
+    const starter = side('starter', a, { iceServers: () => servers, createPeerConnection: (c) => (configs.push(c), make()) });
+    side('responder', b, { createPeerConnection: fakePc([RELAY]) });
+    servers = NEAR;
+    starter.handle.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(configs).toEqual([{ iceServers: NEAR, iceTransportPolicy: 'relay' }]);
+    await vi.advanceTimersByTimeAsync(1010);
+  });
+});
+
 describe('relay check (failure paths)', () => {
   it('skips on both sides when the starting side has no TURN server, and says which side', async () => {
     const [a, b] = channelPair();

@@ -20,7 +20,9 @@ export interface RelayCheckOptions {
   role: 'starter' | 'responder';
   /** The test's data channel, carrying this check's offer, answer, candidates and verdict. */
   channel: RTCDataChannel;
-  iceServers: RTCIceServer[];
+  /** The TURN servers to test, or a function read when this side begins (the room's nearest ICE region, which the
+   *  page may learn only after the test's own connection was made). */
+  iceServers: RTCIceServer[] | (() => RTCIceServer[]);
   /** Monotonic clock, ms. */
   now(): number;
   /** ms since the test started (for `startedAt`). */
@@ -70,6 +72,9 @@ async function selectedRelayPath(pc: RTCPeerConnection): Promise<PathKind | null
 export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
   const { channel, now } = opts;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Read once, when this side begins (start() or the other side's offer).
+  let servers: RTCIceServer[] | null = null;
+  const iceServers = () => (servers ??= typeof opts.iceServers === 'function' ? opts.iceServers() : opts.iceServers);
   let pc: RTCPeerConnection | null = null;
   let begun = false;
   let finished = false;
@@ -132,7 +137,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
   }
 
   function open(): RTCPeerConnection {
-    const conn = (opts.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))({ iceServers: opts.iceServers, iceTransportPolicy: 'relay' });
+    const conn = (opts.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))({ iceServers: iceServers(), iceTransportPolicy: 'relay' });
     pc = conn;
     startedMono = now();
     update({ state: 'running', startedAt: check.startedAt ?? opts.sinceStart() });
@@ -232,7 +237,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
       case 'rc-offer': {
         if (opts.role !== 'responder' || begun) return;
         begun = true;
-        if (!hasTurn(opts.iceServers)) {
+        if (!hasTurn(iceServers())) {
           // Our side cannot take part; the starter times out with "the other side sent no relay candidate".
           finished = true;
           if (timer !== null) clearTimeout(timer);
@@ -289,7 +294,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
       }
       if (begun) return;
       begun = true;
-      if (!hasTurn(opts.iceServers)) {
+      if (!hasTurn(iceServers())) {
         finished = true;
         update({ state: 'skipped', startedAt: opts.sinceStart(), reason: 'no TURN server configured on this side' });
         send({ t: 'rc-result', verdict: { state: 'skipped', rttMs: null, reason: 'no TURN server configured on the other side' } });

@@ -5,6 +5,7 @@ import { PeerDriver, type PeerDriverOptions, type PeerRole } from '../peer/peer-
 import { connectSignaling, signalingUrl, type CreateSocket, type SignalingClient } from '../signaling/signaling-client';
 import type { AppStore } from '../store/app-store';
 import { startRoomDiagnosis } from '../diagnosis/room-diagnosis-session';
+import { iceServersForRegion } from '../diagnosis/region-ranking';
 import { ApiRequestError, fetchApiJson } from '../errors/api-error';
 import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
 
@@ -32,7 +33,8 @@ export interface RoomSession {
 }
 
 interface IceConfig {
-  servers: RTCIceServer[];
+  /** The default servers and, with ICE_REGIONS, each region's. */
+  response: Pick<IceServersResponse, 'iceServers' | 'regions'>;
   fetchedAt: number;
   ttlMs: number;
 }
@@ -43,10 +45,11 @@ export const defaultFetchJson = (path: string) => fetchApiJson<unknown>('ice-ser
 export const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
 
 export interface IceServerCache {
-  /** Cached ICE servers; refetched when half their credential lifetime has passed. One fetch at a time. */
-  get(): Promise<RTCIceServer[]>;
+  /** Cached ICE servers (the default ones, or with a region id that region's: iceServersForRegion); refetched when
+   *  half their credential lifetime has passed. One fetch at a time. */
+  get(regionId?: string | null): Promise<RTCIceServer[]>;
   /** The servers of the last fetch (null before the first finished). */
-  current(): RTCIceServer[] | null;
+  current(regionId?: string | null): RTCIceServer[] | null;
 }
 
 /** /api/ice-servers with its cache, shared by the room and the lobby. A failed fetch is reported to onError and
@@ -63,7 +66,7 @@ export function createIceServerCache(opts: {
     try {
       const body = (await opts.fetchJson('/api/ice-servers')) as IceServersResponse;
       if (!body || !Array.isArray(body.iceServers)) throw new Error('/api/ice-servers answered without an iceServers list');
-      ice = { servers: body.iceServers, fetchedAt: opts.now(), ttlMs: (body.ttl || 3600) * 1000 };
+      ice = { response: body, fetchedAt: opts.now(), ttlMs: (body.ttl || 3600) * 1000 };
       opts.onLoaded(body.iceServers);
     } catch (err) {
       const message =
@@ -71,19 +74,21 @@ export function createIceServerCache(opts: {
           ? `${err.message} Without relay credentials this test gathers only host candidates (no STUN, no TURN relay).`
           : `could not load ICE servers: ${err instanceof Error ? err.message : String(err)}; only host candidates will be gathered`;
       opts.onError(err instanceof ApiRequestError ? err.failure.status : null, message);
-      ice = { servers: [], fetchedAt: opts.now(), ttlMs: 60_000 };
+      ice = { response: { iceServers: [] }, fetchedAt: opts.now(), ttlMs: 60_000 };
     }
-    return ice.servers;
+    return ice.response.iceServers;
   }
   return {
-    get() {
-      if (ice && opts.now() - ice.fetchedAt < ice.ttlMs / 2) return Promise.resolve(ice.servers);
-      inFlight ??= load().finally(() => {
-        inFlight = null;
-      });
-      return inFlight;
+    async get(regionId) {
+      if (!ice || opts.now() - ice.fetchedAt >= ice.ttlMs / 2) {
+        inFlight ??= load().finally(() => {
+          inFlight = null;
+        });
+        await inFlight;
+      }
+      return iceServersForRegion(ice!.response, regionId);
     },
-    current: () => ice?.servers ?? null,
+    current: (regionId) => (ice ? iceServersForRegion(ice.response, regionId) : null),
   };
 }
 /** How long a peer whose signaling dropped may take to come back while the connection is still up. */
@@ -129,11 +134,14 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
     onError: (code, message) => s().addError({ at: s().sinceStart(now()), source: 'api', code, message }),
   });
   const iceServers = () => ice.get();
+  // With ICE_REGIONS: the region this side's "Check my network" ranked nearest, once it has (null before, and
+  // without regions: the default servers).
+  const nearestRegion = () => s().diagnosis.local?.regions?.used ?? null;
 
   async function startTest(role: PeerRole): Promise<void> {
     driver?.close();
     s().beginTest(now());
-    const servers = await iceServers();
+    const servers = await ice.get(nearestRegion());
     if (stopped) return;
     driver = new PeerDriver({
       role,
@@ -142,6 +150,8 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
       send: (m) => client.send(m),
       createPeerConnection: opts.createPeerConnection,
       call: opts.call,
+      // Read when the relay check begins (after the link test): by then the ranking is usually known.
+      relayIceServers: () => ice.current(nearestRegion()) ?? servers,
     });
     client.send({ type: 'peer-info', info: { relayOnly } });
     diagnosis?.onPeerArrived();
