@@ -4,12 +4,16 @@ import { rttMs } from '../format/milliseconds';
 import { PATH_EXPLANATIONS, PEER_STATE_WORDS, selectedPathText } from './report-format';
 
 /** One line on whether the relay fallback works, once the relay-only check is over (details: "TURN relay"). */
-function relayFallbackLine(report: ConnectivityReport): { check: string; text: string } | null {
+export function relayFallbackLine(report: ConnectivityReport): { check: string; text: string } | null {
   const rc = report.relayCheck;
   if (!rc || (rc.state !== 'works' && rc.state !== 'failed')) return null;
-  if (rc.state === 'failed') return { check: rc.state, text: `Relay fallback: FAILED — ${rc.reason ?? 'see "TURN relay"'}. Where a direct path is blocked, this setup cannot connect.` };
+  // With ICE_REGIONS the check ran against the region this side's network check used (diagnosis.local.regions).
+  const regions = report.diagnosis?.local?.regions;
+  const region = regions?.ranking.find((r) => r.id === regions.used);
+  const via = region ? ` (relay check via ${region.name})` : '';
+  if (rc.state === 'failed') return { check: rc.state, text: `Relay fallback${via}: FAILED — ${rc.reason ?? 'see "TURN relay"'}. Where a direct path is blocked, this setup cannot connect.` };
   const extras = [rc.rttMs !== null ? `round trip ${rttMs(rc.rttMs)}` : null, rc.throughputBps ? mbps(rc.throughputBps) : null].filter(Boolean);
-  return { check: rc.state, text: `Relay fallback: works — tested with a relay-only connection${extras.length ? ` (${extras.join(', ')})` : ''}.` };
+  return { check: rc.state, text: `Relay fallback${via}: works — tested with a relay-only connection${extras.length ? ` (${extras.join(', ')})` : ''}.` };
 }
 
 export function StatusLine({ report }: { report: ConnectivityReport }) {
