@@ -9,9 +9,9 @@ import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { LOBBY_CHANNEL } from '../../common/peer-protocol';
 import { customIceServersFromUrl, startDiagnosis } from '../diagnosis/diagnosis-controller';
 import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
-import { PeerDriver } from '../peer/peer-driver';
+import { PeerDriver, type PeerDriverOptions } from '../peer/peer-driver';
 import { RECONNECT_DELAYS_MS, createIceServerCache, defaultFetchJson } from '../room/room-session';
-import { connectSignaling, signalingUrl, type SignalingClient } from '../signaling/signaling-client';
+import { connectSignaling, signalingUrl, type CreateSocket, type SignalingClient } from '../signaling/signaling-client';
 import { createAppStore, type AppStore } from '../store/app-store';
 import { linkState, linkSummary, worthBroadcasting } from './lobby-session-links';
 import { LobbyQueueDriver } from './lobby-queue-driver';
@@ -60,6 +60,11 @@ export interface LobbySessionOptions {
   now?: () => number;
   search?: string;
   timing?: Partial<LobbyTiming>;
+  /** A WebRTC implementation other than the browser's (the headless peer, cli/peer/headless-lobby.ts). */
+  createPeerConnection?: PeerDriverOptions['createPeerConnection'];
+  createSocket?: CreateSocket;
+  /** false: no "Check my network" (the headless peer has no browser to run it in). */
+  diagnosis?: boolean;
 }
 
 export interface LobbySession {
@@ -254,6 +259,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
         quality: 'on-demand',
         ping: { intervalMs: timing.pingIntervalMs, channel: 'unreliable', onSent: () => void pair.pingsSent++ },
         statsIntervalMs: timing.statsIntervalMs,
+        createPeerConnection: opts.createPeerConnection,
         send: (m) => {
           if (m.type === 'description' || m.type === 'candidate' || m.type === 'peer-info') send({ ...m, to: peerId });
         },
@@ -410,7 +416,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
               : SIGNALING_UNREACHABLE,
         );
       },
-    });
+    }, opts.createSocket);
   let client: SignalingClient = connect();
   void ice.get();
 
@@ -420,7 +426,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   // measured the newcomer's check running while its links settled).
   const settledOrFailed = (p: Pair) => p.closed || p.state === 'failed' || (p.state === 'connected' && p.store.getState().stats.selection.settled);
   function maybeStartDiagnosis(force = false): void {
-    if (diagnosisStarted || stopped || l().selfId === null) return;
+    if (diagnosisStarted || stopped || opts.diagnosis === false || l().selfId === null) return;
     if (!force && ![...pairs.values()].every(settledOrFailed)) return;
     diagnosisStarted = true;
     if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
