@@ -23,6 +23,27 @@ describe('lobby store', () => {
     expect(Object.keys(s().members)).toEqual(['a', 'b']);
   });
 
+  it('keeps every view of a link to a leaver as it was before it left (the survivors closing their ends change nothing)', () => {
+    const store = createLobbyStore('r');
+    const s = () => store.getState();
+    s().setSelf('a', 8);
+    for (const id of ['a', 'b', 'c']) s().memberJoined(id, 0, id, id === 'a');
+    s().setOwnLink('b', link);
+    s().setLinks('b', { a: link, c: link });
+    s().setLinks('c', { a: link, b: link });
+    s().memberLeft('b', 50);
+    const closed = { ...link, state: 'failed', path: null, at: 60 } as const;
+    s().setLinks('c', { a: { ...link, at: 60 }, b: closed });
+    s().setOwnLink('b', closed);
+    expect(s().links.c!.b).toEqual(link);
+    expect(s().links.c!.a).toEqual({ ...link, at: 60 });
+    expect(s().links.a!.b).toEqual(link);
+    // Back again: its links are live once more.
+    s().memberJoined('b', 90, 'b');
+    s().setLinks('c', { a: link, b: closed });
+    expect(s().links.c!.b).toEqual(closed);
+  });
+
   it('ignores info from an id it never saw', () => {
     const store = createLobbyStore('r');
     store.getState().setMemberInfo('zz', { name: 'X' });

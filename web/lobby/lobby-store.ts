@@ -75,10 +75,19 @@ export const createLobbyStore = (roomId = '') =>
         if (info.diagnosis !== undefined) next.diagnosis = info.diagnosis;
         return { members: { ...s.members, [peerId]: next } };
       }),
-    setLinks: (reporter, links) => set((s) => ({ links: { ...s.links, [reporter]: { ...links } } })),
+    setLinks: (reporter, links) =>
+      set((s) => {
+        const next = { ...links };
+        // A link to a member who has left stays as last seen before it left (the survivor closing its end must
+        // not turn an agreed cell into a one-sided one): the leaver's cells are marked, not lost.
+        const before = s.links[reporter] ?? {};
+        for (const [id, m] of Object.entries(s.members)) if (m.leftAt !== null && before[id]) next[id] = before[id];
+        return { links: { ...s.links, [reporter]: next } };
+      }),
     setOwnLink: (otherId, summary) =>
       set((s) => {
         if (s.selfId === null) return {};
+        if (s.members[otherId]?.leftAt != null && s.links[s.selfId]?.[otherId]) return {};
         return { links: { ...s.links, [s.selfId]: { ...s.links[s.selfId], [otherId]: summary } } };
       }),
     setFull: (full) => set({ full }),
