@@ -39,10 +39,7 @@ const newRoomId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).
 const LOOPBACK = ['--host-address', '127.0.0.1'];
 
 describe('p2pcheck join <lobby-link>', () => {
-  // Not in `npm test` (P2PCHECK_CLI_LOBBY=1, `npm run test:cli-lobby`): in about one run of three one peer ends with
-  // exit 8 — another end's settled view of a link never reaches it before --timeout; the cause is not found yet
-  // (see docs/cli.md, "Known problems"). It is reported as skipped there, not as passing.
-  it.skipIf(process.env.P2PCHECK_CLI_LOBBY !== '1')('three headless peers: every pair settles on the same path at both ends; each prints its row; --expect over all its links', { timeout: 120_000 }, async () => {
+  it('three headless peers: every pair settles on the same path at both ends; each prints its row; --expect over all its links', { timeout: 120_000 }, async () => {
     const link = `${base}/lobby/${newRoomId()}`;
     const common = ['join', link, ...LOOPBACK, '--peers', '3', '--timeout', '90'];
     const [a, b, c] = await Promise.all([
@@ -55,9 +52,9 @@ describe('p2pcheck join <lobby-link>', () => {
     // The readable run: the lobby's headline and host choice as the page words them, then its two links.
     expect(c.code, c.err).toBe(EXIT.pathUnexpected);
     expect(c.err).toMatch(/the path to \S+ \(direct-lan\), \S+ \(direct-lan\) is not relay as --expect asked/);
-    // Whoever finished first has left by now: the headline counts the peers still present, the row keeps each link
-    // as it settled.
-    expect(c.out).toMatch(/^lobby: (all 3 links work \(3 direct\)|the link works \(1 direct\))$/m);
+    // Whoever finished first may have left by now: the headline and host choice describe every peer this one met
+    // (the row says who left), so they do not depend on who finished first.
+    expect(c.out).toMatch(/^lobby: all 3 links work \(3 direct\)$/m);
     expect(c.out).toMatch(/^Best host: /m);
     const row = c.out.split('\n').filter((l) => l.startsWith('  to '));
     expect(row).toHaveLength(2);

@@ -26,13 +26,29 @@ describe('settledLink', () => {
 describe('allSettled', () => {
   const link: SettledLink = { mine: view('connected', 'direct-lan'), theirs: view('connected', 'direct-lan') };
   it('waits for --peers members and a settled link to every member still present', () => {
-    const three = lobby({}, [member('me', true), member('b'), member('c')]);
+    const bc = view('connected', 'direct-lan');
+    const three = lobby({ b: { c: bc }, c: { b: bc } }, [member('me', true), member('b'), member('c')]);
     expect(allSettled(three, 2, new Map([['b', link]]))).toBe(false);
     expect(allSettled(three, 2, new Map([['b', link], ['c', link]]))).toBe(true);
     expect(allSettled(lobby({}), 3, new Map([['b', link]]))).toBe(false);
     // A member who left before its link settled is not waited for; alone is never done.
     expect(allSettled(lobby({}, [member('me', true), member('b'), member('c', false, 5)]), 2, new Map([['b', link]]))).toBe(true);
     expect(allSettled(lobby({}, [member('me', true)]), 1, new Map())).toBe(false);
+    // Everyone settled, then finished and left while this peer waited out its broadcast lag: done, not stuck until
+    // --timeout (the three-peer run's exit 8).
+    expect(allSettled(lobby({}, [member('me', true), member('b', false, 5), member('c', false, 6)]), 3, new Map([['b', link], ['c', link]]))).toBe(true);
+    expect(allSettled(lobby({}, [member('me', true), member('b', false, 5)]), 2, new Map())).toBe(false);
+  });
+
+  it('waits for the links between the others still present too (the headline describes the whole lobby)', () => {
+    const up = view('connected', 'direct-lan');
+    const members = [member('me', true), member('b'), member('c')];
+    const mine = new Map([['b', link], ['c', link]]);
+    expect(allSettled(lobby({ b: { c: up } }, members), 3, mine)).toBe(false);
+    expect(allSettled(lobby({ b: { c: up }, c: { b: up } }, members), 3, mine)).toBe(true);
+    expect(allSettled(lobby({ b: { c: view('failed') } }, members), 3, mine)).toBe(true);
+    // One of them left: nothing left to wait for between the others.
+    expect(allSettled(lobby({ b: { c: up } }, [member('me', true), member('b'), member('c', false, 9)]), 3, mine)).toBe(true);
   });
 });
 

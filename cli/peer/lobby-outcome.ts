@@ -47,13 +47,29 @@ export function abortOutcome(s: Pick<LobbyState, 'full' | 'fatal'>): LobbyOutcom
 }
 
 /**
- * Done when at least `wantPeers` members (this one included) have been in the lobby and every other member still
- * present has a settled link (`settled`: latched by the adapter, so a link that closes after settling stays settled).
+ * Done when at least `wantPeers` members (this one included) have been in the lobby, the links among the others
+ * still present have settled, and every other member still present has a settled link (`settled`: latched by the adapter, so a link that closes after settling stays settled).
  */
-export function allSettled(s: Pick<LobbyState, 'members' | 'selfId'>, wantPeers: number, settled: ReadonlyMap<string, SettledLink>): boolean {
+export function allSettled(s: Pick<LobbyState, 'members' | 'selfId' | 'links'>, wantPeers: number, settled: ReadonlyMap<string, SettledLink>): boolean {
   if (s.selfId === null || Object.keys(s.members).length < wantPeers) return false;
-  const present = otherMembers(s, true);
-  return present.length > 0 && present.every((id) => settled.has(id));
+  if (!othersSettled(s)) return false;
+  // At least one link settled (alone is never done) — not "someone still present": the others may finish and leave
+  // while this peer waits out its broadcast lag, and their links stay settled.
+  return settled.size > 0 && otherMembers(s, true).every((id) => settled.has(id));
+}
+
+/** The links between the other members still present have settled too (both ends classified, or either failed),
+ *  so the headline and host choice describe the whole lobby, not a moment when two others were still connecting. */
+function othersSettled(s: Pick<LobbyState, 'members' | 'links'>): boolean {
+  const ids = otherMembers(s, true);
+  for (let i = 0; i < ids.length; i++) {
+    for (let j = i + 1; j < ids.length; j++) {
+      const x = s.links[ids[i]!]?.[ids[j]!];
+      const y = s.links[ids[j]!]?.[ids[i]!];
+      if (!((classified(x) && classified(y)) || x?.state === 'failed' || y?.state === 'failed')) return false;
+    }
+  }
+  return true;
 }
 
 /** What the deadline means when the run had not ended. */

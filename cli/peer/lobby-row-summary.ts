@@ -16,14 +16,23 @@ const AGREEMENT_WORDS: Record<MatrixCell['agreement'], string> = {
 
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+
+/** Everyone this peer met, as present: the command ends after its links settled, and by then the others may have
+ *  finished and left — the lobby it measured is what the headline and host choice describe (the rows say who left). */
+const everyoneMet = <S extends Pick<LobbyState, 'members'>>(state: S): S => ({
+  ...state,
+  members: Object.fromEntries(Object.entries(state.members).map(([id, m]) => [id, { ...m, leftAt: null }])),
+});
+
 export function lobbyHeadline(state: Pick<LobbyState, 'members' | 'links' | 'selfId'>): string {
-  return `lobby: ${summarizeLobby(buildLobbyMatrix(state)).headline}`;
+  return `lobby: ${summarizeLobby(buildLobbyMatrix(everyoneMet(state))).headline}`;
 }
 
 export function lobbyRowSummary(state: Pick<LobbyState, 'members' | 'links' | 'selfId'>): string[] {
   const matrix = buildLobbyMatrix(state);
-  const summary = summarizeLobby(matrix);
-  const host = chooseHost(matrix);
+  const met = buildLobbyMatrix(everyoneMet(state));
+  const summary = summarizeLobby(met);
+  const host = chooseHost(met);
   const lines = [`lobby: ${summary.headline}`];
   for (const b of summary.blocked) lines.push(`  ${capitalised(b)}`);
   for (const m of summary.mismatches) lines.push(`  ${m}`);
