@@ -1,30 +1,11 @@
 // `npm run turn`'s entry as an operator meets it: a bad setting is one line naming the variable (no stack trace,
 // exit 2); the README's public-deployment step (TURN_ALT_IP with the default TURN_LISTEN) starts.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { spawnTurnMain } from './testing/turn-main-process';
 
 function runMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'turn/main.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TURN_SECRET: 'main-test', TURN_WORKERS: '1', TURN_LISTEN_V6: 'off', TURN_PORT: '0', TURN_ALT_PORT: '0', TURN_RELAY_MIN_PORT: '0', TURN_METRICS_PORT: '0', TURN_PROBE_PORT: '0', TURN_LOG_LEVEL: 'info', ...env },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const lines: Array<Record<string, unknown>> = [];
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    try {
-      lines.push(JSON.parse(l) as Record<string, unknown>);
-    } catch {
-      /* not a log line */
-    }
-  });
-  return { child, lines, stderr: () => stderr, exited: once(child, 'exit') as Promise<[number | null, string | null]> };
+  return spawnTurnMain({ TURN_SECRET: 'main-test', ...env });
 }
 
 describe('turn/main.ts', () => {

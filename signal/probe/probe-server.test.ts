@@ -1,36 +1,15 @@
 // `npm run turn` runs the probe peer of its region: the page (another origin) offers, the fake browser's check
 // reaches the TURN server's STUN port and is answered by the probe, and a run reports the filtering checks. CORS
 // lets the allowed page in and keeps others out; bad TURN_PROBE_* settings are one line at start.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_OFFER, fakeBrowserAgent, probeCredentials } from './fake-browser-agent';
+import { spawnTurnMain } from '../../turn/testing/turn-main-process';
 import { probeServerConfigFromEnv } from './probe-server';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const PAGE = 'http://page.example:8080';
 
 function runTurn(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'turn/main.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env, TURN_SECRET: 'probe-server-test', TURN_WORKERS: '1', TURN_LISTEN: '127.0.0.1', TURN_LISTEN_V6: 'off', TURN_PORT: '0', TURN_ALT_PORT: '0',
-      TURN_RELAY_MIN_PORT: '0', TURN_METRICS_PORT: '0', TURN_PROBE_PORT: '0', TURN_LOG_LEVEL: 'info', ...env,
-    },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const lines: Array<Record<string, unknown>> = [];
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    try {
-      lines.push(JSON.parse(l) as Record<string, unknown>);
-    } catch {
-      /* not a log line */
-    }
-  });
-  return { child, lines, stderr: () => stderr, exited: once(child, 'exit') as Promise<[number | null, string | null]> };
+  return spawnTurnMain({ TURN_SECRET: 'probe-server-test', TURN_LISTEN: '127.0.0.1', ...env });
 }
 
 let run: ReturnType<typeof runTurn>;
