@@ -114,29 +114,42 @@ test('a lobby with a peer behind every NAT kind: each cell settles on the path t
   }
   const settledMs = Date.now() - started;
 
-  const problems: string[] = [];
   const first = await shownMatrix(pages[0]!);
   const idOf = new Map(first.rows.map((r) => [r.name, r.id]));
   const hostOf = new Map(first.rows.map((r) => [r.id, labHost(r.name)]));
   expect([...idOf.keys()].sort()).toEqual(HOSTS.map((h) => h.name).sort());
-  for (const [i, page] of pages.entries()) {
-    const who = HOSTS[i]!.name;
-    const { cells, rows } = i === 0 ? first : await shownMatrix(page);
-    for (const row of rows) {
-      const want = expectedLabel(hostOf.get(row.id)!.expectedDiscovery);
-      if (row.nat !== want) problems.push(`${who}'s page: ${row.name} shows "${row.nat}", the lab built ${want}`);
+  /** Every page's rows and cells against the NATs as built; one line per disagreement. */
+  const judge = async (): Promise<string[]> => {
+    const problems: string[] = [];
+    for (const [i, page] of pages.entries()) {
+      const who = HOSTS[i]!.name;
+      const { cells, rows } = await shownMatrix(page);
+      for (const row of rows) {
+        const want = expectedLabel(hostOf.get(row.id)!.expectedDiscovery);
+        if (row.nat !== want) problems.push(`${who}'s page: ${row.name} shows "${row.nat}", the lab built ${want}`);
+      }
+      expect(cells, `${who}'s page: ${n}×${n - 1} cells`).toHaveLength(n * (n - 1));
+      for (const cell of cells) {
+        const [a, b] = splitIds(cell.id, [...hostOf.keys()]);
+        const ha = hostOf.get(a)!;
+        const hb = hostOf.get(b)!;
+        const expected = expectedPath(ha.kind, hb.kind, false);
+        if (cell.state !== 'connected' || !CELL_PATHS[expected].includes(cell.path ?? '')) problems.push(`${who}'s page: ${ha.name} × ${hb.name} shows ${cell.state}/${cell.path}, the NATs allow ${expected}`);
+        if (cell.mismatch !== 'false') problems.push(`${who}'s page: ${ha.name} × ${hb.name} contradicts its prediction`);
+      }
     }
-    expect(cells, `${who}'s page: ${n}×${n - 1} cells`).toHaveLength(n * (n - 1));
-    for (const cell of cells) {
-      const [a, b] = splitIds(cell.id, [...hostOf.keys()]);
-      const ha = hostOf.get(a)!;
-      const hb = hostOf.get(b)!;
-      const expected = expectedPath(ha.kind, hb.kind, false);
-      if (cell.state !== 'connected' || !CELL_PATHS[expected].includes(cell.path ?? '')) problems.push(`${who}'s page: ${ha.name} × ${hb.name} shows ${cell.state}/${cell.path}, the NATs allow ${expected}`);
-      if (cell.mismatch !== 'false') problems.push(`${who}'s page: ${ha.name} × ${hb.name} contradicts its prediction`);
-    }
-  }
-  expect(problems).toEqual([]);
+    return problems;
+  };
+  // A cell may first settle on a relay pair and move to the direct one later: under CI's load (fresh-clone run of
+  // 2 December) restricted-a × port-restricted-a held its relay pair for the 3 s settle time (SETTLE_MS) before the
+  // hole-punched pair answered, every page showed relay at the first read. Chromium keeps checking the better pairs
+  // and switches; the page follows (the cell unsettles, then settles on the direct path). So the judgement is what
+  // the cells settle on within 60 s; a cell stuck on the wrong path still fails, and the first read's disagreements
+  // are printed so a slow convergence is visible in the log.
+  const firstRead = await judge();
+  if (firstRead.length > 0) console.log(`[lab] lobby first read ${Math.round((Date.now() - started) / 1000)} s: ${firstRead.length} disagreements, e.g. ${firstRead[0]}; waiting for the cells to move`);
+  if (firstRead.length > 0) await expect.poll(judge, { timeout: 60_000, intervals: [2_000] }).toEqual([]);
+  if (firstRead.length > 0) console.log(`[lab] lobby cells agreed ${Math.round((Date.now() - started) / 1000)} s after the first page opened`);
 
   // The answers above the matrix, from the first page (every page builds them from the same broadcast views).
   const page = pages[0]!;

@@ -7,7 +7,9 @@
 import { CloseCode, ErrorCode, LOBBY_CAPACITY, PROTOCOL_VERSION, type ClientMessage, type LinkSummary, type PeerInfo, type ServerMessage } from '../../common/messages';
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { LOBBY_CHANNEL } from '../../common/peer-protocol';
+import { startConnectionRegion, type ConnectionRegion } from '../diagnosis/connection-region';
 import { customIceServersFromUrl, startDiagnosis } from '../diagnosis/diagnosis-controller';
+import { checkAgainAfterLinksSettle } from './lobby-diagnosis';
 import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
 import { PeerDriver, type PeerDriverOptions } from '../peer/peer-driver';
 import { RECONNECT_DELAYS_MS, createIceServerCache, defaultFetchJson } from '../room/room-session';
@@ -70,6 +72,8 @@ export interface LobbySessionOptions {
 export interface LobbySession {
   /** This page's own "Check my network" (progress and result), for the diagnosis panel. */
   readonly selfStore: AppStore;
+  /** The ICE region this page's links use (the nearest by round trip, with ICE_REGIONS), for the page to show. */
+  readonly region: ConnectionRegion;
   /** Renames this page for everyone; an error sentence when the name is not usable (nothing changes then). */
   setName(name: string): string | null;
   /** Whether this page leads the link test and relay check of the link to peerId (its offerer: the later joiner). */
@@ -155,6 +159,10 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   const selfStore = createAppStore();
   selfStore.getState().openRoom(roomId, false, startedAt);
 
+  // The links use the ICE region this page ranks nearest, as the room's connection does (connection-region.ts): the
+  // ranking runs at once, each link waits for it, and "Check my network" records the same ranking.
+  const region = startConnectionRegion({ rank: opts.diagnosis !== false });
+
   const ice = createIceServerCache({
     fetchJson: opts.fetchJson ?? defaultFetchJson,
     now,
@@ -237,13 +245,14 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   async function openPair(peerId: string, role: 'offerer' | 'answerer'): Promise<Pair | null> {
     const old = pairs.get(peerId);
     if (old) closePair(old, 'the other peer started a new connection');
-    const servers = await ice.get();
+    const regionId = await region.settled();
+    const servers = await ice.get(regionId);
     if (stopped) return null;
     const store = createAppStore();
     const st = store.getState();
     st.openRoom(roomId, false, startedAt);
     st.beginTest(now());
-    const current = ice.current();
+    const current = ice.current(regionId);
     if (current) st.setIceServers(current.map((x) => ({ urls: Array.isArray(x.urls) ? [...x.urls] : [x.urls] })));
     if (diagnosis) st.updateDiagnosis(st.beginDiagnosis(), diagnosis);
     const selfId = l().selfId ?? '';
@@ -425,15 +434,26 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
   // compete with up to seven ICE checks and path selections for the same CPU and network (scripts/bench-lobby.ts
   // measured the newcomer's check running while its links settled).
   const settledOrFailed = (p: Pair) => p.closed || p.state === 'failed' || (p.state === 'connected' && p.store.getState().stats.selection.settled);
+  let diagnosisRuns = 0;
   function maybeStartDiagnosis(force = false): void {
     if (diagnosisStarted || stopped || opts.diagnosis === false || l().selfId === null) return;
-    if (!force && ![...pairs.values()].every(settledOrFailed)) return;
+    const linksSettled = [...pairs.values()].every(settledOrFailed);
+    if (!force && !linksSettled) return;
     diagnosisStarted = true;
     if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
+    const run = { startedEarly: !linksSettled, runs: ++diagnosisRuns };
     void startDiagnosis(selfStore, {
       customIceServers: customIceServersFromUrl(opts.search ?? location.search).servers,
+      ranking: region.ranking,
       share: ({ diagnosis: d }) => {
         if (stopped) return;
+        if (checkAgainAfterLinksSettle(run, d)) {
+          // Held back (lobby-diagnosis.ts): once more when the links settle, at the latest after the same wait.
+          diagnosisStarted = false;
+          diagnosisTimer = setTimeout(() => maybeStartDiagnosis(true), timing.diagnosisMaxWaitMs);
+          maybeStartDiagnosis();
+          return;
+        }
         diagnosis = d;
         const selfId = l().selfId;
         if (selfId) l().setMemberInfo(selfId, { diagnosis: d });
@@ -442,7 +462,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       },
     });
   }
-  const diagnosisTimer: ReturnType<typeof setTimeout> | null = setTimeout(() => maybeStartDiagnosis(true), timing.diagnosisMaxWaitMs);
+  let diagnosisTimer: ReturnType<typeof setTimeout> | null = setTimeout(() => maybeStartDiagnosis(true), timing.diagnosisMaxWaitMs);
 
   // A network change (Wi-Fi to cellular, a new address) is when an ICE restart can rescue a failed link.
   const onNetworkChange = () => {
@@ -505,6 +525,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
 
   return {
     selfStore,
+    region,
     setName(input) {
       const checked = checkPeerName(input);
       if (!checked.ok) return checked.error;
