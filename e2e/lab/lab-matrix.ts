@@ -21,7 +21,14 @@ export interface MatrixCell {
 export async function runMatrix(
   browsers: LabBrowsers,
   pairs: LabPair[],
-  opts: { relayOnly: boolean; checkPrediction: boolean; concurrency: number; onCell?: (cell: MatrixCell) => void },
+  opts: {
+    relayOnly: boolean;
+    checkPrediction: boolean;
+    concurrency: number;
+    onCell?: (cell: MatrixCell) => void;
+    /** Runs one pair (default: two browsers, runPair); the `p2pcheck join` pairs bring their own (cli-join.ts). */
+    run?: (pair: LabPair) => Promise<PairRun>;
+  },
 ): Promise<MatrixCell[]> {
   const queue = pairs.map((pair) => ({ pair, runs: [] as PairRun[] }));
   const busy = new Set<string>();
@@ -40,7 +47,7 @@ export async function runMatrix(
       busy.add(item.pair.b.name);
       try {
         const checkPrediction = opts.checkPrediction && (PENDING_ENABLED || pendingPrediction(item.pair) === null);
-        const run = await runPair(browsers, item.pair, { ...opts, checkPrediction });
+        const run = opts.run ? await opts.run(item.pair) : await runPair(browsers, item.pair, { ...opts, checkPrediction });
         item.runs.push(run);
       } finally {
         busy.delete(item.pair.a.name);

@@ -19,6 +19,7 @@ import { PENDING_ENABLED, firefoxIpLiteralProblems, ipv6PageProblems, pageVerdic
 import { renderExpectations, renderHostChecks, renderMatrix, runMatrix, type HostCheck, type MatrixCell } from './lab-matrix';
 import { classifyHost, describeDiscovery, hairpinBetween, natDiscoveryHairpin, startCoturn, type CoturnHandle } from './lab-nat-discovery';
 import { CLI_NAT_QUICK_HOSTS, cliNatProblems, runCliNat } from './cli-nat';
+import { cliJoinSelection, renderCliJoin, runCliJoinPair, type CliJoinPair } from './cli-join';
 import { LabBrowsers, openLabPage, type LabBrowserName } from './lab-pair-runner';
 import { labTlsNameProblem, pageBuildProblem, startLabServer, startLabServer6 } from './lab-server';
 import { LAB, LAB_TURNS_IP_URL, labHost, labSelection, type LabHost } from './lab-topology';
@@ -299,6 +300,31 @@ test('every host: p2pcheck nat (the command line) gives the verdict natdiscovery
   };
   await Promise.all(Array.from({ length: Math.min(3, CONCURRENCY) }, () => worker()));
   expect(problems).toEqual([]);
+});
+
+// Issue 16: `p2pcheck join` (werift, no browser) behind each NAT kind joins a room a Chromium page opened behind
+// another host: both reports settle on the path the two NATs allow and agree on it, and --expect gives the documented
+// exit status (cli-join.ts). npm test runs three pairs at once; P2L_CLI_JOIN=full (the default of the full lab) all.
+const cliJoinPairs = cliJoinSelection({ mode: process.env.P2L_CLI_JOIN, filter: process.env.P2L_CLI_PAIRS }, FULL);
+test('every NAT kind: p2pcheck join behind it and a Chromium page behind another host settle on the path the NATs allow', async ({}, testInfo) => {
+  test.skip(cliJoinPairs.length === 0, 'no p2pcheck join pairs selected (P2L_CLI_JOIN / P2L_CLI_PAIRS)');
+  test.setTimeout(10 * 60_000);
+  expect(setupProblem, 'lab servers').toBeNull();
+  const cells = await runMatrix(browsers, cliJoinPairs, {
+    relayOnly: false,
+    checkPrediction: false,
+    concurrency: CONCURRENCY,
+    run: (pair) => runCliJoinPair(browsers, pair as CliJoinPair),
+    onCell: (c) => console.log(`[lab] ${c.status.padEnd(5)} ${c.pair.id}: ${c.runs.map((r) => `${r.verdict.observed} ${r.verdict.connectMs ?? '-'} ms (run ${Math.round(r.elapsedMs / 1000)} s)${r.verdict.ok ? '' : ` — ${r.verdict.problems.join('; ')}`}`).join(' | ')}`),
+  });
+  const table = renderCliJoin(cells);
+  console.log(table);
+  await testInfo.attach('cli-join.md', { body: table, contentType: 'text/markdown' });
+  await attachCells(testInfo, cells);
+  expect(cells.length).toBe(cliJoinPairs.length);
+  for (const cell of cells) {
+    expect.soft(cell.status, `${cell.pair.id} (expected ${cell.pair.expected}): ${cell.runs.map((r, i) => `run ${i + 1}: ${r.verdict.problems.join('; ') || 'ok'}`).join(' — ')}`).not.toBe('fail');
+  }
 });
 
 async function attachCells(testInfo: TestInfo, cells: MatrixCell[]): Promise<void> {
