@@ -5,14 +5,15 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { LOBBY_CAPACITY } from '../../common/messages';
+import { ConnectionRegionPanel } from '../diagnosis/region-ranking-panel';
 import { PageHeader } from '../layout/page-header';
 import { RoomLink } from '../room/room-link';
 import { lobbyPath, newRoomId } from '../routing/app-route';
 import { navigate } from '../routing/use-location';
 import { LobbySharePanel } from '../share/lobby-share-panel';
 import { QrCode } from '../share/qr-code';
-import { mbps } from '../quality/quality-verdict';
 import type { AppStore } from '../store/app-store';
+import { linkTestMark } from './link-test-mark';
 import { LobbyMatrix } from './lobby-matrix-view';
 import { startLobbySession, type LobbySession } from './lobby-session';
 import { defaultPeerName } from './lobby-session-name';
@@ -62,6 +63,7 @@ export function LobbyPage({ roomId }: { roomId: string }) {
       </section>
       <NameEditor store={store} session={session} />
       <LobbyStatus store={store} />
+      {session && <ConnectionRegionPanel region={session.region} />}
       <LobbyMatrix store={store} />
       <OwnLinks store={store} session={session} />
       <SweepControls store={store} session={session} />
@@ -168,14 +170,10 @@ function LinkTestMark({ store, peerId }: { store: AppStore; peerId: string }) {
   const progress = useStore(store, (s) => s.link.progress);
   const quality = useStore(store, (s) => s.link.quality);
   const relay = useStore(store, (s) => s.link.relayCheck);
-  const testing = progress !== null && progress.phase !== 'done' && progress.fraction < 1;
-  const state = testing ? 'running' : quality ? quality.status : 'none';
-  const up = quality?.upload?.bps;
-  const down = quality?.download?.bps;
+  const mark = linkTestMark(progress, quality);
   return (
-    <span className="hint" data-testid={`lobby-link-result-${peerId}`} data-link-test={state} data-relay-check={relay?.state ?? 'none'}>
-      {testing && ` testing the throughput… ${Math.round(progress.fraction * 100)} %`}
-      {!testing && quality && ` throughput ${up != null ? mbps(up) : '—'} up, ${down != null ? mbps(down) : '—'} down`}
+    <span className="hint" data-testid={`lobby-link-result-${peerId}`} data-link-test={mark.state} data-relay-check={relay?.state ?? 'none'}>
+      {mark.text && ` ${mark.text}`}
       {relay && ` · relay check: ${relay.state === 'running' ? 'running…' : relay.state}`}
     </span>
   );
