@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeControl, parseControl } from '../../common/peer-protocol';
-import { DEFAULT_PLAN, bulkChunk, decodeBulk, decodeProbe, encodeBulkEnd, encodeProbe, planProgress } from './link-test-protocol';
+import { QUALITY_LIMITS } from './quality-verdict';
+import { DEFAULT_PLAN, PROBE_WIRE_OVERHEAD_BYTES, bulkChunk, decodeBulk, decodeProbe, encodeBulkEnd, encodeProbe, planProgress } from './link-test-protocol';
 
 describe('link test wire format', () => {
   it('probe messages round-trip, padded to the asked size', () => {
@@ -8,6 +9,11 @@ describe('link test wire format', () => {
     expect(buf.byteLength).toBe(500);
     expect(decodeProbe(buf)).toEqual({ kind: 'stream', seq: 123456, sentAt: 987.654 });
     expect(decodeProbe(encodeProbe({ kind: 'echo', seq: 1, sentAt: 2 }))).toEqual({ kind: 'echo', seq: 1, sentAt: 2 });
+  });
+
+  it('the loss stream fits in a link the verdict calls fit for audio, so it does not cause the loss it measures', () => {
+    const wireBps = DEFAULT_PLAN.streamPps * (Math.max(13, DEFAULT_PLAN.streamBytes) + PROBE_WIRE_OVERHEAD_BYTES) * 8;
+    expect(wireBps).toBeLessThanOrEqual(QUALITY_LIMITS.audio.minBps);
   });
 
   it('bulk data and end markers decode; the end carries the byte count', () => {

@@ -19,9 +19,16 @@ export const DEFAULT_PLAN: LinkPlan = {
   streamMs: 2000,
   probeIntervalMs: 50,
   streamPps: 100,
-  streamBytes: 500,
+  // Header only: ~106 B a packet on the wire, ~85 kbit/s. The stream measures loss and jitter, so it must not make
+  // its own: at 500 B (~0.45 Mbit/s on the wire) it overflowed every link under ~0.45 Mbit/s, and such a link,
+  // fit for audio (≥ 0.1 Mbit/s), read "unusable" from the stream's own tail drops (link-condition lab, 300 kbit/s).
+  streamBytes: 13,
   chunkBytes: 16 * 1024,
 };
+
+/** Bytes a probe-channel message adds on the wire: IPv4 20 + UDP 8 + DTLS 1.2 record 13 + AES-GCM nonce and tag
+ *  24 + SCTP common header 12 + DATA chunk header 16 (RFC 8261, RFC 9260 §3). */
+export const PROBE_WIRE_OVERHEAD_BYTES = 93;
 
 /** Sender keeps at most this much queued in the bulk channel (back-pressure, not flooding). */
 export const BULK_HIGH_WATER = 256 * 1024;
