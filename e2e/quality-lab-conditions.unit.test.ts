@@ -6,7 +6,7 @@ const base: RowMeasurement = {
   row: 'clean',
   link: { level: 'hd-video', uploadBps: 4e6, downloadBps: 4e6, rttMs: 20, loss: 0, jitterMs: 2, mos: 4.4, sent: 400 },
   call: { status: 'done', level: 'hd-video', outLevel: 'hd-video', bitrateBps: 2e6, height: 720, fps: 30, loss: 0, rttMs: 18, jitterMs: 3, jitterBufferMs: 40, mos: 4.38, limitation: 'none', points: 10 },
-  relayProtocol: 'udp',
+  path: 'host-udp',
 };
 
 describe('link-condition lab checks', () => {
@@ -19,7 +19,10 @@ describe('link-condition lab checks', () => {
     const capped = { ...base, link: { ...base.link, uploadBps: 2e6 }, call: { ...base.call, bitrateBps: 0.8e6 } };
     expect(figureFailures(row('1 Mbit/s cap'), capped)).toEqual(['link upload 2.00 Mbit/s is not within 0.33 Mbit/s–1.05 Mbit/s', 'link download 4.00 Mbit/s is not within 0.33 Mbit/s–1.05 Mbit/s']);
     expect(figureFailures(row('10 % loss'), base)).toContain('the call saw no loss at all');
-    expect(figureFailures(row('clean'), { ...base, relayProtocol: 'tcp' })).toEqual(['the media did not cross the forwarder (relay protocol tcp)']);
+    expect(figureFailures(row('clean'), { ...base, path: 'relay-udp' })).toEqual(['the media took relay-udp, not host-udp']);
+    const delayed = { ...base, link: { ...base.link, rttMs: 120 }, call: { ...base.call, rttMs: 118 } };
+    expect(figureFailures(row('100 ms delay'), delayed)).toEqual(['the media took host-udp, not relay-udp (through the forwarder)']);
+    expect(figureFailures(row('100 ms delay'), { ...delayed, path: 'relay-tcp' })).toEqual(['the media took relay-tcp, not relay-udp (through the forwarder)']);
   });
 
   it('lets the call land lower only when its sender named a CPU limit', () => {
@@ -34,5 +37,26 @@ describe('link-condition lab checks', () => {
     expect(figureFailures(row('clean'), starved)).toEqual([]);
     expect(starvation({ ...base, call: { ...base.call, points: 2 } })).toBe('call stats polls ran late: 2 points in a 10 s call');
     expect(starvation(base)).toBeNull();
+  });
+
+  it('calls a receiver starved whose audio buffer is far beyond the jitter it measured, unless the row sets jitter', () => {
+    const buffered = { ...base, call: { ...base.call, jitterMs: 15, jitterBufferMs: 433 } };
+    expect(starvation(buffered, row('clean'))).toBe("audio jitter buffer 433 ms on a path whose audio jitter was 15 ms (this machine's threads ran late)");
+    expect(starvation({ ...buffered, call: { ...buffered.call, jitterBufferMs: 200 } }, row('clean'))).toBeNull();
+    expect(starvation({ ...buffered, call: { ...buffered.call, jitterBufferMs: 300 } }, row('jitter 30 ms'))).toBeNull();
+  });
+
+  it('judges a starved run from above: a verdict better than the row allows is still wrong, a worse one says nothing', () => {
+    const capped = { ...base, link: { ...base.link, level: 'audio' as const }, call: { ...base.call, level: 'unusable' as const, outLevel: 'unusable' as const } };
+    expect(verdictFailures(row('300 kbit/s cap'), capped, true)).toEqual([]);
+    expect(verdictFailures(row('300 kbit/s cap'), capped)).toEqual(['call verdict unusable, expected audio (lower, and no CPU limit named)']);
+    const tooGood = { ...capped, link: { ...capped.link, level: 'sd-video' as const }, call: { ...capped.call, outLevel: 'sd-video' as const } };
+    expect(verdictFailures(row('300 kbit/s cap'), tooGood, true)).toEqual(['data-channel verdict sd-video is above audio', 'call verdict the other way sd-video is above audio']);
+  });
+
+  it('under starvation takes the set delay as a lower bound of the browser-measured RTT', () => {
+    const late = { ...base, link: { ...base.link, rttMs: 1578 }, call: { ...base.call, rttMs: 115 } };
+    expect(figureFailures(row('clean'), late)).toEqual([]);
+    expect(figureFailures(row('clean'), { ...late, link: { ...late.link, rttMs: 120 } })).toEqual(['call RTT (ICE, measured by the browser) 115 ms is not within 0–80 ms', 'link idle RTT 120 ms is not within 0–80 ms']);
   });
 });

@@ -8,7 +8,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { listNamespaces, removeNamespaces } from './support/netns';
-import type { LinkCondition } from './quality-lab-conditions';
+import { viaRelay, type LinkCondition } from './quality-lab-conditions';
 
 export const QUALITY_LAB_PREFIX = 'p2q-';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -75,6 +75,10 @@ export function createQualityLabNet(): QualityLabNet {
       inNs(server, 'ip', 'link', 'set', `q${side}`, 'up');
       clients.push({ ns, iface: 'q0', serverIface: `q${side}`, serverAddress: `${net}.1` });
     }
+    // Rows without delay or jitter take the direct path: the server namespace routes between the two browsers
+    // (kernel forwarding, no user-space process in the media path: on two busy cores a Node relay delivers in
+    // bursts, and the audio jitter buffer grew to ~400 ms on a clean link).
+    inNs(server, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
     // TURN over UDP from the browsers goes to the forwarder (which reaches TURN over loopback, not redirected).
     inNs(server, 'iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'udp', '--dport', String(TURN_PORT), '-j', 'REDIRECT', '--to-ports', String(FORWARDER_PORT));
   } catch (err) {
@@ -117,6 +121,7 @@ export function createQualityLabNet(): QualityLabNet {
   }
 
   function clearShaping(): void {
+    spawnSync('ip', ['netns', 'exec', server, 'iptables', '-t', 'raw', '-F', 'PREROUTING'], { stdio: 'ignore' });
     for (const cl of clients) {
       spawnSync('ip', ['netns', 'exec', cl.ns, 'tc', 'qdisc', 'del', 'dev', cl.iface, 'root'], { stdio: 'ignore' });
       spawnSync('ip', ['netns', 'exec', server, 'tc', 'qdisc', 'del', 'dev', cl.serverIface, 'root'], { stdio: 'ignore' });
@@ -141,10 +146,12 @@ export function createQualityLabNet(): QualityLabNet {
             inNs(ns, 'tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', String(c.rateBps), 'burst', burst, 'latency', '100ms');
           }
         }
-        if (c.loss) inNs(cl.ns, 'iptables', '-A', 'OUTPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(c.loss), '-j', 'DROP');
+        // Dropped where the packet enters the server namespace, not in the browser's OUTPUT chain: a drop there
+        // fails the browser's own send (EPERM), so the sender learns of the loss, which no network tells it.
+        if (c.loss) inNs(server, 'iptables', '-t', 'raw', '-A', 'PREROUTING', '-i', cl.serverIface, '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(c.loss), '-j', 'DROP');
       }
       await stopForwarder();
-      await startForwarder(c);
+      if (viaRelay(c)) await startForwarder(c);
     },
     async clear() {
       clearShaping();
