@@ -6,7 +6,8 @@
 // process re-runs itself under a launcher (perl) that opens the sockets, then starts the workers.
 // A bad setting prints one line naming the variable and exits 2; a failed start prints one line and exits 1.
 // The probe peer of the page's NAT check runs here too (signal/probe/probe-server.ts, TURN_PROBE_PORT), so that a
-// TURN region (ICE_REGIONS on the signaling side) is this one process.
+// TURN region (ICE_REGIONS on the signaling side) is this one process — with any TURN_WORKERS: sharded, the probe
+// peer runs in the main thread and the workers hand it its datagrams (turn-shards.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
@@ -51,7 +52,9 @@ if (config.workers > 1 && !sockets) {
 }
 
 let probeTurn: ProbeTurn | null = null;
-const turn = await (config.workers > 1 && sockets ? startTurnShards(config, sockets, logger) : startTurnServer(config, { logger }).then((t) => (probeTurn = t, {
+const turn = await (config.workers > 1 && sockets
+  ? startTurnShards(config, sockets, logger).then((t) => ((probeTurn = t), t))
+  : startTurnServer(config, { logger }).then((t) => (probeTurn = t, {
   workers: 1,
   metrics: () => t.registry.metrics(),
   contentType: t.registry.contentType as string,
@@ -82,18 +85,15 @@ metrics.listen(config.metricsPort, () => {
 
 let probeServer: RunningProbeServer | null = null;
 const probePort = probeConfig.port;
-if (probePort !== null && shardFds === undefined) {
-  if (!probeTurn) {
-    logger.warn({ event: 'probe-off', workers: turn.workers }, 'the probe peer runs with one worker only (TURN_WORKERS=1): NAT filtering tests against this region are unavailable');
-  } else {
-    const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : null;
-    probeServer = await startProbeServer({ config: { ...probeConfig, port: probePort }, turn: probeTurn, env: process.env, host: config.listen, tls, logger }).catch(async (err: Error) => {
-      console.error(err.message);
-      await turn.close();
-      process.exit(1);
-    });
-    logger.info({ event: 'probe-listening', port: probeServer.port, tls: tls !== null }, `probe peer at ${tls ? 'https' : 'http'}://…:${probeServer.port}/api/probe/`);
-  }
+// (With the launcher, this is the launched process; the first one only waits for it, above.)
+if (probePort !== null && probeTurn) {
+  const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : null;
+  probeServer = await startProbeServer({ config: { ...probeConfig, port: probePort }, turn: probeTurn, env: process.env, host: config.listen, tls, logger }).catch(async (err: Error) => {
+    console.error(err.message);
+    await turn.close();
+    process.exit(1);
+  });
+  logger.info({ event: 'probe-listening', port: probeServer.port, tls: tls !== null, workers: turn.workers }, `probe peer at ${tls ? 'https' : 'http'}://…:${probeServer.port}/api/probe/`);
 }
 
 let stopping = false;

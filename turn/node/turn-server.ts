@@ -31,7 +31,11 @@ export interface RunningTurnServer {
   tlsPort: number | null;
   registry: Registry;
   counters(): ReturnType<TurnCore['counters']> & { tcpConnections: number; tcpRefused: number; tlsFailures: number; handlerErrors: number };
-  probe: ProbeHooks;
+  probe: ProbeHooks & {
+    /** A datagram that arrived on listener `via` and that the probe did not claim, handled as TURN traffic (the
+     *  sharded server asks its main thread's probe first: turn-shards.ts). */
+    handleUnclaimed(packet: Buffer, from: TransportAddress, via: EndpointRole): void;
+  };
   /** The protocol core (tests read its stats). */
   core: TurnCore;
   /** The UDP listeners bound (tests, and the sharded server's worker 0 telling the others). */
@@ -174,17 +178,19 @@ async function wire({ config, logger, shard, udp, opened, servers }: Bound): Pro
     pool: new RelayPortPool(config.relayMinPort, config.relayMaxPort),
   });
   let interceptor: ProbeInterceptor | null = null;
+  const toCore = (msg: Buffer, address: string, port: number, family: 4 | 6, via: EndpointRole) => {
+    const client: ClientRef = { key: `u${family}${via}|` + address + '|' + port, transport: 'udp', address, port, family, via };
+    runner.run(core.handleClientPacket(client, msg, Date.now()));
+  };
 
   for (const family of [4, 6] as const) {
     for (const [via, socket] of Object.entries(udp[family]) as Array<[EndpointRole, Socket]>) {
-      const tag = `u${family}${via}|`;
       socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
         // The adapter boundary (handler-guard.ts): whatever throws for this datagram, including the probe's
         // interceptor (signal/probe), drops the datagram and nothing else.
         try {
           if (interceptor && isProbeTraffic(msg) && interceptor(msg, { address: rinfo.address, port: rinfo.port }, via)) return;
-          const client: ClientRef = { key: tag + rinfo.address + '|' + rinfo.port, transport: 'udp', address: rinfo.address, port: rinfo.port, family, via };
-          runner.run(core.handleClientPacket(client, msg, Date.now()));
+          toCore(msg, rinfo.address, rinfo.port, family, via);
         } catch (err) {
           guard.note('udp-datagram', err);
         }
@@ -249,6 +255,15 @@ async function wire({ config, logger, shard, udp, opened, servers }: Bound): Pro
       },
       setInterceptor(fn) {
         interceptor = fn;
+      },
+      handleUnclaimed(packet, from, via) {
+        const family = from.address.includes(':') ? 6 : 4;
+        if (!udp[family][via] || runner.isStopped) return;
+        try {
+          toCore(packet, from.address, from.port, family, via);
+        } catch (err) {
+          guard.note('udp-datagram', err);
+        }
       },
     },
     close() {

@@ -5,11 +5,18 @@
 // (total and per-user quotas, relayed ports for self-relay) and one nonce key; each keeps its own relay sockets.
 // TCP and TLS listen in worker 0 only. The per-IP rate limit on unauthenticated replies is divided among the
 // workers (one IP's source ports hash to different workers). Metrics are summed over the workers at scrape time.
+// The probe peer (signal/probe) runs in the main thread: while it listens, every worker hands it the datagrams that
+// may be its own (probe-hooks.ts isProbeTraffic: the kernel spreads a browser's checks and answers over the workers
+// by 4-tuple) and handles as TURN what it gives back; its checks go out through worker 0's sockets, which share the
+// ports with all the others.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { EndpointRole } from '../../common/net/endpoint-role';
+import type { TransportAddress } from '../../common/net/transport-address';
+import type { ProbeHooks, ProbeInterceptor } from './probe-hooks';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import type { TurnServerConfig } from '../turn-config';
 import { SharedLedger } from './shared-ledger';
@@ -24,12 +31,23 @@ export interface ShardWorkerData {
   ledgerBuffer: SharedArrayBuffer;
   nonceKey: Uint8Array;
 }
-export type ShardRequest = { type: 'metrics'; id: number } | { type: 'close' };
+export type ShardRequest =
+  | { type: 'metrics'; id: number }
+  | { type: 'close' }
+  /** The main thread's probe peer listens (or stops): hand it the datagrams that may be its own. */
+  | { type: 'probe-intercept'; on: boolean }
+  /** A probe check to send from this worker's listening socket `via`. */
+  | { type: 'probe-send'; via: EndpointRole; to: TransportAddress; packet: Uint8Array }
+  /** A datagram the probe did not claim: handle it as TURN traffic. */
+  | { type: 'probe-unclaimed'; via: EndpointRole; from: TransportAddress; packet: Uint8Array };
 export type ShardReply =
   | { type: 'ready'; tcpPort: number | null; tlsPort: number | null; udpPort: number; altPort: number | null; ipv6: boolean }
   | { type: 'failed'; message: string }
   | { type: 'metrics'; id: number; metrics: object[]; error?: string }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  | { type: 'probe-packet'; via: EndpointRole; from: TransportAddress; packet: Uint8Array };
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 const LAUNCHER = fileURLToPath(new URL('./reuseport-sockets.pl', import.meta.url));
 const MAX_HANDSHAKE_MS = 20_000;
@@ -103,6 +121,9 @@ export interface RunningShards {
   tcpPort: number | null;
   tlsPort: number | null;
   udpPort: number;
+  altPort: number | null;
+  /** For the probe peer in this thread: the workers' listening sockets, as one server's (probe-hooks.ts). */
+  probe: ProbeHooks;
   /** Prometheus text of all workers summed. */
   metrics(): Promise<string>;
   contentType: string;
@@ -120,6 +141,7 @@ export async function startTurnShards(config: TurnServerConfig, sockets: ShardSo
   const workers: Worker[] = [];
   const waiting = new Map<number, (m: object[]) => void>();
   let nextId = 0;
+  let interceptor: ProbeInterceptor | null = null;
 
   const startWorker = (index: number, workerConfig: TurnServerConfig, workerSockets: ShardOptions['sockets']) => {
     const worker = startTsWorker(new URL('./turn-shard-worker.ts', import.meta.url), {
@@ -136,6 +158,19 @@ export async function startTurnShards(config: TurnServerConfig, sockets: ShardSo
         if (m.type === 'ready') resolve(m);
         else if (m.type === 'failed') reject(new Error(m.message));
         else if (m.type === 'metrics') waiting.get(m.id)?.(m.metrics);
+        else if (m.type === 'probe-packet') {
+          const packet = asBuffer(m.packet);
+          let claimed = false;
+          try {
+            claimed = interceptor !== null && interceptor(packet, m.from, m.via);
+          } catch (err) {
+            // As in a worker's socket handler (handler-guard.ts): the datagram is dropped, nothing else.
+            logger.warn({ err, event: 'probe-interceptor-error' }, 'probe interceptor failed on a datagram');
+            return;
+          }
+          if (!claimed) worker.postMessage({ type: 'probe-unclaimed', via: m.via, from: m.from, packet: m.packet } satisfies ShardRequest);
+          return;
+        }
         if (m.type !== 'metrics') clearTimeout(timer);
       });
       worker.on('error', (err) => {
@@ -213,9 +248,22 @@ export async function startTurnShards(config: TurnServerConfig, sockets: ShardSo
       w.postMessage({ type: 'metrics', id } satisfies ShardRequest);
     });
 
+  const post = (w: Worker | undefined, m: ShardRequest) => {
+    if (w && !closing) w.postMessage(m);
+  };
   return {
     workers: workers.length,
     udpPort,
+    altPort: ready[0]!.altPort,
+    probe: {
+      sendFrom(via, to, packet) {
+        post(workers[0], { type: 'probe-send', via, to, packet: new Uint8Array(packet) });
+      },
+      setInterceptor(fn) {
+        interceptor = fn;
+        for (const w of workers) post(w, { type: 'probe-intercept', on: fn !== null });
+      },
+    },
     tcpPort: ready[0]!.tcpPort,
     tlsPort: ready[0]!.tlsPort,
     contentType: Registry.PROMETHEUS_CONTENT_TYPE,
