@@ -9,6 +9,7 @@ import { runHeadlessLobby, type HeadlessLobbyResult } from './headless-lobby';
 import { lobbyHeadline, lobbyRowSummary } from './lobby-row-summary';
 import { pathMeets, type PeerOptions } from './peer-options';
 import { serverProblem } from './run-peer-test';
+import { chooseTurnTransport } from './turn-transport';
 import { createWeriftPeerConnectionFactory } from './werift-peer';
 
 export interface LobbyTarget {
@@ -26,13 +27,15 @@ export async function runLobbyTest(target: LobbyTarget, options: PeerOptions, wa
   const problem = await serverProblem(target.origin, io.signal, Math.min(10_000, options.timeoutMs));
   if (io.signal.aborted) return EXIT.interrupted;
   if (problem !== null) return fail(EXIT.serverUnreachable, `cannot reach the p2pcheck server at ${target.origin}: ${problem}`);
+  const turnTransport = await chooseTurnTransport(target.origin, io.signal, say);
+  if (io.signal.aborted) return EXIT.interrupted;
   const result = await runHeadlessLobby({
     ...target,
     // Told apart in the others' matrices (a page's default is its browser and system, the same on every CLI peer).
     name: `p2pcheck CLI ${randomBytes(2).toString('hex')}`,
     wantPeers,
     timeoutMs: options.timeoutMs,
-    createPeerConnection: createWeriftPeerConnectionFactory({ hostAddresses: options.hostAddresses }),
+    createPeerConnection: createWeriftPeerConnectionFactory({ hostAddresses: options.hostAddresses, turnTransport }),
     signal: io.signal,
     onProgress: say,
   });

@@ -7,6 +7,7 @@ import { runHeadlessRoom } from './headless-room';
 import type { RoomOutcome } from './room-outcome';
 import { pathMeets, type PeerOptions } from './peer-options';
 import { headline, reportSummary } from './report-summary';
+import { chooseTurnTransport } from './turn-transport';
 import { createWeriftPeerConnectionFactory } from './werift-peer';
 import type { ConnectivityReport } from '../../common/report';
 
@@ -44,11 +45,13 @@ export async function runPeerTest(target: RoomTarget, options: PeerOptions, io: 
   const problem = await serverProblem(target.origin, io.signal, Math.min(SERVER_CHECK_MS, options.timeoutMs));
   if (io.signal.aborted) return EXIT.interrupted;
   if (problem !== null) return fail(EXIT.serverUnreachable, `cannot reach the p2pcheck server at ${target.origin}: ${problem}`);
+  const turnTransport = await chooseTurnTransport(target.origin, io.signal, say);
+  if (io.signal.aborted) return EXIT.interrupted;
   const { outcome, report } = await runHeadlessRoom({
     ...target,
     relayOnly: target.relayOnly || options.turnOnly,
     timeoutMs: options.timeoutMs,
-    createPeerConnection: createWeriftPeerConnectionFactory({ hostAddresses: options.hostAddresses }),
+    createPeerConnection: createWeriftPeerConnectionFactory({ hostAddresses: options.hostAddresses, turnTransport }),
     signal: io.signal,
     onProgress: say,
   });

@@ -3,11 +3,15 @@
 // one thing a browser decides alone and a command line must be told in a test network or a container.
 import { DtlsClient, RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { disableWeriftStunFallback } from '../nat/werift-peer-connection';
+import { preferTurnTransport, type TurnTransport } from './turn-transport';
 
 export interface HostAddressChoice {
   /** Gather host candidates on exactly these addresses (e.g. 127.0.0.1 in a test); empty: every interface's
    *  non-loopback address, as werift does by default. */
   hostAddresses: readonly string[];
+  /** The TURN transport that gets out from here (turn-transport.ts): its URL goes first, as werift allocates on the
+   *  first TURN URL only. Null: the server's order. */
+  turnTransport?: TurnTransport | null;
 }
 
 export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (config: RTCConfiguration) => RTCPeerConnection {
@@ -16,17 +20,44 @@ export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (c
   // Never a third party's STUN server: werift asks Google's when it is given none.
   disableWeriftStunFallback();
   return (config) => {
+    const servers = (config.iceServers ?? []).map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
     const pc = new WeriftPeerConnection({
-      iceServers: (config.iceServers ?? []).map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })),
+      iceServers: choice.turnTransport ? preferTurnTransport(servers, choice.turnTransport) : servers,
       iceTransportPolicy: config.iceTransportPolicy === 'relay' ? 'relay' : 'all',
       // werift's interface scan leaves loopback out; with explicit addresses only those are used.
       ...(only ? { iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: [...choice.hostAddresses] } : {}),
     });
     const createDataChannel = pc.createDataChannel.bind(pc);
     pc.createDataChannel = (label, init) => withArrayBufferMessages(createDataChannel(label, init));
+    withRelayProtocol(pc);
     // werift implements the browser's RTCPeerConnection interface (EventTarget, getStats with the W3C stats
     // types); the DOM typings differ only in details the driver does not use.
     return pc as unknown as RTCPeerConnection;
+  };
+}
+
+/** werift's stats leave `relayProtocol` out of relay candidates, so the page's path classifier called every relay
+ *  "relay-udp" — also an allocation over TCP (werift falls back to TCP when UDP gets no answer) or TLS. A browser
+ *  reports how it reaches its TURN server (W3C webrtc-stats RTCIceCandidateStats.relayProtocol); here it is read from
+ *  the TURN client werift made the candidate with. */
+type WeriftRelaySocket = { localCandidate?: { type: string; host: string; port: number }; turn?: { transport?: { type?: string } } };
+function withRelayProtocol(pc: WeriftPeerConnection): void {
+  const getStats = pc.getStats.bind(pc);
+  pc.getStats = async (...args: Parameters<typeof getStats>) => {
+    const report = await getStats(...args);
+    const transports = (pc as unknown as { iceTransports: { connection: { protocols?: WeriftRelaySocket[] } }[] }).iceTransports;
+    const relays = new Map<string, string>();
+    for (const p of transports.flatMap((t) => t.connection.protocols ?? [])) {
+      const type = p.turn?.transport?.type;
+      if (p.localCandidate?.type === 'relay' && type) relays.set(`${p.localCandidate.host}:${p.localCandidate.port}`, type);
+    }
+    for (const s of report.values() as Iterable<{ type: string; candidateType?: string; address?: string; port?: number; relayProtocol?: string }>) {
+      if (s.type === 'local-candidate' && s.candidateType === 'relay' && !s.relayProtocol) {
+        const type = relays.get(`${s.address}:${s.port}`);
+        if (type) s.relayProtocol = type;
+      }
+    }
+    return report;
   };
 }
 

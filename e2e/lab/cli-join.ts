@@ -160,7 +160,9 @@ export async function runCliJoinPair(browsers: LabBrowsers, pair: CliJoinPair, t
     await page.goto(pageUrl);
     // In the room before the command starts (its start-up alone takes a second or two), so the page offers.
     for (const until = Date.now() + 15_000; Date.now() < until && (await page.attr('status-line', 'data-peer-state')) === null; ) await new Promise((r) => setTimeout(r, 200));
-    const running = runP2pcheckIn(pair.a, ['join', roomUrl, '--json', '--quiet', '--expect', pair.cliExpect, '--timeout', String(timeoutS)], (timeoutS + 20) * 1000);
+    // Not --quiet: its progress on stderr says where a failed run stopped. Killed only well after its own --timeout
+    // (on a machine at load 40, starting Node and tsx alone took 20 s).
+    const running = runP2pcheckIn(pair.a, ['join', roomUrl, '--json', '--expect', pair.cliExpect, '--timeout', String(timeoutS)], (timeoutS + 60) * 1000);
     let exited = false;
     void running.then(() => (exited = true));
     await pageSettled(page, Date.now() + (timeoutS + 5) * 1000, () => exited);
@@ -168,7 +170,7 @@ export async function runCliJoinPair(browsers: LabBrowsers, pair: CliJoinPair, t
     cli = await running;
     const reports = { cli: parseReport(cli.stdout), page: seen };
     const verdict = judgeCliJoin(pair, reports, cli);
-    if (!reports.cli) verdict.problems.push(`p2pcheck join printed no report (exit ${cli.code}): ${cli.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400)}`);
+    if (!reports.cli) verdict.problems.push(`p2pcheck join printed no report (exit ${cli.code}${cli.code === null ? `, killed after ${Math.round(cli.wallMs / 1000)} s` : ''}): ${cli.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400)}`);
     verdict.ok = verdict.problems.length === 0;
     return { verdict, reports: { a: reports.cli, b: reports.page }, roomUrl, elapsedMs: Date.now() - started, cli };
   } catch (err) {

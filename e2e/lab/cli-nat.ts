@@ -19,7 +19,8 @@ export interface CliNatRun {
 
 /** `p2pcheck nat --server <the host's page> --json` inside the host's namespace, as a user there would type it. */
 export async function runCliNat(host: LabHost, timeoutMs = 60_000): Promise<CliNatRun> {
-  const run = await runP2pcheckIn(host, ['nat', '--server', host.pageUrl, '--json', '--quiet'], timeoutMs);
+  // Not --quiet: the progress lines (each step with its time) go to stderr, and say where a failed run stopped.
+  const run = await runP2pcheckIn(host, ['nat', '--server', host.pageUrl, '--json'], timeoutMs);
   let result: DiagnosisResult | null = null;
   let stderr = run.stderr;
   try {
@@ -33,7 +34,7 @@ export async function runCliNat(host: LabHost, timeoutMs = 60_000): Promise<CliN
 /** What is wrong with the command's answer behind `host`, given natdiscovery's result there (empty: nothing). */
 export function cliNatProblems(host: LabHost, discovery: PageVerdictInput['discovery'], run: CliNatRun): string[] {
   const who = `${host.name} (p2pcheck nat)`;
-  if (!run.result) return [`${who}: exit ${run.code}, no result: ${run.stderr.trim().split('\n')[0] ?? ''}`];
+  if (!run.result) return [`${who}: exit ${run.code}, no result: ${run.stderr.trim().split('\n').slice(-4).join(' / ')}`];
   const label = run.result.verdict?.label ?? '';
   // Same rules as for the pages; the "(chromium)" in their words is replaced by the command's name.
   const judged = pageVerdictProblems({ host, browser: 'chromium', discovery, label, result: run.result });
