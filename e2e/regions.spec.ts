@@ -1,7 +1,8 @@
 // Two TURN regions, each one `npm run turn` process (TURN/STUN + its probe peer) in the worker's namespace; the
 // far one sits behind the delay forwarder (+150 ms each way: this kernel has no netem). A p2pcheck node lists both
 // in ICE_REGIONS, far one first. "Check my network" must rank the near one first by a clear margin, run the NAT
-// check against it (filtering answered by its probe peer, across origins) and the TCP relay test through it.
+// check against it (filtering answered by its probe peer, across origins) and the TCP relay test through it. A lobby
+// on the same node must show the same ranking and make its links through the near region's TURN server only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,8 @@ test('two TURN regions, one 300 ms further away: the page ranks them, uses the n
     ]);
     for (const s of all) if (s.status === 'fulfilled') started.push(s.value);
     for (const s of all) if (s.status === 'rejected') throw s.reason;
+    const [nearTurn, farTurn] = all.map((s) => (s as PromiseFulfilledResult<Child>).value) as [Child, Child, Child];
+    const allocations = (c: Child) => c.output().split('\n').filter((l) => l.includes('"event":"allocation-start"')).length;
     test.info().annotations.push({ type: 'processes started', description: `${Date.now() - t0} ms` });
 
     const page = await (await browser.newContext()).newPage();
@@ -130,6 +133,30 @@ test('two TURN regions, one 300 ms further away: the page ranks them, uses the n
       await expect(panel).toContainText('Nearby (used)');
     } finally {
       await page.context().close();
+    }
+
+    // A lobby of two pages: each shows the ranking its links use, and the links gather their relay candidates from
+    // the near region's TURN server (allocations there), none from the far one, listed first (the default).
+    const nearBefore = allocations(nearTurn);
+    const lobbyId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+    const contexts = [await browser.newContext(), await browser.newContext()];
+    try {
+      const pages = await Promise.all(contexts.map(async (c) => {
+        const p = await c.newPage();
+        await p.goto(`${node.baseURL}/lobby/${lobbyId}`, { waitUntil: 'commit' });
+        return p;
+      }));
+      for (const p of pages) await expect(p.getByTestId('lobby-status')).toHaveAttribute('data-settled', '1', { timeout: 30_000 });
+      await expect.poll(() => allocations(nearTurn) - nearBefore, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      expect(allocations(farTurn)).toBe(0);
+      for (const p of pages) {
+        const panel = p.getByTestId('lobby-region-ranking');
+        await expect(panel).toHaveAttribute('data-used', 'near');
+        await expect(panel.locator('tbody tr').first()).toHaveAttribute('data-region', 'near');
+        await expect(panel).toContainText('Your links, network check and relay checks use the nearest: Nearby.');
+      }
+    } finally {
+      for (const c of contexts) await c.close();
     }
   } finally {
     await stopAll();

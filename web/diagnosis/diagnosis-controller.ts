@@ -2,13 +2,15 @@
 // finished result is also handed to `share`, which sends it to the other peer as peer-info.
 import type { DiagnosisResult } from '../../common/nat/diagnosis-result';
 import type { AppStore } from '../store/app-store';
-import { runDiagnosis } from './run-diagnosis';
+import { runDiagnosis, type DiagnosisOptions } from './run-diagnosis';
 
 export interface DiagnosisControllerOptions {
   /** The user's own iceServers (then the tests that need p2pcheck's server are skipped). */
   customIceServers?: RTCIceServer[] | null;
   /** Called with the finished result (e.g. to send `peer-info { diagnosis }`). */
   share?: (info: { diagnosis: DiagnosisResult }) => void;
+  /** A region ranking this page already measured (run-diagnosis.ts DiagnosisOptions.ranking). */
+  ranking?: DiagnosisOptions['ranking'];
 }
 
 export async function startDiagnosis(store: AppStore, opts: DiagnosisControllerOptions = {}): Promise<DiagnosisResult> {
@@ -16,6 +18,7 @@ export async function startDiagnosis(store: AppStore, opts: DiagnosisControllerO
   const result = await runDiagnosis({
     customIceServers: opts.customIceServers ?? null,
     onUpdate: (r) => store.getState().updateDiagnosis(run, r),
+    ranking: opts.ranking,
   });
   store.getState().updateDiagnosis(run, result);
   if (store.getState().diagnosis.run === run) opts.share?.({ diagnosis: result });

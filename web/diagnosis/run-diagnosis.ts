@@ -4,6 +4,7 @@
 // Order (RFC 5780 §4.4 and stuntman #18): the filtering test first, on a PeerConnection that only ever talks to
 // the primary endpoint; the mapping test (which contacts the alternate address and port) only afterwards, on a
 // separate PeerConnection. Time budget: a UDP verdict within 5 s even when nothing answers.
+import type { RegionChoice } from '../../common/ice-regions';
 import type { IceServersResponse, ServerInfo } from '../../common/messages';
 import { DIAGNOSIS_VERSION, verdictFacts, type DiagnosisResult, type SkippedTest } from '../../common/nat/diagnosis-result';
 import { classifyFiltering } from '../../common/nat/nat-behavior';
@@ -42,6 +43,9 @@ export interface DiagnosisOptions {
   base?: string;
   probe?: ProbeApi;
   pcFactory?: PcFactory;
+  /** The region ranking this page already measured (connection-region.ts: a lobby ranks before its links, which
+   *  use the same region): recorded and used instead of measuring again. Null or failed: measured here. */
+  ranking?: Promise<RegionChoice | null>;
 }
 
 export function emptyDiagnosis(servers: DiagnosisResult['servers'], startedAt = Date.now()): DiagnosisResult {
@@ -137,7 +141,9 @@ async function runBundled(
   };
   if (info.regions?.length && ice.regions?.length) {
     update('ranking regions');
-    const choice = await measureRegions(info.regions.map((x) => ({ id: x.id, name: x.name, stunUrl: stunUrlOf(x) })), { factory: opts.pcFactory });
+    const choice =
+      (await opts.ranking?.catch(() => null)) ??
+      (await measureRegions(info.regions.map((x) => ({ id: x.id, name: x.name, stunUrl: stunUrlOf(x) })), { factory: opts.pcFactory }));
     r.regions = choice;
     // None answered: the first region, whose tests then say what did not answer.
     const region = info.regions.find((x) => x.id === choice.used) ?? info.regions[0]!;

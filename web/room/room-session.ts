@@ -6,6 +6,7 @@ import { connectSignaling, signalingUrl, type CreateSocket, type SignalingClient
 import type { AppStore } from '../store/app-store';
 import { startRoomDiagnosis } from '../diagnosis/room-diagnosis-session';
 import { iceServersForRegion } from '../diagnosis/region-ranking';
+import { usedRegion } from '../diagnosis/connection-region';
 import { ApiRequestError, fetchApiJson } from '../errors/api-error';
 import { SIGNALING_UNREACHABLE, signalingErrorText } from '../errors/limit-messages';
 
@@ -136,7 +137,7 @@ export function startRoomSession(opts: RoomSessionOptions): RoomSession {
   const iceServers = () => ice.get();
   // With ICE_REGIONS: the region this side's "Check my network" ranked nearest, once it has (null before, and
   // without regions: the default servers).
-  const nearestRegion = () => s().diagnosis.local?.regions?.used ?? null;
+  const nearestRegion = () => usedRegion(s().diagnosis.local?.regions);
 
   async function startTest(role: PeerRole): Promise<void> {
     driver?.close();
