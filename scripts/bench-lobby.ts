@@ -6,7 +6,8 @@
 //   - renderer CPU per page in the settled lobby over a window: /proc utime+stime of every renderer process (all of
 //     its threads: WebRTC's network and worker threads too), and the main thread's busy time from CDP
 //     Performance.getMetrics (TaskDuration).
-// Usage: npx tsx scripts/bench-lobby.ts [--pages 8] [--window 10] [--runs 1]   (build first: STATIC_DIR or dist/)
+// Usage: npx tsx scripts/bench-lobby.ts [--pages 8] [--window 10] [--runs 1] [--limit 90]   (build first: STATIC_DIR or
+// dist/; --limit: seconds a settle may take before the run gives up)
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, CDPSession, Page } from '@playwright/test';
 import { cpuSeconds } from '../bench/proc-stats';
@@ -24,7 +25,7 @@ const PAGES = arg('pages', 8);
 const WINDOW_S = arg('window', 10);
 const RUNS = arg('runs', 1);
 const LINKS = (PAGES * (PAGES - 1)) / 2;
-const SETTLE_LIMIT_MS = 90_000;
+const SETTLE_LIMIT_MS = arg('limit', 90) * 1000;
 
 const newRoomId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,19 +109,27 @@ async function waitTraced(pages: Counted[], last: Page, t0: number): Promise<Joi
   throw new Error(`the lobby did not settle ${LINKS} links within ${SETTLE_LIMIT_MS / 1000} s: ${JSON.stringify(trace)}`);
 }
 
-/** Renderer processes of the browser (Chromium's --type=renderer children), by pid. */
+/** Renderer processes of this script's own Chromium (--type=renderer descendants of this process), by pid: the
+ *  machine is shared, and other sessions' browsers must not count. */
 function rendererPids(): number[] {
-  const pids: number[] = [];
+  const parent = new Map<number, number>();
+  const renderers: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (cmd.includes('--type=renderer') && cmd.includes('chromium')) pids.push(Number(d));
+      if (cmd.includes('--type=renderer') && cmd.includes('chromium')) renderers.push(Number(d));
     } catch {
       // gone
     }
   }
-  return pids;
+  const ours = (pid: number) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  return renderers.filter(ours);
 }
 
 async function taskSeconds(cdp: CDPSession): Promise<number> {

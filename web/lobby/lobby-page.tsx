@@ -167,10 +167,9 @@ function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession
 
 /** The link's throughput test and relay check as this end sees them (whichever end led them). */
 function LinkTestMark({ store, peerId }: { store: AppStore; peerId: string }) {
-  const progress = useStore(store, (s) => s.link.progress);
-  const quality = useStore(store, (s) => s.link.quality);
+  // Derived and compared by value: the follower's progress ticks (4 a second while it only listens) change nothing.
+  const mark = useStore(store, useShallow((s) => linkTestMark(s.link.progress, s.link.quality)));
   const relay = useStore(store, (s) => s.link.relayCheck);
-  const mark = linkTestMark(progress, quality);
   return (
     <span className="hint" data-testid={`lobby-link-result-${peerId}`} data-link-test={mark.state} data-relay-check={relay?.state ?? 'none'}>
       {mark.text && ` ${mark.text}`}
