@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { stopChild } from '../e2e/support/stop-child';
 import { bindingRequest } from '../turn/testing/client-messages';
 
 export const BENCH_SECRET = 'bench-secret';
@@ -40,16 +41,7 @@ function pinned(cpu: number | null, cmd: string, args: string[]): [string, strin
   return cpu === null ? [cmd, args] : ['taskset', ['-c', String(cpu), cmd, ...args]];
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-}
+const stopper = (child: ChildProcess) => () => stopChild(child);
 
 /** The process doing the work: with TURN_WORKERS > 1 `turn/main.ts` re-runs itself under the SO_REUSEPORT launcher,
  *  and the workers live in that child (the first process only waits for it). */

@@ -4,10 +4,10 @@
 // check against it (filtering answered by its probe peer, across origins) and the TCP relay test through it. A lobby
 // on the same node must show the same ranking and make its links through the near region's TURN server only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { startAppProcess } from './support/app-process';
+import { stopChild } from './support/stop-child';
 import { runNetworkCheck } from './support/page-readers';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,14 +27,7 @@ async function startInNs(ns: string, args: string[], env: Record<string, string>
   let output = '';
   child.stdout!.on('data', (d) => (output += String(d)));
   child.stderr!.on('data', (d) => (output += String(d)));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   await new Promise<void>((resolve, reject) => {
     // Generous: at load ~35 on 2 CPUs a tsx start took over 30 s; unloaded it is 2–3 s.
     const timer = setTimeout(() => reject(new Error(`${what} did not start within 60 s:\n${output}`)), 60_000);

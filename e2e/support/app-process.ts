@@ -1,11 +1,11 @@
 // Starts p2pcheck (`signal/main.ts`) as a child process, inside a test namespace when one is given,
 // and stops it again. Readiness = the "p2pcheck is running" line the server prints.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './stop-child';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -67,11 +67,7 @@ export async function startAppProcess(opts: { ns?: string; host: string; env?: R
         rmSync(dataDir, { recursive: true, force: true });
         return;
       }
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
