@@ -1,7 +1,7 @@
 // The headless peer's RTCPeerConnection: werift's (WebRTC in TypeScript), shaped like the browser's, which the
 // page's PeerDriver and relay check take as it is. Which local addresses it gathers host candidates on is the
 // one thing a browser decides alone and a command line must be told in a test network or a container.
-import { DtlsClient, RTCPeerConnection as WeriftPeerConnection } from 'werift';
+import { Connection, DtlsClient, RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { disableWeriftStunFallback } from '../nat/werift-peer-connection';
 import { preferTurnTransport, type TurnTransport } from './turn-transport';
 
@@ -17,6 +17,7 @@ export interface HostAddressChoice {
 export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (config: RTCConfiguration) => RTCPeerConnection {
   const only = choice.hostAddresses.length > 0;
   tolerateRepeatedHelloVerify();
+  followRenomination();
   // Never a third party's STUN server: werift asks Google's when it is given none.
   disableWeriftStunFallback();
   return (config) => {
@@ -96,5 +97,27 @@ export function tolerateRepeatedHelloVerify(): void {
       return rest.length > 0 ? handle(rest) : Promise.resolve();
     };
     return connect.call(this);
+  };
+}
+
+// werift keeps the first pair nominated to it: RFC 8445 §7.3.1.5 ("disallow overwriting of the pair nominated"). Chromium
+// as the controlling agent nominates the first pair that works and, when a better one works later, nominates that one
+// (its checks on the pair it selected carry USE-CANDIDATE) and sends there. werift went on sending on its first pair,
+// often through a relay: in the NAT lab (restricted cone against symmetric) the page reported p2p-nat and the
+// headless peer relay-udp. As the controlled agent it now follows the latest nomination, as a browser does.
+const PAIR_SUCCEEDED = 3; // werift's CandidatePairState.SUCCEEDED
+type PairInternals = { nominated: boolean; remoteNominated: boolean; state: number };
+type ConnectionInternals = { iceControlling: boolean; nominated?: PairInternals; resetNominatedPair(): void };
+let renominationPatched = false;
+export function followRenomination(): void {
+  if (renominationPatched) return;
+  renominationPatched = true;
+  const proto = Connection.prototype as unknown as { checkComplete: (this: ConnectionInternals, pair: PairInternals) => void };
+  const checkComplete = proto.checkComplete;
+  if (typeof checkComplete !== 'function') throw new Error('werift changed: Connection.checkComplete is gone (see cli/peer/werift-peer.ts)');
+  proto.checkComplete = function (this: ConnectionInternals, pair: PairInternals) {
+    const renominated = !this.iceControlling && this.nominated !== undefined && this.nominated !== pair && pair.nominated && pair.remoteNominated && pair.state === PAIR_SUCCEEDED;
+    if (renominated) this.resetNominatedPair(); // werift's own reset; checkComplete then takes `pair` and restarts consent
+    return checkComplete.call(this, pair);
   };
 }
