@@ -172,6 +172,30 @@ describe('rooms across two nodes on Redis', () => {
     expect(await again.next()).toMatchObject({ type: 'description', description: { type: 'offer' } });
   });
 
+  it('a lobby whose home died: its members rejoin the node that takes it over with the peer ids they had (their rows survive)', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = newRoom();
+    const lobby = (clientId: string) => ({ type: 'join', roomId: room, version: 2, lobby: true, clientId }) as const;
+    const pa = await connect(a);
+    pa.send(lobby('lobby-page-key-aaaaaaaa'));
+    const idA = ((await pa.next()) as { peerId: string }).peerId;
+    const pb = await connect(b);
+    pb.send(lobby('lobby-page-key-bbbbbbbb'));
+    const idB = ((await pb.next()) as { peerId: string; peers: string[] }).peerId;
+    expect(await pa.next()).toEqual({ type: 'peer-joined', peerId: idB });
+
+    a.cluster!.dropRedisForTest(); // the home is killed without a goodbye
+    pa.ws.terminate();
+    const again = await connect(b); // pa's page, through the load balancer to the surviving node
+    again.send(lobby('lobby-page-key-aaaaaaaa'));
+    expect(await again.next(TTL_MS * 3)).toMatchObject({ type: 'joined', peerId: idA, peers: [] });
+    expect((await pb.closed).code).toBe(1012);
+    const pb2 = await connect(b);
+    pb2.send(lobby('lobby-page-key-bbbbbbbb'));
+    expect(await pb2.next()).toMatchObject({ type: 'joined', peerId: idB, peers: [idA] });
+    expect(await again.next()).toEqual({ type: 'peer-joined', peerId: idB });
+  });
+
   it('a message for a room whose home died closes its socket with 1012 at once (not a presence TTL later), so the page rejoins', async () => {
     const { a, room, pa, pb } = await roomOverTwoNodes();
     a.cluster!.dropRedisForTest();

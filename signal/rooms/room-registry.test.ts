@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LOBBY_CAPACITY, PROTOCOL_VERSION, type ClientMessage } from '../../common/messages';
-import { RoomRegistry, type Envelope } from './room-registry';
+import { RoomRegistry, peerIdOf, type Envelope } from './room-registry';
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const OTHER = 'BBBBBBBBBBBBBBBBBBBBBB';
 const offer = { type: 'offer' as const, sdp: 'v=0' };
 const CLIENT = 'client-key-0123456789';
+/** The peer id of CLIENT's seat in ROOM (derived from room and key, whichever connection takes it). */
+const P = peerIdOf(ROOM, CLIENT);
 const lobbyJoin = (extra: Partial<Extract<ClientMessage, { type: 'join' }>> = {}): ClientMessage => ({ type: 'join', roomId: ROOM, version: 2, lobby: true, ...extra });
 
 /** A lobby with peers p0..p(n-1) joined in order; the join replies are dropped. */
@@ -247,30 +249,30 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
     rooms.handle('p3', lobbyJoin());
     expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))).toEqual([
       { to: 'c', message: { type: 'error', code: 'replaced', message: expect.stringContaining('took this seat') } },
-      { to: 'c2', message: { type: 'joined', roomId: ROOM, peerId: 'c', peers: ['p0', 'p1', 'p3'], polite: false, lobby: true, capacity: 8 } },
+      { to: 'c2', message: { type: 'joined', roomId: ROOM, peerId: P, peers: ['p0', 'p1', 'p3'], polite: false, lobby: true, capacity: 8 } },
     ]);
-    expect(rooms.peersIn(ROOM)).toEqual(['p0', 'p1', 'c', 'p3']);
+    expect(rooms.peersIn(ROOM)).toEqual(['p0', 'p1', P, 'p3']);
     expect(rooms.counts().peers).toBe(4);
     // Messages to the seat reach the new connection, and its messages come from the same peer id.
-    expect(rooms.handle('p0', { type: 'description', to: 'c', description: offer })).toEqual([{ to: 'c2', message: { type: 'description', from: 'p0', description: offer } }]);
-    expect(rooms.handle('c2', { type: 'candidate', to: 'p1', candidate: null })).toEqual([{ to: 'p1', message: { type: 'candidate', from: 'c', candidate: null } }]);
+    expect(rooms.handle('p0', { type: 'description', to: P, description: offer })).toEqual([{ to: 'c2', message: { type: 'description', from: 'p0', description: offer } }]);
+    expect(rooms.handle('c2', { type: 'candidate', to: 'p1', candidate: null })).toEqual([{ to: 'p1', message: { type: 'candidate', from: P, candidate: null } }]);
     // The old connection is out: what it sends is refused, and its socket closing later announces nothing.
     expect(errorOf(rooms.handle('c', { type: 'peer-info', info: {} }))).toMatchObject({ code: 'not-in-room' });
     expect(rooms.disconnect('c')).toEqual([]);
     // Leaving from the new connection announces the seat's peer id.
-    expect(rooms.handle('c2', { type: 'leave' })).toEqual(['p0', 'p1', 'p3'].map((to) => ({ to, message: { type: 'peer-left', peerId: 'c', reason: 'left' } })));
+    expect(rooms.handle('c2', { type: 'leave' })).toEqual(['p0', 'p1', 'p3'].map((to) => ({ to, message: { type: 'peer-left', peerId: P, reason: 'left' } })));
   });
 
   it('takes over even when the lobby is full, and works in a two-person room', () => {
     const rooms = lobbyOf(7);
     rooms.handle('c', lobbyJoin({ clientId: CLIENT }));
-    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))[1]?.message).toMatchObject({ type: 'joined', peerId: 'c' });
+    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))[1]?.message).toMatchObject({ type: 'joined', peerId: P });
     const room = new RoomRegistry();
     room.handle('a', { type: 'join', roomId: ROOM, clientId: CLIENT });
     room.handle('b', { type: 'join', roomId: ROOM });
     expect(room.handle('a2', { type: 'join', roomId: ROOM, clientId: CLIENT })).toEqual([
       { to: 'a', message: { type: 'error', code: 'replaced', message: expect.any(String) } },
-      { to: 'a2', message: { type: 'joined', roomId: ROOM, peerId: 'a', peers: ['b'], polite: false } },
+      { to: 'a2', message: { type: 'joined', roomId: ROOM, peerId: P, peers: ['b'], polite: false } },
     ]);
     expect(room.handle('b', { type: 'peer-info', info: { relayOnly: false } })).toEqual([{ to: 'a2', message: { type: 'peer-info', from: 'b', info: { relayOnly: false } } }]);
   });
@@ -278,9 +280,9 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
   it('a clientId only matches in its own room, and an unknown one is a new peer', () => {
     const rooms = new RoomRegistry();
     rooms.handle('a', lobbyJoin({ clientId: CLIENT }));
-    expect(rooms.handle('b', lobbyJoin({ roomId: OTHER, clientId: CLIENT }))[0]?.message).toMatchObject({ type: 'joined', peerId: 'b', peers: [] });
-    expect(rooms.handle('c', lobbyJoin({ clientId: 'another-client-key-xyz' }))[0]?.message).toMatchObject({ type: 'joined', peerId: 'c', peers: ['a'] });
-    expect(rooms.handle('d', lobbyJoin())[0]?.message).toMatchObject({ type: 'joined', peerId: 'd', peers: ['a', 'c'] });
+    expect(rooms.handle('b', lobbyJoin({ roomId: OTHER, clientId: CLIENT }))[0]?.message).toMatchObject({ type: 'joined', peerId: peerIdOf(OTHER, CLIENT), peers: [] });
+    expect(rooms.handle('c', lobbyJoin({ clientId: 'another-client-key-xyz' }))[0]?.message).toMatchObject({ type: 'joined', peerId: peerIdOf(ROOM, 'another-client-key-xyz'), peers: [P] });
+    expect(rooms.handle('d', lobbyJoin())[0]?.message).toMatchObject({ type: 'joined', peerId: 'd', peers: [P, peerIdOf(ROOM, 'another-client-key-xyz')] });
     // A peer without a clientId cannot be taken over by one that sends none either.
     expect(rooms.handle('e', lobbyJoin())[0]?.message).toMatchObject({ type: 'joined', peerId: 'e' });
   });
@@ -288,24 +290,27 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
   it('after the old socket was seen to go (peer-left sent), a rejoin with the clientId gets its peer id back, announced', () => {
     const rooms = lobbyOf(2);
     rooms.handle('c', lobbyJoin({ clientId: CLIENT }));
-    expect(rooms.disconnect('c')).toEqual(['p0', 'p1'].map((to) => ({ to, message: { type: 'peer-left', peerId: 'c', reason: 'disconnected' } })));
+    expect(rooms.disconnect('c')).toEqual(['p0', 'p1'].map((to) => ({ to, message: { type: 'peer-left', peerId: P, reason: 'disconnected' } })));
     expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))).toEqual([
-      { to: 'c2', message: { type: 'joined', roomId: ROOM, peerId: 'c', peers: ['p0', 'p1'], polite: false, lobby: true, capacity: 8 } },
-      ...['p0', 'p1'].map((to) => ({ to, message: { type: 'peer-joined', peerId: 'c' } })),
+      { to: 'c2', message: { type: 'joined', roomId: ROOM, peerId: P, peers: ['p0', 'p1'], polite: false, lobby: true, capacity: 8 } },
+      ...['p0', 'p1'].map((to) => ({ to, message: { type: 'peer-joined', peerId: P } })),
     ]);
-    expect(rooms.handle('p0', { type: 'peer-info', to: 'c', info: {} })).toEqual([{ to: 'c2', message: { type: 'peer-info', from: 'p0', info: {} } }]);
+    expect(rooms.handle('p0', { type: 'peer-info', to: P, info: {} })).toEqual([{ to: 'c2', message: { type: 'peer-info', from: 'p0', info: {} } }]);
     // Given back once: a second drop and rejoin works again, and the seat counts once.
     rooms.disconnect('c2');
-    expect(rooms.handle('c3', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ peerId: 'c' });
+    expect(rooms.handle('c3', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ peerId: P });
     expect(rooms.handle('c4', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ type: 'error', code: 'replaced' });
     expect(rooms.counts().peers).toBe(3);
   });
 
-  it('an explicit leave is final: a rejoin with the clientId is a new peer; a full lobby stays full for a returner', () => {
+  it('an explicit leave is final: a rejoin with the clientId is announced as a newcomer (its derived id); a full lobby stays full for a returner', () => {
     const rooms = lobbyOf(2);
     rooms.handle('c', lobbyJoin({ clientId: CLIENT }));
     rooms.handle('c', { type: 'leave' });
-    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ type: 'joined', peerId: 'c2' });
+    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))).toEqual([
+      { to: 'c2', message: expect.objectContaining({ type: 'joined', peerId: P }) },
+      ...['p0', 'p1'].map((to) => ({ to, message: { type: 'peer-joined', peerId: P } })),
+    ]);
     const full = lobbyOf(7);
     full.handle('c', lobbyJoin({ clientId: CLIENT }));
     full.disconnect('c');
@@ -313,7 +318,7 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
     expect(errorOf(full.handle('c2', lobbyJoin({ clientId: CLIENT })))).toMatchObject({ code: 'room-full' });
   });
 
-  it('remembers at most `capacity` departed peers per lobby, the oldest forgotten first; an emptied lobby forgets all', () => {
+  it('remembers at most `capacity` departed peers per lobby, the oldest forgotten first; an emptied lobby forgets all (a forgotten one still comes back with its derived id)', () => {
     const rooms = new RoomRegistry({ lobbyCapacity: 2 });
     rooms.handle('stay', lobbyJoin());
     const key = (i: number) => `client-key-number-${i}`;
@@ -321,15 +326,15 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
       rooms.handle(`d${i}`, lobbyJoin({ clientId: key(i) }));
       rooms.disconnect(`d${i}`);
     }
-    expect(rooms.handle('n0', lobbyJoin({ clientId: key(0) }))[0]?.message).toMatchObject({ peerId: 'n0' });
+    expect(rooms.handle('n0', lobbyJoin({ clientId: key(0) }))[0]?.message).toMatchObject({ peerId: peerIdOf(ROOM, key(0)) });
     rooms.handle('n0', { type: 'leave' });
-    expect(rooms.handle('n1', lobbyJoin({ clientId: key(1) }))[0]?.message).toMatchObject({ peerId: 'd1' });
+    expect(rooms.handle('n1', lobbyJoin({ clientId: key(1) }))[0]?.message).toMatchObject({ peerId: peerIdOf(ROOM, key(1)) });
     rooms.handle('n1', { type: 'leave' });
-    expect(rooms.handle('n2', lobbyJoin({ clientId: key(2) }))[0]?.message).toMatchObject({ peerId: 'd2' });
+    expect(rooms.handle('n2', lobbyJoin({ clientId: key(2) }))[0]?.message).toMatchObject({ peerId: peerIdOf(ROOM, key(2)) });
     rooms.disconnect('n2');
     rooms.disconnect('stay');
     expect(rooms.counts().lobbies).toBe(0);
-    expect(rooms.handle('n3', lobbyJoin({ clientId: key(2) }))[0]?.message).toMatchObject({ peerId: 'n3' });
+    expect(rooms.handle('n3', lobbyJoin({ clientId: key(2) }))[0]?.message).toMatchObject({ peerId: peerIdOf(ROOM, key(2)) });
   });
 
   it('a peer without a clientId is not remembered (it cannot come back), so it pushes no returner out', () => {
@@ -341,7 +346,7 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
       rooms.handle(anon, lobbyJoin());
       rooms.disconnect(anon);
     }
-    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ peerId: 'c' });
+    expect(rooms.handle('c2', lobbyJoin({ clientId: CLIENT }))[0]?.message).toMatchObject({ peerId: P });
   });
 
   it('the room kind and version are checked before a takeover', () => {
@@ -349,8 +354,24 @@ describe('RoomRegistry: reconnecting with a clientId', () => {
     rooms.handle('a', lobbyJoin({ clientId: CLIENT }));
     expect(errorOf(rooms.handle('a2', { type: 'join', roomId: ROOM, clientId: CLIENT }))).toMatchObject({ to: 'a2', code: 'room-kind-mismatch' });
     expect(errorOf(rooms.handle('a2', lobbyJoin({ clientId: CLIENT, version: 9 })))).toMatchObject({ to: 'a2', code: 'unsupported-version' });
-    expect(rooms.handle('b', { type: 'description', to: 'a', description: offer })[0]?.to).toBe('b'); // b is in no room
+    expect(rooms.handle('b', { type: 'description', to: P, description: offer })[0]?.to).toBe('b'); // b is in no room
     rooms.handle('b', lobbyJoin());
-    expect(rooms.handle('b', { type: 'description', to: 'a', description: offer })).toEqual([{ to: 'a', message: { type: 'description', from: 'b', description: offer } }]);
+    expect(rooms.handle('b', { type: 'description', to: P, description: offer })).toEqual([{ to: 'a', message: { type: 'description', from: 'b', description: offer } }]);
+  });
+});
+
+describe('RoomRegistry: peer ids of pages with a clientId', () => {
+  it('are the same from any registry (a lobby taken over by another node keeps every member\'s id), and say nothing of the key', () => {
+    const home = lobbyOf(0);
+    const ids = ['key-of-page-number-1', 'key-of-page-number-2'].map((k, i) => (home.handle(`c${i}`, lobbyJoin({ clientId: k }))[0]!.message as { peerId: string }).peerId);
+    // The room's home died: another node's registry starts empty; the pages rejoin with their keys in another order.
+    const next = new RoomRegistry();
+    const second = next.handle('n1', lobbyJoin({ clientId: 'key-of-page-number-2' }))[0]!.message;
+    const first = next.handle('n0', lobbyJoin({ clientId: 'key-of-page-number-1' }))[0]!.message;
+    expect(second).toMatchObject({ type: 'joined', peerId: ids[1], peers: [] });
+    expect(first).toMatchObject({ type: 'joined', peerId: ids[0], peers: [ids[1]] });
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(ids[0]).not.toContain('key');
+    expect(peerIdOf(OTHER, 'key-of-page-number-1')).not.toBe(ids[0]);
   });
 });

@@ -10,6 +10,13 @@
 // same clientId and gets its peer id back, so the other peers' connections to that id go on: while the server has
 // not noticed that the old socket is gone, the new connection takes the seat over (nobody is told); after the
 // old socket's disconnect (peer-left was sent), the rejoin is announced with peer-joined under the same id.
+//
+// A seat taken with a clientId gets a peer id derived from (room, clientId) — a one-way hash, so the id says
+// nothing about the secret key — instead of the connection's: the same page gets the same id from any registry. With
+// rooms on Redis that is what keeps a lobby member's id (and its row in everyone's matrix) when the room's home node
+// died and another node took the room over with an empty registry (signal/cluster/redis-rooms.ts). Without a
+// clientId (the two-person room's page sends none) the id is the connection's, as before.
+import { createHash } from 'node:crypto';
 import {
   ErrorCode,
   LOBBY_CAPACITY,
@@ -142,7 +149,9 @@ export class RoomRegistry {
     }
     const others = room.members.slice();
     const back = clientId === null ? -1 : room.departed.findIndex((d) => d.clientId === clientId);
-    const peerId = back >= 0 ? room.departed.splice(back, 1)[0]!.peerId : conn;
+    const derived = clientId === null ? null : peerIdOf(room.id, clientId);
+    // A derived id another member already has (a hash collision, ~2^-72) falls back to the connection's.
+    const peerId = back >= 0 ? room.departed.splice(back, 1)[0]!.peerId : derived !== null && !room.members.some((m) => m.peerId === derived) ? derived : conn;
     const member: Member = { peerId, conn, clientId };
     room.members.push(member);
     this.rooms.set(room.id, room);
@@ -216,4 +225,10 @@ function joined(conn: string, room: Room, peerId: string, others: readonly Membe
 
 function error(to: string, code: ErrorCode, message: string): Envelope {
   return { to, message: { type: 'error', code, message } };
+}
+
+/** The peer id of the seat a page with this reconnect key takes in this room: 12 URL-safe characters (72 bits, like a
+ *  connection id) of SHA-256 over room and key. Pure: every node's registry gives the same page the same id. */
+export function peerIdOf(roomId: string, clientId: string): string {
+  return createHash('sha256').update(`p2pcheck peer id\0${roomId}\0${clientId}`).digest().subarray(0, 9).toString('base64url');
 }
