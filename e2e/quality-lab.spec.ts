@@ -3,14 +3,14 @@
 // a delaying forwarder for delay and jitter). Each row checks what the link test and the call measured against
 // what was set, and their verdicts against the ones the documented thresholds give. `npm test` runs the quick
 // rows (LAB_ROWS' `quick`); `npm run lab:quality` runs all of them and writes the table into the docs.
-import { writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { ConnectivityReport } from '../common/report';
 import { startAppProcess, type AppProcess } from './support/app-process';
 import { launchChromium } from './support/chromium';
 import { canUseNetns } from './support/netns';
 import { readPageReport } from './support/page-readers';
-import { figureFailures, LAB_ROWS, measurementOf, starvation, verdictFailures, viaRelay, type RowMeasurement } from './quality-lab-conditions';
+import { figureFailures, LAB_ROWS, measurementOf, starvation, verdictFailures, viaRelay } from './quality-lab-conditions';
 import { createQualityLabNet, removeStaleLabs, type QualityLabNet } from './quality-lab-net';
 
 // P2Q_ROWS: unset = the quick rows (npm test: 'clean' and '300 kbit/s cap', ~2 × 40 s with the two browsers
@@ -19,12 +19,13 @@ const WANT = process.env.P2Q_ROWS;
 const ROWS = WANT === 'all' ? LAB_ROWS : WANT ? LAB_ROWS.filter((r) => WANT.split(',').includes(r.name)) : LAB_ROWS.filter((r) => r.quick);
 const RESULTS = process.env.P2Q_RESULTS;
 
-test.describe.configure({ mode: 'serial' });
+// Not serial: a row that fails must not stop the rows after it (the full grid reports every row). After a failure
+// Playwright starts a fresh worker, so beforeAll builds the lab again; each row appends its figures to P2Q_RESULTS
+// at once, so none is lost with the worker.
 
 let net: QualityLabNet | null = null;
 let app: AppProcess | null = null;
 const browsers: Browser[] = [];
-const results: RowMeasurement[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
@@ -40,7 +41,6 @@ test.afterAll(async () => {
   for (const b of browsers.splice(0)) await b.close().catch(() => {});
   await app?.stop();
   await net?.remove();
-  if (RESULTS) writeFileSync(RESULTS, JSON.stringify(results, null, 2));
 });
 
 async function report(page: Page): Promise<ConnectivityReport | null> {
@@ -62,9 +62,16 @@ for (const row of ROWS) {
       const r = (await report(pages[0]!))!;
       const local = r.selectedPair?.local;
       const m = measurementOf(row.name, r.quality, r.call, local ? `${local.type}-${local.relayProtocol ?? local.protocol}` : null);
-      results.push(m);
+      if (RESULTS) appendFileSync(RESULTS, `${JSON.stringify(m)}\n`);
       console.log(`quality lab ${row.name}: ${JSON.stringify(m)}`);
       expect(errors).toEqual([]);
+      if (r.call?.status !== 'done') {
+        // Both sides' view, for the cause: when each step began (ms since each page's start; clocks differ).
+        for (const [i, p] of pages.entries()) {
+          const x = await report(p);
+          console.log(`quality lab ${row.name}: page ${i} link ${x?.quality?.status} ${x?.quality?.startedAt}–${x?.quality?.finishedAt} ms, call ${x?.call?.status} from ${x?.call?.startedAt} ms: ${x?.call?.reason}`);
+        }
+      }
       expect(r.call?.status, r.call?.reason ?? '').toBe('done');
       const starved = starvation(m, row);
       expect.soft(figureFailures(row, m, starved), `${row.name}: measured vs set`).toEqual([]);

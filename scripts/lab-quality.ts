@@ -26,7 +26,8 @@ try {
     console.error('lab:quality: the lab wrote no results (see the test output above)');
     process.exit(run.status || 1);
   }
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as RowMeasurement[];
+  // One JSON line per row, appended as each row ends (a failed row's worker is replaced; its lines stay).
+  const results = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RowMeasurement);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const table = [
     labTable(LAB_ROWS, results),
