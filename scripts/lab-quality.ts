@@ -17,6 +17,9 @@ const dir = mkdtempSync(join(tmpdir(), 'p2q-results-'));
 const resultsFile = join(dir, 'results.json');
 try {
   const started = Date.now();
+  const loadAvg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  // The machine's load says whether the figures are the link's or this computer's (docs/call-test.md).
+  const loadAtStart = loadAvg();
   const run = spawnSync('npx', ['playwright', 'test', 'e2e/quality-lab.spec.ts', '--project=app', '--workers=1'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -28,11 +31,11 @@ try {
   }
   // One JSON line per row, appended as each row ends (a failed row's worker is replaced; its lines stay).
   const results = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RowMeasurement);
-  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const rows = process.env.P2Q_ROWS || 'all';
   const table = [
     labTable(LAB_ROWS, results),
     '',
-    `Run ${new Date().toISOString().slice(0, 16)} UTC, ${Math.round((Date.now() - started) / 1000)} s, load average at the end ${load}; lab exit status ${run.status}.`,
+    `Run ${new Date().toISOString().slice(0, 16)} UTC (\`P2Q_ROWS=${rows} npm run lab:quality\`), ${Math.round((Date.now() - started) / 1000)} s, load average at the start ${loadAtStart}, at the end ${loadAvg()}; lab exit status ${run.status}.`,
   ].join('\n');
   console.log(`\n${table}\n`);
   const doc = readFileSync(DOC, 'utf8');
