@@ -49,9 +49,9 @@ describe('link-condition lab checks', () => {
   it('judges a starved run from above: a verdict better than the row allows is still wrong, a worse one says nothing', () => {
     const capped = { ...base, link: { ...base.link, level: 'audio' as const }, call: { ...base.call, level: 'unusable' as const, outLevel: 'unusable' as const } };
     expect(verdictFailures(row('300 kbit/s cap'), capped, true)).toEqual([]);
-    expect(verdictFailures(row('300 kbit/s cap'), capped)).toEqual(['call verdict unusable, expected audio (lower, and no CPU limit named)']);
-    const tooGood = { ...capped, link: { ...capped.link, level: 'sd-video' as const }, call: { ...capped.call, outLevel: 'sd-video' as const } };
-    expect(verdictFailures(row('300 kbit/s cap'), tooGood, true)).toEqual(['data-channel verdict sd-video is above audio', 'call verdict the other way sd-video is above audio']);
+    expect(verdictFailures(row('300 kbit/s cap'), capped)).toEqual(['call verdict unusable, expected audio or sd-video (lower, and no CPU limit named)']);
+    const tooGood = { ...capped, link: { ...capped.link, level: 'sd-video' as const }, call: { ...capped.call, outLevel: 'hd-video' as const } };
+    expect(verdictFailures(row('300 kbit/s cap'), tooGood, true)).toEqual(['data-channel verdict sd-video is above audio', 'call verdict the other way hd-video is above audio or sd-video']);
   });
 
   it('under starvation takes the set delay as a lower bound of the browser-measured RTT', () => {

@@ -28,12 +28,13 @@ let app: AppProcess | null = null;
 const browsers: Browser[] = [];
 
 test.beforeAll(async () => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const can = canUseNetns();
   test.skip(!can.ok, `the link-condition lab needs root and iproute2 (${can.ok ? '' : can.reason})`);
   removeStaleLabs();
   net = createQualityLabNet();
-  app = await startAppProcess({ ns: net.server, host: net.clients[0].serverAddress, env: { TURN_RELAY_IP: net.relayIp } });
+  // Up to 50 s, as the shared fixtures allow: tsx compiles the server at each start, slow on busy cores.
+  app = await startAppProcess({ ns: net.server, host: net.clients[0].serverAddress, env: { TURN_RELAY_IP: net.relayIp }, startTimeoutMs: 50_000 });
   for (const c of net.clients) browsers.push(await launchChromium(c.ns));
 });
 
