@@ -156,14 +156,17 @@ export function figureFailures(row: LabRow, m: RowMeasurement, starved: string |
     }
   }
   const setLoss = c.loss ?? 0;
+  // Starved, the stream's loss is only a lower bound: page code counts arrivals up to a grace time after the
+  // other end's stream-end, and a page seconds late loses count (seen: 33.5 % under the 300 kbit/s cap at load 44,
+  // where three runs read 0 %).
   if (m.link.loss === null) out.push('the link test measured no loss figure');
   else if (c.rateBps) {
     // A cap drops what overflows its queue: real loss of that link, so only bounded (the stream is paced, so little).
-    if (m.link.loss > setLoss + 0.05) out.push(`link loss ${(m.link.loss * 100).toFixed(1)} % is above ${(setLoss * 100).toFixed(0)} + 5 % under a rate cap`);
+    if (timed && m.link.loss > setLoss + 0.05) out.push(`link loss ${(m.link.loss * 100).toFixed(1)} % is above ${(setLoss * 100).toFixed(0)} + 5 % under a rate cap`);
   } else {
     const n = Math.max(1, m.link.sent / 2);
     const tol = 4 * Math.sqrt((Math.max(setLoss, 0.002) * (1 - setLoss)) / n) + 0.005;
-    if (Math.abs(m.link.loss - setLoss) > tol) out.push(`link loss ${(m.link.loss * 100).toFixed(1)} % is not ${(setLoss * 100).toFixed(1)} ± ${(tol * 100).toFixed(1)} %`);
+    if (m.link.loss < setLoss - tol || (timed && m.link.loss > setLoss + tol)) out.push(`link loss ${(m.link.loss * 100).toFixed(1)} % is not ${(setLoss * 100).toFixed(1)} ± ${(tol * 100).toFixed(1)} %`);
   }
   if (timed) {
     const callLossMax = setLoss + (c.rateBps ? 0.05 : 0.02);

@@ -54,6 +54,15 @@ describe('link-condition lab checks', () => {
     expect(verdictFailures(row('300 kbit/s cap'), tooGood, true)).toEqual(['data-channel verdict sd-video is above audio', 'call verdict the other way hd-video is above audio or sd-video']);
   });
 
+  it('under starvation takes the stream loss as a lower bound only', () => {
+    const starvedCap = { ...base, link: { ...base.link, level: 'unusable' as const, uploadBps: 0.2e6, downloadBps: 0.13e6, rttMs: 420, loss: 0.335 }, call: { ...base.call, bitrateBps: 0.15e6, rttMs: 171 } };
+    expect(figureFailures(row('300 kbit/s cap'), starvedCap)).toEqual([]);
+    expect(figureFailures(row('300 kbit/s cap'), { ...starvedCap, link: { ...starvedCap.link, rttMs: 180 } })).toEqual(['link loss 33.5 % is above 0 + 5 % under a rate cap']);
+    const starvedLoss = { ...base, link: { ...base.link, rttMs: 1000, sent: 400 }, call: { ...base.call, loss: 0.05 } };
+    expect(figureFailures(row('10 % loss'), { ...starvedLoss, link: { ...starvedLoss.link, loss: 0.3 } })).toEqual([]);
+    expect(figureFailures(row('10 % loss'), { ...starvedLoss, link: { ...starvedLoss.link, loss: 0.01 } })).toEqual(['link loss 1.0 % is not 10.0 ± 9.0 %']);
+  });
+
   it('under starvation takes the set delay as a lower bound of the browser-measured RTT', () => {
     const late = { ...base, link: { ...base.link, rttMs: 1578 }, call: { ...base.call, rttMs: 115 } };
     expect(figureFailures(row('clean'), late)).toEqual([]);
