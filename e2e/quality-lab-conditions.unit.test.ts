@@ -54,6 +54,12 @@ describe('link-condition lab checks', () => {
     expect(verdictFailures(row('300 kbit/s cap'), tooGood, true)).toEqual(['data-channel verdict sd-video is above audio', 'call verdict the other way hd-video is above audio or sd-video']);
   });
 
+  it("counts the forwarder's mean jitter delay into a jitter row's RTT bound", () => {
+    const jittered = { ...base, path: 'relay-udp', link: { ...base.link, rttMs: 89, jitterMs: 9, level: 'sd-video' as const }, call: { ...base.call, rttMs: 101, jitterMs: 14 } };
+    expect(figureFailures(row('jitter 30 ms'), jittered)).toEqual([]);
+    expect(figureFailures(row('jitter 30 ms'), { ...jittered, call: { ...jittered.call, rttMs: 150 } })).toEqual(['call RTT (ICE, measured by the browser) 150 ms is not within 0–140 ms']);
+  });
+
   it('under starvation takes the stream loss as a lower bound only', () => {
     const starvedCap = { ...base, link: { ...base.link, level: 'unusable' as const, uploadBps: 0.2e6, downloadBps: 0.13e6, rttMs: 420, loss: 0.335 }, call: { ...base.call, bitrateBps: 0.15e6, rttMs: 171 } };
     expect(figureFailures(row('300 kbit/s cap'), starvedCap)).toEqual([]);
