@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import type { IceServersResponse } from '../../common/messages';
 import { Method, StunClass } from '../../turn/stun/constants';
 import { decodeStunMessage, encodeStunMessage } from '../../turn/stun/message';
+import { parseStunUrl } from '../../web/diagnosis/mapping-inference';
 import { turnTransportOf } from '../nat/werift-peer-connection';
 
 export type TurnTransport = 'udp' | 'tcp' | 'tls';
@@ -28,12 +29,9 @@ const isTurn = (url: string) => /^turns?:/i.test(url.trim());
 /** "turn:host[:port][?transport=tcp]" / "turns:host[:port]" → where werift would allocate (RFC 7065 §3.1: 3478, or
  *  5349 for turns), or null when it is not a TURN URL. */
 export function turnEndpointOf(url: string): TurnEndpoint | null {
-  const m = /^(turns?):(\[[^\]]+\]|[^:?\s]+)(?::(\d+))?/i.exec(url.trim());
-  if (!m) return null;
-  const transport = turnTransportOf(url);
-  const port = m[3] ? Number(m[3]) : m[1]!.toLowerCase() === 'turns' ? 5349 : 3478;
-  if (!(port > 0 && port < 65536)) return null;
-  return { transport, host: m[2]!.replace(/^\[|\]$/g, ''), port };
+  const at = isTurn(url) ? parseStunUrl(url) : null; // the page's ICE URL reader: host, port, default ports
+  if (!at || !(at.port > 0 && at.port < 65536)) return null;
+  return { transport: turnTransportOf(url), host: at.address, port: at.port };
 }
 
 /** The first TURN endpoint of each transport, in the servers' order. */
