@@ -4,6 +4,7 @@
 import { Connection, DtlsClient, RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { disableWeriftStunFallback } from '../nat/werift-peer-connection';
 import { preferTurnTransport, type TurnTransport } from './turn-transport';
+import { installSctpReassemblyFix } from './werift-sctp-reassembly';
 
 export interface HostAddressChoice {
   /** Gather host candidates on exactly these addresses (e.g. 127.0.0.1 in a test); empty: every interface's
@@ -29,7 +30,12 @@ export function createWeriftPeerConnectionFactory(choice: HostAddressChoice): (c
       ...(only ? { iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: [...choice.hostAddresses] } : {}),
     });
     const createDataChannel = pc.createDataChannel.bind(pc);
-    pc.createDataChannel = (label, init) => withArrayBufferMessages(createDataChannel(label, init));
+    pc.createDataChannel = (label, init) => {
+      const channel = createDataChannel(label, init);
+      // The association exists from the first channel on, before any data arrives.
+      installSctpReassemblyFix(pc.sctpTransport?.sctp);
+      return withArrayBufferMessages(channel);
+    };
     withRelayProtocol(pc);
     // werift implements the browser's RTCPeerConnection interface (EventTarget, getStats with the W3C stats
     // types); the DOM typings differ only in details the driver does not use.
