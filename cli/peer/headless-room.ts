@@ -9,6 +9,9 @@ import { fetchApiJson } from '../../web/errors/api-error';
 import { createAppStore, type AppState } from '../../web/store/app-store';
 import { outcomeAtDeadline, settledOutcome, type RoomOutcome } from './room-outcome';
 
+/** How long a finished test stays in the room before it closes its connection. */
+const DONE_LINGER_MS = 500;
+
 export interface HeadlessRoomOptions {
   /** http(s)://host[:port] of the p2pcheck server. */
   origin: string;
@@ -58,8 +61,14 @@ export function runHeadlessRoom(opts: HeadlessRoomOptions): Promise<HeadlessRoom
       unsubscribe();
       opts.signal.removeEventListener('abort', onAbort);
       const report = buildReport(store.getState());
-      session.stop();
-      resolve({ outcome, report });
+      // A finished test lingers a moment before it leaves: the last messages this side sent on the data channel
+      // (the relay check's verdict, when this side started it) reach the page before its peer-left does.
+      const leave = () => {
+        session.stop();
+        resolve({ outcome, report });
+      };
+      if (outcome.kind === 'done') setTimeout(leave, DONE_LINGER_MS);
+      else leave();
     };
     const progress = watchProgress(opts.onProgress);
     const unsubscribe = store.subscribe((state) => {

@@ -170,8 +170,9 @@ class StalledRelayChannel extends EventTarget {
   }
 }
 
-/** Two relay-only peer connections whose data channels open once the starter has the answer. */
-function connectingPcs() {
+/** Two relay-only peer connections whose data channels open once the starter has the answer; getStats answers
+ *  after `statsMs` (a loaded browser takes its time). */
+function connectingPcs(statsMs = 0) {
   const channels: StalledRelayChannel[] = [];
   const make = () => {
     const pc = new EventTarget() as EventTarget & Record<string, unknown>;
@@ -192,7 +193,7 @@ function connectingPcs() {
         if (d.type === 'answer') queueMicrotask(() => channels.forEach((c) => c.open()));
       },
       addIceCandidate: async () => {},
-      getStats: async () => new Map(),
+      getStats: () => new Promise((resolve) => setTimeout(() => resolve(new Map()), statsMs)),
       close: () => {},
     });
     return pc as unknown as RTCPeerConnection;
@@ -214,5 +215,23 @@ describe('relay check (measurement)', () => {
     expect(pcs.channels[0]!.bufferedAmount).toBeGreaterThan(0);
     expect(pcs.channels[0]!.listeners.get('bufferedamountlow')?.size ?? 0).toBe(0);
   });
-});
 
+  it('the responder shows the starter\'s verdict even when the starter leaves the moment it sent it', async () => {
+    // The headless peer (the starter when it joins second) ends its test as soon as its own check is over; the
+    // server's peer-left then ends the page's test while the page still reads its relay path from getStats. The
+    // verdict had arrived: it must not turn into "the test ended before the relay check finished".
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
+    const [a, b] = channelPair();
+    const pcs = connectingPcs(300);
+    const responder = side('responder', b, { createPeerConnection: pcs.make, timeoutMs: 20_000 });
+    const starter = side('starter', a, {
+      createPeerConnection: pcs.make,
+      timeoutMs: 20_000,
+      onUpdate: (c) => c.state === 'works' && setTimeout(() => responder.handle.stop(), 1),
+    });
+    responder.handle.start();
+    starter.handle.start();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(responder.last()).toMatchObject({ state: 'works', reason: null });
+  });
+});

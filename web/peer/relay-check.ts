@@ -270,7 +270,18 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
           update({ state: 'skipped', reason: m.verdict.reason });
           return;
         }
-        if (pc) finish(m.verdict, await selectedRelayPath(pc).catch(() => null));
+        if (!pc) return;
+        {
+          // The verdict shows at once: the starter may end its test the moment it sent it (the headless peer
+          // does), and the peer-left that follows would otherwise find this check unfinished. The relay path is
+          // read afterwards, from the connection this side now closes itself.
+          const conn = pc;
+          pc = null;
+          finish(m.verdict, null);
+          const path = await selectedRelayPath(conn).catch(() => null);
+          conn.close();
+          if (path && path !== check.path) update({ path });
+        }
         return;
       default:
         return;
