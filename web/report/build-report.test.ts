@@ -33,7 +33,7 @@ describe('buildReport', () => {
     });
   });
 
-  it('reports the selected host pair, settled after it held 3 s, with timings and RTT', () => {
+  it('reports the selected host pair, settled as soon as selected (host to host), with timings and RTT', () => {
     const s = store.getState();
     s.openRoom(ROOM, false, T0);
     s.setIceServers([{ urls: ['stun:10.200.0.1:3478'] }]);
@@ -45,7 +45,7 @@ describe('buildReport', () => {
     s.markTiming('connected', 180);
     const snapshot = mapStats(CHROMIUM_HOST_PAIR_STATS);
     s.applyStats(snapshot, 200);
-    expect(buildReport(store.getState()).path.settled).toBe(false);
+    expect(buildReport(store.getState()).path.settled).toBe(true);
     s.applyStats(snapshot, 3300);
     for (const [at, rtt] of [[700, 0.8], [1200, 1.4], [1700, 0.6]] as const) s.addRttSample(at, rtt);
 

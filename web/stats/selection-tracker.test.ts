@@ -25,14 +25,19 @@ function run(steps: [number, string | null][]): SelectionState {
 }
 
 describe('trackSelection', () => {
-  it('records the relay-first then direct switch with times and settles only after the last pair held', () => {
+  it('records the relay-first then direct switch with times; a relay pair settles only after it held', () => {
     const s = run([[100, null], [300, 'relayPair'], [800, 'hostPair'], [3000, 'hostPair']]);
     expect(s.history.map((h) => [h.at, h.path, h.localType])).toEqual([
       [300, 'relay-udp', 'relay'],
       [800, 'direct-lan', 'host'],
     ]);
-    expect(s.settled).toBe(false);
-    expect(run([[300, 'relayPair'], [800, 'hostPair'], [3800, 'hostPair']]).settled).toBe(true);
+    expect(run([[300, 'relayPair'], [3200, 'relayPair']]).settled).toBe(false);
+    expect(run([[300, 'relayPair'], [3300, 'relayPair']]).settled).toBe(true);
+  });
+
+  it('a host-to-host pair is settled as soon as it is selected: ICE has nothing better to move to', () => {
+    expect(run([[300, 'relayPair'], [800, 'hostPair']]).settled).toBe(true);
+    expect(run([[0, 'hostPair']]).settled).toBe(true);
   });
 
   it('a switch resets the settle clock', () => {
@@ -57,9 +62,13 @@ describe('trackSelection', () => {
     expect(st.settled).toBe(true);
     step(12_000, 'relay2');
     expect(st.settled).toBe(true);
-    step(12_500, 'hostPair');
-    expect(st.settled).toBe(false);
-    step(15_600, 'hostPair');
+    step(12_500, 'relay1');
+    expect(st.settled).toBe(true); // back to a relay pair: still the same kind
+    step(12_600, 'hostPair');
+    expect(st.settled).toBe(true); // another kind, but host to host: settled at once
+    step(13_000, 'relay1');
+    expect(st.settled).toBe(false); // the kind changed (direct to relay): wait again
+    step(16_100, 'relay1');
     expect(st.settled).toBe(true);
   });
 

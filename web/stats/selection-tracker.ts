@@ -1,7 +1,7 @@
 // Follows the selected candidate pair across stats polls: records every change with its time and calls the
 // path settled once one pair has held for `settleMs` (Chromium often picks a relay pair first and moves to a
-// direct one shortly after, so the first selection is not the answer), and keeps it settled across later switches
-// that do not change the kind of path.
+// direct one shortly after, so the first selection is not the answer) or at once when it is host to host (nothing
+// better exists), and keeps it settled across later switches that do not change the kind of path.
 import type { ReportCandidate, SelectedPairChange } from '../../common/report';
 import type { StatsModel } from './stats-model';
 
@@ -44,7 +44,10 @@ export function trackSelection(prev: SelectionState, { model, at, settleMs = SET
   // Once settled, a switch to another pair of the same path kind (e.g. to the peer's other relay candidate, seen in
   // the NAT lab under load) keeps the path settled: the path the report names did not change.
   const sameKindSwitch = prev.settled && last !== undefined && current.path === last.path;
-  return { selectedPairId: pair.id, history, settled: at - current.at >= settleMs || sameKindSwitch };
+  // Host to host is the best pair ICE can select (the highest type preference at both ends): the browser leaves it
+  // only if it fails, never for a better one, so there is nothing to wait for (a LAN party's lobby settles at once).
+  const best = l.type === 'host' && r.type === 'host' && (current.path === 'direct-lan' || current.path === 'direct-public');
+  return { selectedPairId: pair.id, history, settled: at - current.at >= settleMs || sameKindSwitch || best };
 }
 
 /**
