@@ -161,8 +161,8 @@ export const LOBBY_QUEUE_VERSION = 1;
 export const LOBBY_CHANNEL = { label: 'p2pcheck-lobby', init: { negotiated: true, id: 10 } } as const;
 const MAX_LOBBY_TEXT = 1024;
 
-/** What a lobby queue job does on one link: the throughput test, or the relay fallback check. */
-export const lobbyJobKindSchema = z.enum(['link-test', 'relay-check']);
+/** What a lobby queue job does on one link: the throughput test, the relay fallback check, or the call test. */
+export const lobbyJobKindSchema = z.enum(['link-test', 'relay-check', 'call']);
 export type LobbyJobKind = z.infer<typeof lobbyJobKindSchema>;
 
 // Ricart–Agrawala mutual exclusion (CACM 24(1), 1981) over the full mesh: a page that wants to run a test asks

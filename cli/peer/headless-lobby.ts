@@ -50,6 +50,8 @@ export function runHeadlessLobby(opts: HeadlessLobbyOptions): Promise<HeadlessLo
     createPeerConnection: opts.createPeerConnection,
     createSocket: createNodeSocket,
     diagnosis: false,
+    // No media here: a call test asked of a link to this peer ends as skipped, with why, on the page's side.
+    call: 'decline',
   });
   const settled = new Map<string, SettledLink>();
   let lastSettledAt = 0;

@@ -23,11 +23,15 @@ class FakePc {
     return { mid: String(this.transceivers.length), direction, sender: { track, async replaceTrack(t: unknown) { this.track = t; } }, receiver: { track: { kind } } };
   }
   getTransceivers() { return this.transceivers; }
-  async createOffer() { return { type: 'offer', sdp: `m=audio\r\nm=video\r\n` }; }
+  /** One m-line per transceiver, as a browser's offer has. */
+  async createOffer() { return { type: 'offer', sdp: this.transceivers.map((t) => `m=${t.receiver.track.kind}\r\n`).join('') }; }
   async createAnswer() { return { type: 'answer', sdp: `answer:${this.transceivers.map((t) => t.direction).join(',')}` }; }
   async setLocalDescription(d: { type: string; sdp: string }) { this.localDescription = d; }
+  /** An offer's m-lines beyond the transceivers this side has create new ones (webrtc-pc §4.4.1.6). */
   async setRemoteDescription(d: { type: string; sdp: string }) {
-    if (d.type === 'offer') for (const kind of ['audio', 'video']) this.transceivers.push(this.transceiver(kind, 'recvonly', null));
+    if (d.type !== 'offer') return;
+    const kinds = [...d.sdp.matchAll(/^m=(\w+)/gm)].map((m) => m[1]!);
+    for (const kind of kinds.slice(this.transceivers.length)) this.transceivers.push(this.transceiver(kind, 'recvonly', null));
   }
   async getStats() {
     // The captured second snapshot with every counter scaled by the poll number: constant rates.
@@ -144,5 +148,45 @@ describe('call session', () => {
     const r = await leader.done;
     expect(r.status).toBe('partial');
     expect(r.reason).toBe('the data channel closed during the call');
+  });
+
+  it('a second call on the same connection reuses the first call\u2019s two transceivers, with fresh tracks both ways', async () => {
+    const [ca, cb] = channelPair();
+    const [pa, pb] = [new FakePc(), new FakePc()];
+    let n = 0;
+    const numbered = () => {
+      const k = ++n;
+      return { audio: { kind: 'audio', id: `a${k}` }, video: { kind: 'video', id: `v${k}` }, stop: vi.fn() } as unknown as ReturnType<NonNullable<CallSessionOptions['media']>>;
+    };
+    const call = async () => {
+      const common = { durationMs: 2000, media: numbered, browser: 'chromium' };
+      const leader = startCallSession({ role: 'leader', pc: pa as unknown as RTCPeerConnection, channel: ca as unknown as RTCDataChannel, ...common });
+      const follower = startCallSession({ role: 'follower', pc: pb as unknown as RTCPeerConnection, channel: cb as unknown as RTCDataChannel, ...common });
+      await vi.advanceTimersByTimeAsync(4000);
+      return Promise.all([leader.done, follower.done]);
+    };
+    await call();
+    // The first call's tracks end with it (the follower's media were made second: a2, v2).
+    pa.transceivers[0]!.direction = pb.transceivers[0]!.direction = 'inactive';
+    const second = await call();
+    expect(second.map((r) => r.status)).toEqual(['done', 'done']);
+    expect(pa.localDescription!.sdp).toBe('m=audio\r\nm=video\r\n');
+    // Each side sends the second call's tracks (made third and fourth), audio then video, on the same two transceivers.
+    const tracks = (pc: FakePc) => pc.transceivers.map((t) => `${t.direction} ${(t.sender.track as { id: string }).id.replace(/\d/, '')}`);
+    expect(tracks(pa)).toEqual(['sendrecv a', 'sendrecv v']);
+    expect(tracks(pb)).toEqual(['sendrecv a', 'sendrecv v']);
+    const ids = [...pa.transceivers, ...pb.transceivers].map((t) => (t.sender.track as { id: string }).id).sort();
+    expect(ids).toEqual(['a3', 'a4', 'v3', 'v4']);
+  });
+
+  it('a follower started on a call-start that has already arrived (the lobby) does not wait for another', async () => {
+    const [ca, cb] = channelPair();
+    const common = { durationMs: 2000, media, browser: 'chromium' };
+    const leader = startCallSession({ role: 'leader', pc: new FakePc() as unknown as RTCPeerConnection, channel: ca as unknown as RTCDataChannel, ...common });
+    await vi.advanceTimersByTimeAsync(20); // the call-start has crossed; the lobby's driver saw it and starts the follower
+    const follower = startCallSession({ role: 'follower', pc: new FakePc() as unknown as RTCPeerConnection, channel: cb as unknown as RTCDataChannel, asked: true, ...common });
+    await vi.advanceTimersByTimeAsync(5000);
+    const [l, f] = await Promise.all([leader.done, follower.done]);
+    expect([l.status, f.status]).toEqual(['done', 'done']);
   });
 });

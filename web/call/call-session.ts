@@ -38,6 +38,8 @@ export interface CallSessionOptions {
   sinceStart?: () => number;
   browser?: string | null;
   onProgress?(p: CallProgress): void;
+  /** Follower: the leader's call-start has already arrived (the lobby starts a follower on it, not before). */
+  asked?: boolean;
 }
 
 export interface CallSession {
@@ -128,8 +130,17 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
   async function addMedia(): Promise<void> {
     media = (opts.media ?? createSyntheticMedia)();
     if (role === 'leader') {
-      pc.addTransceiver(media.audio, { direction: 'sendrecv' });
-      pc.addTransceiver(media.video, { direction: 'sendrecv' });
+      // A second call on this connection (the lobby) reuses the first one's transceivers with fresh tracks instead of
+      // adding two m-lines per call.
+      for (const track of [media.audio, media.video]) {
+        const earlier = pc.getTransceivers().find((t) => usable(t) && t.receiver.track.kind === track.kind);
+        if (!earlier) {
+          pc.addTransceiver(track, { direction: 'sendrecv' });
+          continue;
+        }
+        earlier.direction = 'sendrecv';
+        await earlier.sender.replaceTrack(track);
+      }
       await pc.setLocalDescription(await pc.createOffer());
       send({ t: 'call-offer', sdp: pc.localDescription!.sdp });
       const answer = await expect('call-answer', answerMs, 'answer the call');
@@ -139,7 +150,8 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
       for (const t of pc.getTransceivers()) {
         const kind = t.receiver.track.kind;
-        if (t.sender.track || (kind !== 'audio' && kind !== 'video') || t.mid === null) continue;
+        // Every audio and video transceiver gets this call's track (on a second call, the first call's are stopped).
+        if ((kind !== 'audio' && kind !== 'video') || !usable(t)) continue;
         t.direction = 'sendrecv';
         await t.sender.replaceTrack(kind === 'audio' ? media.audio : media.video);
       }
@@ -159,7 +171,7 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
       send({ t: 'call-start', durationMs });
       await expect('call-ready', answerMs, 'start the call test (an older page?)');
     } else {
-      await expect('call-start', 24 * 3600_000, 'start the call test');
+      if (!opts.asked) await expect('call-start', 24 * 3600_000, 'start the call test');
       send({ t: 'call-ready' });
     }
     progress('starting', 0);
@@ -245,6 +257,9 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
     },
   };
 }
+
+/** A negotiated transceiver still in use (not one a renegotiation stopped). */
+const usable = (t: RTCRtpTransceiver) => t.mid !== null && t.direction !== 'stopped' && t.currentDirection !== 'stopped';
 
 /** Which browser's statistics these are (they differ: docs/call-test.md). */
 export function browserName(ua: string): string {

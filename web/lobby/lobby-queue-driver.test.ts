@@ -136,6 +136,26 @@ describe('lobby queue over simulated lobby channels', () => {
     expect(peak).toBe(1);
   });
 
+  it('a call test is a job like the others: asked by the page that does not lead, run by the one that does, alone in the lobby', async () => {
+    const pages = lobby(3, { jobMs: 12_000 });
+    openAll(pages);
+    await vi.advanceTimersByTimeAsync(100);
+    // p0 presses "Call test" on its link to p2 (led by p2); p1 queues a throughput test of its link to p0 meanwhile.
+    expect(pages[0]!.driver.request('call', 'p2')).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(pages[2]!.driver.view().running).toEqual({ kind: 'call', peerId: 'p0' });
+    pages[1]!.driver.request('link-test', 'p0');
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(pages[1]!.ran).toEqual([]); // waits for the call to end
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(log).toEqual(['p2→p0 call', 'p1→p0 link-test']);
+    expect(peak).toBe(1);
+    // A second call of the same link is a new job once the first has ended.
+    pages[0]!.driver.request('call', 'p2');
+    await vi.advanceTimersByTimeAsync(13_000);
+    expect(pages[2]!.ran).toEqual([{ kind: 'call', peerId: 'p0' }, { kind: 'call', peerId: 'p0' }]);
+  });
+
   it('a page that leaves while the others wait for its grant does not stall the lobby', async () => {
     const pages = lobby(3, { jobMs: 5000 });
     openAll(pages);
@@ -183,7 +203,7 @@ describe('lobby queue over simulated lobby channels', () => {
     openAll(pages);
     await vi.advanceTimersByTimeAsync(100);
     const ch = pages[0]!.channels.get('p1')!;
-    for (const data of ['{', '{"t":"lq-request"}', '{"t":"lq-grant","ts":-1}', JSON.stringify({ t: 'lq-ask', job: 'call' }), 'x'.repeat(5000)]) {
+    for (const data of ['{', '{"t":"lq-request"}', '{"t":"lq-grant","ts":-1}', JSON.stringify({ t: 'lq-ask', job: 'teleport' }), 'x'.repeat(5000)]) {
       ch.dispatchEvent(new MessageEvent('message', { data }));
     }
     expect(pages[0]!.driver.view()).toEqual({ state: 'idle', running: null, queued: [], waitingFor: [] });

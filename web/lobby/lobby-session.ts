@@ -67,6 +67,9 @@ export interface LobbySessionOptions {
   createSocket?: CreateSocket;
   /** false: no "Check my network" (the headless peer has no browser to run it in). */
   diagnosis?: boolean;
+  /** 'decline': this page has no media to call with (the headless peer): asked for a call test, either end of a link
+   *  tells the other, whose call ends as skipped with that reason. Default: call tests on demand (runCall). */
+  call?: 'on-demand' | 'decline';
 }
 
 export interface LobbySession {
@@ -86,6 +89,8 @@ export interface LobbySession {
   startSweep(): number;
   /** The relay fallback check of the link to peerId, through the same queue. */
   runRelayCheck(peerId: string): boolean;
+  /** A call test on the link to peerId (synthetic audio and video both ways, web/call), through the same queue. */
+  runCall(peerId: string): boolean;
   stop(): void;
 }
 
@@ -266,6 +271,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
         config: { iceServers: servers, iceTransportPolicy: 'all' },
         polite: selfId > peerId,
         quality: 'on-demand',
+        call: opts.call ?? 'on-demand',
         ping: { intervalMs: timing.pingIntervalMs, channel: 'unreliable', onSent: () => void pair.pingsSent++ },
         statsIntervalMs: timing.statsIntervalMs,
         createPeerConnection: opts.createPeerConnection,
@@ -489,6 +495,11 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       await p.driver.runLinkTest();
       return;
     }
+    if (job.kind === 'call') {
+      // Settles once this end's call result is in (done, partial, failed, skipped) or the link closed.
+      await p.driver.runCallTest();
+      return;
+    }
     // A link's relay check runs once (relay-check.ts); its result stays in the pair's report.
     const before = p.store.getState().link.relayCheck;
     if (before !== null || !p.driver.runRelayCheck()) return;
@@ -539,6 +550,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     runLinkTest: (peerId) => request('link-test', peerId),
     startSweep: () => tests?.sweep() ?? 0,
     runRelayCheck: (peerId) => request('relay-check', peerId),
+    runCall: (peerId) => request('call', peerId),
     stop() {
       if (stopped) return;
       for (const p of pairs.values()) closePair(p, 'this page left the lobby');

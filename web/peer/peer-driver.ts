@@ -42,10 +42,11 @@ export interface PeerDriverOptions {
   ping?: { intervalMs: number; channel: 'main' | 'unreliable'; onSent?(): void };
   /** getStats() interval, ms (default 500). */
   statsIntervalMs?: number;
-  /** The call test after the link test (web/call): 'auto' (default with quality 'auto') or 'off'. 'decline': this
-   *  side has no media to call with (the headless peer, cli/): it tells the other side, whose call test ends as
-   *  skipped instead of timing out. */
-  call?: 'auto' | 'off' | 'decline';
+  /** The call test after the link test (web/call): 'auto' (default with quality 'auto') or 'off' (default with
+   *  'on-demand'). 'on-demand' (the lobby): the offerer leads one when runCallTest() is called, the answerer follows
+   *  whenever asked, any number of times. 'decline': this side has no media to call with (the headless peer, cli/):
+   *  it tells the other side, whose call test ends as skipped instead of timing out. */
+  call?: 'auto' | 'off' | 'decline' | 'on-demand';
   /** Where RTCPeerConnections come from (this test's and the relay check's); the page uses the browser's, the
    *  headless peer (cli/) werift's. */
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
@@ -101,7 +102,7 @@ export class PeerDriver {
     this.s.resetCall();
     // ?call=off in the room's address skips the call test (as the skip button does).
     if (typeof location !== 'undefined' && new URLSearchParams(location.search).get('call') === 'off') this.s.requestCallSkip();
-    if (!this.callEnabled) this.s.setCallPhase('off');
+    if (!this.callEnabled && this.opts.call !== 'on-demand') this.s.setCallPhase('off');
     // The skip button, pressed while the call runs: both sides stop, the other is told.
     this.stops.push(opts.store.subscribe((s, prev) => s.call.skipRequested && !prev.call.skipRequested && this.callSession?.stop('skipped by the user', true)));
     this.wire();
@@ -174,6 +175,7 @@ export class PeerDriver {
       this.startRelayCheck();
       if (this.opts.call === 'decline') this.declineCalls();
       if (this.callEnabled && this.opts.role === 'answerer') this.callDone = this.runCall();
+      if (this.opts.call === 'on-demand' && this.opts.role === 'answerer') this.followCalls();
       if (this.opts.quality === 'on-demand') this.listenForLinkTest();
       else this.startLinkTest();
       const ping = this.opts.ping;
@@ -376,7 +378,7 @@ export class PeerDriver {
 
   /** The call test (web/call/call-session.ts, loaded only now): the offerer leads it after the link test, the
    *  answerer listens from the channel's opening. Skipped when the user asked before it began. */
-  private async runCall(): Promise<void> {
+  private async runCall(asked = false): Promise<void> {
     const testNumber = this.s.peer.testNumber;
     const current = () => !this.closed && this.s.peer.testNumber === testNumber;
     let result: CallTest;
@@ -390,6 +392,7 @@ export class PeerDriver {
         sinceStart: () => this.at(),
         browser: browserName(navigator.userAgent),
         onProgress: (p) => current() && this.s.setCallProgress(p),
+        asked,
       });
       this.callSession = session;
       if (this.s.call.skipRequested) session.stop('skipped by the user', true);
@@ -399,6 +402,51 @@ export class PeerDriver {
     }
     this.callSession = null;
     if (current()) this.s.setCallResult(result);
+  }
+
+  /** call 'on-demand', the answerer: a call-start starts a follower, whenever it comes (a call-start during a call
+   *  waits for it to end); a call-skip while no call runs is the leader declining (the headless peer has no media). */
+  private followCalls(): void {
+    let again = false;
+    const follow = (): void => {
+      const testNumber = this.s.peer.testNumber;
+      this.s.setCallPhase('pending');
+      this.callDone = this.runCall(true).then(() => {
+        this.callDone = null;
+        if (again && !this.closed && this.s.peer.testNumber === testNumber) follow();
+        again = false;
+      });
+    };
+    const onMessage = (ev: MessageEvent) => {
+      const m = parseChannelMessage(ev.data);
+      if (m?.t === 'call-start') {
+        if (this.callDone) again = true;
+        else follow();
+      } else if (m?.t === 'call-skip' && !this.callDone) {
+        this.s.setCallResult(declinedCall(m.reason, this.at()));
+      }
+    };
+    this.channel.addEventListener('message', onMessage);
+    this.stops.push(() => this.channel.removeEventListener('message', onMessage));
+  }
+
+  /** Runs a call test now (call 'on-demand' or 'decline', offerer side); settles when it ended, with this side's
+   *  result in the store. Null when it cannot start (this side only follows, the channel is not open, or a call
+   *  runs). Declining, it tells the other side and records the call as skipped. */
+  runCallTest(): Promise<void> | null {
+    const mode = this.opts.call;
+    if ((mode !== 'on-demand' && mode !== 'decline') || this.opts.role !== 'offerer' || !this.channelOpen || this.callDone) return null;
+    if (mode === 'decline') {
+      this.sendCallSkip();
+      this.s.setCallResult(declinedCall('this peer has no audio or video (headless)', this.at()));
+      return Promise.resolve();
+    }
+    this.s.setCallPhase('pending');
+    const done = this.runCall().then(() => {
+      this.callDone = null;
+    });
+    this.callDone = done;
+    return done;
   }
 
   /** call 'decline': answer the leader's call-start with call-skip (the follower side). */
@@ -474,6 +522,11 @@ export class PeerDriver {
     this.pingChannel?.close();
     this.pc.close();
   }
+}
+
+/** A call test that never began: the other side (or this one) has no media to call with. */
+function declinedCall(reason: string, at: number): CallTest {
+  return { version: 1, status: 'skipped', reason, startedAt: at, durationMs: null, browser: null, incoming: null, outgoing: null, disagreement: null };
 }
 
 function toWire(c: RTCIceCandidateInit) {
