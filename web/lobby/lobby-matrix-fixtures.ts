@@ -1,5 +1,6 @@
 // Hand-built lobby states for the matrix, summary, host-choice and lobby-report tests: members with real
 // "Check my network" facts (the verdict is rebuilt from them, as for a peer's broadcast) and per-side links.
+import type { CallDirection, CallLevel, CallTest } from '../../common/call-report';
 import type { LinkSummary } from '../../common/messages';
 import { verdictFacts, type DiagnosisResult } from '../../common/nat/diagnosis-result';
 import { diagnosisWireSchema, type DiagnosisWire } from '../../common/nat/diagnosis-schema';
@@ -77,6 +78,7 @@ export function lobbyState(specs: MemberSpec[], links: [string, string, LinkSumm
     full: false,
     fatal: null,
     sweep: { queued: [], running: null, waiting: false, finished: 0 },
+    asked: [],
   };
 }
 
@@ -85,3 +87,20 @@ export const both = (a: string, b: string, path: PathKind | null, rttMs: number 
   [a, b, link(path, rttMs)],
   [b, a, link(path, rttMs)],
 ];
+
+/** A finished call test as one end of a pair stores it: SD video this way, audio only the other. */
+export function sampleCall(): CallTest {
+  const direction = (level: CallLevel, label: string, height: number, fps: number, bitrateBps: number, reasons: string[]): CallDirection => ({
+    summary: {
+      seconds: 10, bitrateBps, fps, width: Math.round((height * 16) / 9), height, framesDecoded: fps * 10, freezeCount: 0, freezeMs: 0, lossRatio: 0.001,
+      jitterMs: 3, jitterBufferMs: 40, nackCount: 0, pliCount: 0, audioConcealedRatio: 0, rttMs: 12, bandwidthEstimateBps: null, qualityLimitation: 'none', mos: 4.3,
+    },
+    verdict: { level, label, reasons },
+    series: [{ at: 1, bps: bitrateBps, fps, height }],
+  });
+  return {
+    version: 1, status: 'done', reason: null, startedAt: 5000, durationMs: 10_000, browser: 'chromium', disagreement: null,
+    outgoing: direction('sd-video', 'SD video works', 360, 28, 1_200_000, ['held 360 lines, HD needs 720']),
+    incoming: direction('audio', 'audio only', 180, 12, 300_000, ['12 fps, video needs 20']),
+  };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LOBBY_REPORT_MAX_MEMBERS, lobbyReportSchema } from '../../common/lobby-report';
 import { fullReport } from '../../common/testdata/full-report';
 import type { ConnectivityReport } from '../../common/report';
-import { both, link, lobbyState } from './lobby-matrix-fixtures';
+import { both, link, lobbyState, sampleCall } from './lobby-matrix-fixtures';
 import { buildLobbyReport } from './lobby-matrix-report';
 
 const state = () =>
@@ -65,5 +65,15 @@ describe('building the lobby report', () => {
     expect(r.members.map((m) => m.peerId)).toContain('p39');
     expect(r.members.map((m) => m.peerId)).not.toContain('p4');
     expect(lobbyReportSchema.safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
+  });
+
+  it('holds each pair\u2019s call test when it ran (its verdict per direction) and null when it did not', () => {
+    const withCall: ConnectivityReport = { ...fullReport(), call: sampleCall() };
+    const r = buildLobbyReport({ state: state(), pairReports: new Map([['b', withCall], ['c', fullReport()]]), createdAt: 1000, savedAt: 2000 });
+    const saved = lobbyReportSchema.parse(JSON.parse(JSON.stringify(r)));
+    const calls = saved.pairs.map((p) => [p.peerId, p.report.call?.status ?? null, p.report.call?.outgoing?.verdict.label ?? null, p.report.call?.incoming?.verdict.label ?? null]);
+    expect(calls).toEqual([['b', 'done', 'SD video works', 'audio only'], ['c', null, null, null]]);
+    expect(saved.pairs[1]!.report.call).toBeNull();
+    expect('call' in saved.pairs[1]!.report).toBe(true);
   });
 });

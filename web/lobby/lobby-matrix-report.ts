@@ -84,7 +84,9 @@ export function buildLobbyReport({ state, pairReports, createdAt, savedAt, budge
     links,
     cells,
   };
-  const own = [...pairReports].filter(([peerId]) => kept.has(peerId));
+  // Each pair's call test (run on demand, lobby-session.ts runCall) when it ran, null otherwise: a reader of the JSON
+  // tells "no call test" from a report that predates them.
+  const own = [...pairReports].filter(([peerId]) => kept.has(peerId)).map(([peerId, r]): [string, ConnectivityReport] => [peerId, { ...r, call: r.call ?? null }]);
   let report: LobbyReport = { ...base, pairs: [] };
   for (const [samples, events] of THINNING) {
     report = { ...base, pairs: own.map(([peerId, r]) => ({ peerId, ...thin(r, samples, events) })) };

@@ -12,8 +12,10 @@ import { lobbyPath, newRoomId } from '../routing/app-route';
 import { navigate } from '../routing/use-location';
 import { LobbySharePanel } from '../share/lobby-share-panel';
 import { QrCode } from '../share/qr-code';
-import type { AppStore } from '../store/app-store';
+import { createAppStore, type AppStore } from '../store/app-store';
+import { callMark } from './call-mark';
 import { linkTestMark } from './link-test-mark';
+import { JOB_LABELS, jobOnLink, linkJobBusy } from './lobby-job-state';
 import { LobbyMatrix } from './lobby-matrix-view';
 import { startLobbySession, type LobbySession } from './lobby-session';
 import { defaultPeerName } from './lobby-session-name';
@@ -156,7 +158,9 @@ function OwnLinks({ store, session }: { store: LobbyStore; session: LobbySession
                   </button>
                 </>
               )}
+              {session && !left && <CallButton store={store} pair={pair} session={session} peerId={peerId} connected={state === 'connected'} />}
               {pair && !left && <LinkTestMark store={pair} peerId={peerId} />}
+              {pair && <CallMarkView store={pair} peerId={peerId} />}
             </li>
           );
         })}
@@ -178,12 +182,64 @@ function LinkTestMark({ store, peerId }: { store: AppStore; peerId: string }) {
   );
 }
 
+/** "Call test" on one link, through the lobby queue; disabled, with why, while the link cannot take one. */
+function CallButton({ store, pair, session, peerId, connected }: { store: LobbyStore; pair: AppStore | undefined; session: LobbySession; peerId: string; connected: boolean }) {
+  const sweep = useLobby(store, useShallow((s) => ({ queued: s.sweep.queued, running: s.sweep.running })));
+  const asked = useLobby(store, (s) => s.asked);
+  const onLink = useStore(pair ?? emptyPair, jobOnLink);
+  const why = !connected ? 'the link is not connected' : linkJobBusy(peerId, sweep, asked, onLink);
+  return (
+    <>
+      {' '}
+      <button type="button" data-testid={`lobby-call-${peerId}`} disabled={why !== null} title={why ?? 'A 10-second synthetic audio and video call on this link, both ways'} onClick={() => session.runCall(peerId)}>
+        Call test
+      </button>
+      {why && (
+        <span className="hint" data-testid={`lobby-call-why-${peerId}`}>
+          {' '}
+          ({why})
+        </span>
+      )}
+    </>
+  );
+}
+const emptyPair = createAppStore();
+
+/** The link's call test as this end sees it: per direction the verdict and its figures (whichever end led it). */
+function CallMarkView({ store, peerId }: { store: AppStore; peerId: string }) {
+  const call = useStore(store, useShallow((s) => ({ phase: s.call.phase, result: s.call.result })));
+  const mark = callMark(call);
+  if (mark.state === 'none') return null;
+  return (
+    <div className="hint lobby-call-result" data-testid={`lobby-call-result-${peerId}`} data-status={mark.state}>
+      {mark.state === 'running' ? (
+        'call test: calling with synthetic audio and video both ways…'
+      ) : (
+        <>
+          call test{mark.state !== 'done' ? ` (${mark.state}${mark.reason ? `: ${mark.reason}` : ''})` : ''}
+          {mark.directions.length > 0 && (
+            <ul>
+              {mark.directions.map((d) => (
+                <li key={d.direction} data-testid={`lobby-call-${d.direction}-${peerId}`} data-level={d.level ?? 'none'}>
+                  {d.direction === 'outgoing' ? 'to them' : 'from them'}: <strong>{d.label}</strong>
+                  {d.figures && ` — ${d.figures}`}
+                  {d.reason && ` (${d.reason})`}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
 function SweepControls({ store, session }: { store: LobbyStore; session: LobbySession | null }) {
   const sweep = useLobby(store, (s) => s.sweep);
   const names = useLobby(store, useShallow((s) => Object.fromEntries(Object.values(s.members).map((m) => [m.peerId, m.name]))));
   const busy = sweep.running !== null || sweep.queued.length > 0;
   const status = sweep.running
-    ? `Testing your link with ${names[sweep.running.peerId] ?? 'a peer'} (${sweep.running.kind === 'link-test' ? 'throughput' : 'relay check'})${sweep.queued.length ? `; ${sweep.queued.length} more queued` : ''}…`
+    ? `Testing your link with ${names[sweep.running.peerId] ?? 'a peer'} (${JOB_LABELS[sweep.running.kind]})${sweep.queued.length ? `; ${sweep.queued.length} more queued` : ''}…`
     : sweep.waiting
       ? `${sweep.queued.length} queued here, waiting for the test of another link in the lobby to end…`
       : sweep.finished > 0

@@ -18,6 +18,7 @@ import { createAppStore, type AppStore } from '../store/app-store';
 import { linkState, linkSummary, worthBroadcasting } from './lobby-session-links';
 import { LobbyQueueDriver } from './lobby-queue-driver';
 import type { LobbyJob } from './lobby-queue';
+import { jobRunningHere } from './lobby-job-state';
 import { checkPeerName } from './lobby-session-name';
 import type { LobbyStore } from './lobby-store';
 
@@ -220,6 +221,7 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       if (state === 'closed' && !present(p.peerId)) closePair(p, 'the other peer left');
     }
     maybeStartDiagnosis();
+    forgetAsked(p);
     const summary = linkSummary(s, { closed: p.closed, pingsSent: p.pingsSent, stateAt: p.stateAt });
     // Wobbles stay out of the store and off the wire: the matrix re-renders, and the others hear, only real changes.
     const last = l().selfId === null ? undefined : l().links[l().selfId!]?.[p.peerId];
@@ -531,8 +533,34 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
 
   const request = (kind: LobbyJob['kind'], peerId: string) => {
     const p = pairs.get(peerId);
-    return !!p && testable(p) && !!tests?.request(kind, peerId);
+    if (!p || !testable(p) || !tests?.request(kind, peerId)) return false;
+    // A link's relay check runs once: asking again for one that ran is answered by its result already shown.
+    if (!p.driver.leads && !(kind === 'relay-check' && p.store.getState().link.relayCheck !== null)) remember({ kind, peerId });
+    return true;
   };
+
+  // Jobs asked of the page that leads the link: shown as queued there until this end sees them run (its pair store),
+  // the link closes, or jobMaxMs passed (the leader's queue does not answer an ask).
+  const askTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const askKey = (j: LobbyJob) => `${j.kind} ${j.peerId}`;
+  function remember(job: LobbyJob): void {
+    const key = askKey(job);
+    if (askTimers.has(key)) clearTimeout(askTimers.get(key)!);
+    else l().setAsked([...l().asked, job]);
+    askTimers.set(key, setTimeout(() => forget(job), timing.jobMaxMs));
+  }
+  function forget(job: LobbyJob): void {
+    const key = askKey(job);
+    clearTimeout(askTimers.get(key));
+    askTimers.delete(key);
+    const left = l().asked.filter((j) => askKey(j) !== key);
+    if (left.length !== l().asked.length) l().setAsked(left);
+  }
+  function forgetAsked(p: Pair): void {
+    for (const job of l().asked) {
+      if (job.peerId === p.peerId && (p.closed || jobRunningHere(job.kind, p.store.getState()))) forget(job);
+    }
+  }
 
   return {
     selfStore,
@@ -559,6 +587,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       if (broadcastTimer !== null) clearTimeout(broadcastTimer);
       if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
       tests?.stop();
+      for (const t of askTimers.values()) clearTimeout(t);
+      askTimers.clear();
       globalThis.removeEventListener?.('online', onNetworkChange);
       connection?.removeEventListener('change', onNetworkChange);
       send({ type: 'leave' });

@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import { LOBBY_CAPACITY, type LinkSummary } from '../../common/messages';
 import type { DiagnosisWire } from '../../common/nat/diagnosis-schema';
 import type { AppStore } from '../store/app-store';
+import type { LobbyJob } from './lobby-queue';
 import type { LobbyMember, LobbyState, LobbySweep, PairStores } from './lobby-types';
 
 export interface LobbyActions {
@@ -26,6 +27,8 @@ export interface LobbyActions {
   setFatal(message: string | null): void;
   /** This page's part of the lobby queue, as the queue (lobby-queue-driver.ts) reports it. */
   setSweep(sweep: LobbySweep): void;
+  /** The jobs this page asked other pages to run (lobby-session.ts). */
+  setAsked(asked: LobbyJob[]): void;
   /** The AppStore of this page's connection to `peerId` (a rejoin replaces it with a new one). */
   setPairStore(peerId: string, store: AppStore): void;
 }
@@ -44,6 +47,7 @@ export const initialLobby = (roomId = ''): LobbyState => ({
   full: false,
   fatal: null,
   sweep: { queued: [], running: null, waiting: false, finished: 0 },
+  asked: [],
 });
 
 export const createLobbyStore = (roomId = '') =>
@@ -93,6 +97,7 @@ export const createLobbyStore = (roomId = '') =>
     setFull: (full) => set({ full }),
     setFatal: (fatal) => set({ fatal }),
     setSweep: (sweep) => set({ sweep }),
+    setAsked: (asked) => set({ asked }),
     setPairStore: (peerId, store) => set((s) => ({ pairStores: new Map(s.pairStores).set(peerId, store) })),
   }));
 

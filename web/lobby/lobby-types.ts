@@ -42,6 +42,9 @@ export interface LobbyState {
   /** This page's part of the lobby queue (lobby-queue.ts): its jobs still queued, the one running, whether it waits
    *  for another page's test to end, and how many jobs it has run. */
   sweep: LobbySweep;
+  /** Jobs of links this page does not lead that it asked the leading page for (lq-ask), until this end sees them
+   *  run, the link closes, or they are a jobMaxMs old (the leader's queue says nothing back). */
+  asked: LobbyJob[];
 }
 
 /** The per-pair stores of this page's own connections, keyed by the other peer's id. */
