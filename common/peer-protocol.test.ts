@@ -111,6 +111,7 @@ describe('lobby queue messages', () => {
       { t: 'lq-grant', ts: 42 },
       { t: 'lq-ask', job: 'link-test' },
       { t: 'lq-ask', job: 'relay-check' },
+      { t: 'lq-ask', job: 'call' },
       { t: 'lq-sweep' },
     ];
     for (const m of ok) expect(parseLobbyQueueMessage(encodeLobbyQueueMessage(m))).toEqual(m);
@@ -118,7 +119,7 @@ describe('lobby queue messages', () => {
 
   it('refuse malformed ones, messages of other channels and oversized text', () => {
     for (const bad of [
-      '{"t":"lq-request"}', '{"t":"lq-request","ts":0}', '{"t":"lq-grant","ts":1.5}', '{"t":"lq-ask","job":"call"}', '{"t":"lq-hello","v":0}',
+      '{"t":"lq-request"}', '{"t":"lq-request","ts":0}', '{"t":"lq-grant","ts":1.5}', '{"t":"lq-ask","job":"teleport"}', '{"t":"lq-hello","v":0}',
       encodeChannelMessage({ t: 'hello', v: PEER_PROTOCOL_VERSION }), '[]', 'null', `{"t":"lq-sweep","pad":"${'x'.repeat(2000)}"}`, 7,
     ]) expect(parseLobbyQueueMessage(bad)).toBeNull();
   });
