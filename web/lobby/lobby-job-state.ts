@@ -33,6 +33,22 @@ export function jobRunningHere(kind: LobbyJobKind, s: PairJobState): boolean {
   }
 }
 
+/** The last result of a job of this kind on the link, as this end's pair store holds it (a new one: the job ran). */
+export function jobResultHere(kind: LobbyJobKind, s: PairJobState): unknown {
+  switch (kind) {
+    case 'link-test':
+      return s.link.quality;
+    case 'relay-check':
+      return s.link.relayCheck;
+    case 'call':
+      return s.call.result;
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
+  }
+}
+
 /** The job running on the link now, as this end's pair store shows it, or null. */
 export const jobOnLink = (s: PairJobState): LobbyJobKind | null => (Object.keys(JOB_LABELS) as LobbyJobKind[]).find((k) => jobRunningHere(k, s)) ?? null;
 

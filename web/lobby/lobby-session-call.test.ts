@@ -6,6 +6,7 @@ import { encodeChannelMessage } from '../../common/peer-protocol';
 import { FakeWebSocket } from '../signaling/fake-signaling-socket';
 import { startLobbySession, type LobbySessionOptions } from './lobby-session';
 import { createLobbyStore, type LobbyStore } from './lobby-store';
+import { linkJobBusy } from './lobby-job-state';
 
 vi.mock('../call/synthetic-media', () => ({
   createSyntheticMedia: () => ({ audio: { kind: 'audio' }, video: { kind: 'video' }, stop: () => undefined }),
@@ -78,7 +79,7 @@ let stop: (() => void) | null = null;
 const socket = () => FakeWebSocket.sockets[0]!;
 
 /** This page joins after p0, which then offers as if it had joined later: this page follows its link's tests. */
-async function followerLink(call: LobbySessionOptions['call']) {
+async function followerLink(call: LobbySessionOptions['call'], callStart = true) {
   const session = startLobbySession({ roomId: ROOM, store, name: 'Page', diagnosis: false, createPeerConnection: () => new FakePc() as unknown as RTCPeerConnection, ...(call ? { call } : {}) });
   stop = () => session.stop();
   socket().serverOpens();
@@ -86,12 +87,13 @@ async function followerLink(call: LobbySessionOptions['call']) {
   socket().serverSends({ type: 'peer-joined', peerId: 'p0' });
   socket().serverSends({ type: 'description', from: 'p0', description: { type: 'offer', sdp: 'v=0\r\na=fingerprint:sha-256 AA\r\n' } });
   await vi.advanceTimersByTimeAsync(50);
-  const main = FakePc.all.at(-1)!.channels.find((c) => c.label === 'p2pcheck')!;
+  const pc = FakePc.all.at(-1)!;
+  const main = pc.channels.find((c) => c.label === 'p2pcheck')!;
   main.open();
-  main.dispatchEvent(new MessageEvent('message', { data: encodeChannelMessage({ t: 'call-start', durationMs: 10_000 }) }));
+  if (callStart) main.dispatchEvent(new MessageEvent('message', { data: encodeChannelMessage({ t: 'call-start', durationMs: 10_000 }) }));
   await vi.advanceTimersByTimeAsync(50);
   const calls = main.sent.map((d) => JSON.parse(d) as { t: string; reason?: string }).filter((m) => m.t.startsWith('call-'));
-  return { calls, pair: store.getState().pairStores.get('p0')! };
+  return { calls, pair: store.getState().pairStores.get('p0')!, session, pc, main };
 }
 
 beforeAll(() => import('../call/call-session'));
@@ -123,5 +125,30 @@ describe('the lobby session\u2019s call option', () => {
     const { calls, pair } = await followerLink('decline');
     expect(calls).toEqual([{ t: 'call-skip', reason: 'the other peer has no audio or video (headless)' }]);
     expect(pair.getState().call.phase).toBe('off');
+  });
+
+  it('a call asked of the leading page shows as queued there until this end sees a result of it (a declining leader sends only that)', async () => {
+    const { session, pc, main } = await followerLink(undefined, false);
+    const lobbyChannel = pc.channels.find((c) => c.label === 'p2pcheck-lobby')!;
+    lobbyChannel.open();
+    Object.assign(pc, { connectionState: 'connected' });
+    pc.dispatchEvent(new Event('connectionstatechange'));
+    await vi.advanceTimersByTimeAsync(10);
+    const why = () => linkJobBusy('p0', store.getState().sweep, store.getState().asked, null);
+    expect(why()).toBeNull();
+    expect(session.runCall('p0')).toBe(true);
+    expect(lobbyChannel.sent.map((d) => JSON.parse(d) as unknown)).toContainEqual({ t: 'lq-ask', job: 'call' });
+    expect(why()).toBe('a call test of this link is queued on the other page');
+    // The headless leader's queue ran it: it declines with call-skip, this end records the call as skipped.
+    main.dispatchEvent(new MessageEvent('message', { data: encodeChannelMessage({ t: 'call-skip', reason: 'the other peer has no audio or video (headless)' }) }));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(store.getState().pairStores.get('p0')!.getState().call.result).toMatchObject({ status: 'skipped', reason: 'the other peer has no audio or video (headless)' });
+    expect(why()).toBeNull();
+    // An ask the leader never answers (an older page) stops showing after jobMaxMs (60 s): the button works again.
+    expect(session.runCall('p0')).toBe(true);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(why()).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(why()).toBeNull();
   });
 });

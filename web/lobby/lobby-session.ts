@@ -18,7 +18,7 @@ import { createAppStore, type AppStore } from '../store/app-store';
 import { linkState, linkSummary, worthBroadcasting } from './lobby-session-links';
 import { LobbyQueueDriver } from './lobby-queue-driver';
 import type { LobbyJob } from './lobby-queue';
-import { jobRunningHere } from './lobby-job-state';
+import { jobResultHere, jobRunningHere } from './lobby-job-state';
 import { checkPeerName } from './lobby-session-name';
 import type { LobbyStore } from './lobby-store';
 
@@ -535,30 +535,34 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
     const p = pairs.get(peerId);
     if (!p || !testable(p) || !tests?.request(kind, peerId)) return false;
     // A link's relay check runs once: asking again for one that ran is answered by its result already shown.
-    if (!p.driver.leads && !(kind === 'relay-check' && p.store.getState().link.relayCheck !== null)) remember({ kind, peerId });
+    if (!p.driver.leads && !(kind === 'relay-check' && p.store.getState().link.relayCheck !== null)) remember({ kind, peerId }, jobResultHere(kind, p.store.getState()));
     return true;
   };
 
-  // Jobs asked of the page that leads the link: shown as queued there until this end sees them run (its pair store),
-  // the link closes, or jobMaxMs passed (the leader's queue does not answer an ask).
-  const askTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  // Jobs asked of the page that leads the link: shown as queued there until this end sees them run or a new result
+  // of theirs arrive (its pair store; a declining headless leader sends only a result), the link closes, or jobMaxMs
+  // passed (the leader's queue does not answer an ask).
+  const asks = new Map<string, { timer: ReturnType<typeof setTimeout>; before: unknown }>();
   const askKey = (j: LobbyJob) => `${j.kind} ${j.peerId}`;
-  function remember(job: LobbyJob): void {
+  function remember(job: LobbyJob, before: unknown): void {
     const key = askKey(job);
-    if (askTimers.has(key)) clearTimeout(askTimers.get(key)!);
+    const known = asks.get(key);
+    if (known) clearTimeout(known.timer);
     else l().setAsked([...l().asked, job]);
-    askTimers.set(key, setTimeout(() => forget(job), timing.jobMaxMs));
+    asks.set(key, { timer: setTimeout(() => forget(job), timing.jobMaxMs), before: known ? known.before : before });
   }
   function forget(job: LobbyJob): void {
     const key = askKey(job);
-    clearTimeout(askTimers.get(key));
-    askTimers.delete(key);
+    clearTimeout(asks.get(key)?.timer);
+    asks.delete(key);
     const left = l().asked.filter((j) => askKey(j) !== key);
     if (left.length !== l().asked.length) l().setAsked(left);
   }
   function forgetAsked(p: Pair): void {
     for (const job of l().asked) {
-      if (job.peerId === p.peerId && (p.closed || jobRunningHere(job.kind, p.store.getState()))) forget(job);
+      if (job.peerId !== p.peerId) continue;
+      const s = p.store.getState();
+      if (p.closed || jobRunningHere(job.kind, s) || jobResultHere(job.kind, s) !== asks.get(askKey(job))?.before) forget(job);
     }
   }
 
@@ -587,8 +591,8 @@ export function startLobbySession(opts: LobbySessionOptions): LobbySession {
       if (broadcastTimer !== null) clearTimeout(broadcastTimer);
       if (diagnosisTimer !== null) clearTimeout(diagnosisTimer);
       tests?.stop();
-      for (const t of askTimers.values()) clearTimeout(t);
-      askTimers.clear();
+      for (const a of asks.values()) clearTimeout(a.timer);
+      asks.clear();
       globalThis.removeEventListener?.('online', onNetworkChange);
       connection?.removeEventListener('change', onNetworkChange);
       send({ type: 'leave' });
