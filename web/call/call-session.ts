@@ -9,6 +9,7 @@ import { callSampleBetween, readCallCounters, receivedOf, type CallCounters, typ
 import { callDirection, senderFigures, withSenderFigures, type ReceivedSample } from './call-summary';
 import { playReceivedAudio } from './audio-sink';
 import { createSyntheticMedia, type SyntheticMedia } from './synthetic-media';
+import { withStartBitrate } from './start-bitrate';
 
 export type CallRole = 'leader' | 'follower';
 
@@ -144,10 +145,10 @@ export function startCallSession(opts: CallSessionOptions): CallSession {
       await pc.setLocalDescription(await pc.createOffer());
       send({ t: 'call-offer', sdp: pc.localDescription!.sdp });
       const answer = await expect('call-answer', answerMs, 'answer the call');
-      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp: withStartBitrate(answer.sdp) });
     } else {
       const offer = await expect('call-offer', answerMs, 'offer the call');
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+      await pc.setRemoteDescription({ type: 'offer', sdp: withStartBitrate(offer.sdp) });
       for (const t of pc.getTransceivers()) {
         const kind = t.receiver.track.kind;
         // Every audio and video transceiver gets this call's track (on a second call, the first call's are stopped).
