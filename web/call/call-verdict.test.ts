@@ -22,6 +22,8 @@ describe('call verdict thresholds (docs/call-test.md)', () => {
       [{ freezeCount: 2, freezeMs: 400 }, 'video froze 2 times'],
       [{ freezeMs: 501 }, 'video was frozen 0.5 s in total (more than 0.5 s)'],
       [{ mos: 3.59 }, 'audio MOS 3.6 is below 3.6'],
+      // 720 lines held, but the path carried too little for a camera's HD picture (the 1 Mbit/s lab row).
+      [{ bandwidthEstimateBps: 785_000 }, 'the sender estimated 0.79 Mbit/s for the path, below the 1 Mbit/s HD video needs'],
     ] as const) {
       const v = callVerdict({ ...hd, ...patch });
       expect(v.level, why).toBe('sd-video');
@@ -47,7 +49,8 @@ describe('call verdict thresholds (docs/call-test.md)', () => {
   });
 
   it('does not hold a figure the browser did not report against the direction', () => {
-    expect(callVerdict({ ...hd, fps: null, mos: null, audioConcealedRatio: null }).level).toBe('hd-video');
+    expect(callVerdict({ ...hd, fps: null, mos: null, audioConcealedRatio: null, bandwidthEstimateBps: null }).level).toBe('hd-video');
+    expect(callVerdict({ ...hd, bandwidthEstimateBps: 1_000_000 }).level).toBe('hd-video');
   });
 });
 

@@ -1,7 +1,9 @@
 // The verdict of one direction of the call, from what its receiver saw. The first level from the top whose every
 // limit holds wins; thresholds (also in docs/call-test.md):
 //   HD video works: the settled part of the call ran at ≥ 720 lines and ≥ 24 frames/s, video froze at most once
-//     for at most 0.5 s in total, audio MOS ≥ 3.6 (E-model: at most some users dissatisfied).
+//     for at most 0.5 s in total, audio MOS ≥ 3.6 (E-model: at most some users dissatisfied), and the sender's
+//     bandwidth estimate for the path held ≥ 1 Mbit/s (an HD picture from a camera needs 1.2–1.5 Mbit/s; the
+//     synthetic picture encodes at 720 lines in less, so lines alone would call a 1 Mbit/s path HD).
 //   SD video works: ≥ 360 lines and ≥ 15 frames/s, at most 1.5 s frozen, audio MOS ≥ 3.1.
 //   Audio only: audio MOS ≥ 3.1 and at most 10 % of the audio concealed (Opus PLC still sounds like speech).
 //   Not usable: anything worse, or nothing arrived.
@@ -14,11 +16,13 @@ export interface CallLimits {
   maxFreezes: number;
   maxFreezeMs: number;
   minMos: number;
+  /** The sender's bandwidth estimate (settled part), where its browser reports one (Chromium). */
+  minBandwidthBps: number;
 }
 
 export const CALL_LIMITS: Record<'hd-video' | 'sd-video', CallLimits> = {
-  'hd-video': { minHeight: 720, minFps: 24, maxFreezes: 1, maxFreezeMs: 500, minMos: 3.6 },
-  'sd-video': { minHeight: 360, minFps: 15, maxFreezes: Infinity, maxFreezeMs: 1500, minMos: 3.1 },
+  'hd-video': { minHeight: 720, minFps: 24, maxFreezes: 1, maxFreezeMs: 500, minMos: 3.6, minBandwidthBps: 1_000_000 },
+  'sd-video': { minHeight: 360, minFps: 15, maxFreezes: Infinity, maxFreezeMs: 1500, minMos: 3.1, minBandwidthBps: 0 },
 };
 
 export const AUDIO_LIMITS = { minMos: 3.1, maxConcealed: 0.1 };
@@ -31,6 +35,9 @@ function videoFailures(s: CallDirectionSummary, l: CallLimits): string[] {
   if (s.freezeCount > l.maxFreezes) out.push(`video froze ${s.freezeCount} times`);
   if (s.freezeMs > l.maxFreezeMs) out.push(`video was frozen ${(s.freezeMs / 1000).toFixed(1)} s in total (more than ${(l.maxFreezeMs / 1000).toFixed(1)} s)`);
   if (s.mos !== null && s.mos < l.minMos) out.push(`audio MOS ${s.mos.toFixed(1)} is below ${l.minMos}`);
+  if (s.bandwidthEstimateBps !== null && s.bandwidthEstimateBps < l.minBandwidthBps) {
+    out.push(`the sender estimated ${(s.bandwidthEstimateBps / 1e6).toFixed(2)} Mbit/s for the path, below the ${l.minBandwidthBps / 1e6} Mbit/s HD video needs`);
+  }
   return out;
 }
 
