@@ -63,6 +63,8 @@ type CandidateExtras = { relayProtocol?: string | null; url?: string | null };
 let nextLocalId = 0;
 /** The leader measures after the path settles, or this long after the data channel opened. */
 const LINK_START_MAX_WAIT_MS = 6000;
+/** getStats() interval while a connected path is not yet settled. */
+const SETTLING_STATS_MS = 250;
 
 export class PeerDriver {
   readonly pc: RTCPeerConnection;
@@ -106,7 +108,11 @@ export class PeerDriver {
     // The skip button, pressed while the call runs: both sides stop, the other is told.
     this.stops.push(opts.store.subscribe((s, prev) => s.call.skipRequested && !prev.call.skipRequested && this.callSession?.stop('skipped by the user', true)));
     this.wire();
-    this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot), opts.statsIntervalMs));
+    // Faster while a connected path is still being settled: the report (and a lobby's matrix) names the path at the
+    // first poll after it settled, so the poll's interval is part of the time to an answer.
+    const statsMs = opts.statsIntervalMs ?? 500;
+    const settling = () => this.pc.connectionState === 'connected' && !this.s.stats.selection.settled;
+    this.stops.push(startStatsPoller(this.pc, (snapshot) => this.onSnapshot(snapshot), () => (settling() ? Math.min(statsMs, SETTLING_STATS_MS) : statsMs)));
     if (opts.role === 'offerer') void this.makeOffer();
   }
 
