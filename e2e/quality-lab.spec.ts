@@ -13,8 +13,8 @@ import { readPageReport } from './support/page-readers';
 import { figureFailures, LAB_ROWS, measurementOf, starvation, verdictFailures, viaRelay } from './quality-lab-conditions';
 import { createQualityLabNet, removeStaleLabs, type QualityLabNet } from './quality-lab-net';
 
-// P2Q_ROWS: unset = the quick rows (npm test: '300 kbit/s cap' only, 1.3-1.6 min at load 16-44 with the lab's
-// setup; 'clean' is out until the call's ramp-up bug is fixed: docs/call-test.md), 'all', or row names separated
+// P2Q_ROWS: unset = the quick rows (npm test: '300 kbit/s cap' only, 1.1-1.6 min at load 4-44 with the lab's
+// setup; 'clean' is out: one run in four still read SD one way, docs/call-test.md), 'all', or row names separated
 // by commas.
 const WANT = process.env.P2Q_ROWS;
 const ROWS = WANT === 'all' ? LAB_ROWS : WANT ? LAB_ROWS.filter((r) => WANT.split(',').includes(r.name)) : LAB_ROWS.filter((r) => r.quick);
