@@ -35,9 +35,17 @@ describe('trackSelection', () => {
     expect(run([[300, 'relayPair'], [3300, 'relayPair']]).settled).toBe(true);
   });
 
-  it('a host-to-host pair is settled as soon as it is selected: ICE has nothing better to move to', () => {
+  it('a host-to-host pair is settled as soon as it is selected and nominated: ICE has nothing better to move to', () => {
     expect(run([[300, 'relayPair'], [800, 'hostPair']]).settled).toBe(true);
     expect(run([[0, 'hostPair']]).settled).toBe(true);
+    // Selected by the controlling side, its nomination not yet answered: the 3 s rule until it is.
+    const unnominated = pairs.map((p) => (p.id === 'hostPair' ? { ...p, nominated: false } : p));
+    const step = (s: SelectionState, at: number, ps: ReportPair[]) =>
+      trackSelection(s, { model: model({ ...snap('hostPair'), pairs: ps }, local, remote), at });
+    let s = step(initialSelection(), 0, unnominated);
+    expect(s.settled).toBe(false);
+    s = step(s, 250, pairs);
+    expect(s.settled).toBe(true);
   });
 
   it('a switch resets the settle clock', () => {

@@ -45,8 +45,11 @@ export function trackSelection(prev: SelectionState, { model, at, settleMs = SET
   // the NAT lab under load) keeps the path settled: the path the report names did not change.
   const sameKindSwitch = prev.settled && last !== undefined && current.path === last.path;
   // Host to host is the best pair ICE can select (the highest type preference at both ends): the browser leaves it
-  // only if it fails, never for a better one, so there is nothing to wait for (a LAN party's lobby settles at once).
-  const best = l.type === 'host' && r.type === 'host' && (current.path === 'direct-lan' || current.path === 'direct-public');
+  // only if it fails, never for a better one, so there is nothing to wait for (a LAN party's lobby settles at once)
+  // once ICE has agreed on it: the pair nominated (the controlling side selects a pair a round trip before its
+  // nomination is answered, and a report read as settled should list the nominated pair).
+  const agreed = pair.nominated && pair.state === 'succeeded';
+  const best = agreed && l.type === 'host' && r.type === 'host' && (current.path === 'direct-lan' || current.path === 'direct-public');
   return { selectedPairId: pair.id, history, settled: at - current.at >= settleMs || sameKindSwitch || best };
 }
 
