@@ -2,8 +2,7 @@
 // asks, the follower readies, the offer/answer crosses the main channel, both poll once a second, and each side
 // ends with the other's view of what it sent. Stats: the real Chromium capture, replayed with growing counters.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import chromium from './testdata/chromium-stats.json';
-import type { RawStat } from './call-stats';
+import { growingChromiumStats } from './testdata/growing-stats';
 import { startCallSession, type CallSessionOptions } from './call-session';
 import { fakeChannelPair } from '../quality/fake-link';
 
@@ -36,13 +35,7 @@ class FakePc {
   async getStats() {
     // The captured second snapshot with every counter scaled by the poll number: constant rates.
     if (this.statsDelayMs) await new Promise((r) => setTimeout(r, this.statsDelayMs));
-    const k = ++this.polls;
-    const snap = (chromium.snapshots[1] as RawStat[]).map((s) => {
-      const o: RawStat = { ...s, timestamp: 1_000_000 + k * 1000 };
-      for (const f of ['bytesReceived', 'bytesSent', 'packetsReceived', 'framesDecoded', 'framesEncoded']) if (typeof s[f] === 'number') o[f] = (s[f] as number) * k;
-      return o;
-    });
-    return new Map(snap.map((s) => [s.id, s]));
+    return growingChromiumStats(++this.polls);
   }
 }
 

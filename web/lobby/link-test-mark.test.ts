@@ -6,42 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LINK_CHANNELS } from '../quality/link-test-protocol';
 import { fakeChannelPair, fakeLink } from '../quality/fake-link';
 import { PeerDriver } from '../peer/peer-driver';
+import { ChannelFakePc as FakePc } from '../peer/fake-channel-pc';
 import { createAppStore, type AppStore } from '../store/app-store';
 import { linkTestMark } from './link-test-mark';
-
-/** Just enough of an RTCPeerConnection: the channels are the simulated link's, nothing is negotiated. */
-class FakePc extends EventTarget {
-  signalingState: RTCSignalingState = 'stable';
-  connectionState: RTCPeerConnectionState = 'connected';
-  localDescription: RTCSessionDescriptionInit | null = null;
-  remoteDescription: RTCSessionDescriptionInit | null = null;
-  constructor(private readonly byLabel: Record<string, unknown>) {
-    super();
-  }
-  createDataChannel(label: string): unknown {
-    const ch = this.byLabel[label];
-    if (!ch) throw new Error(`no fake channel for ${label}`);
-    return ch;
-  }
-  async createOffer(): Promise<RTCSessionDescriptionInit> {
-    return { type: 'offer', sdp: 'offer' };
-  }
-  async createAnswer(): Promise<RTCSessionDescriptionInit> {
-    return { type: 'answer', sdp: 'answer' };
-  }
-  async setLocalDescription(d?: RTCSessionDescriptionInit): Promise<void> {
-    this.localDescription = d ?? { type: 'offer', sdp: 'offer' };
-  }
-  async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
-    this.remoteDescription = d;
-  }
-  async addIceCandidate(): Promise<void> {}
-  restartIce(): void {}
-  async getStats(): Promise<Map<string, unknown>> {
-    return new Map();
-  }
-  close(): void {}
-}
 
 const drivers: PeerDriver[] = [];
 

@@ -3,8 +3,9 @@
 // call when its queue job starts; the other end follows whenever asked, again and again; a headless end (call
 // 'decline') ends it as skipped with its reason, whichever end it is.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import chromium from '../call/testdata/chromium-stats.json';
 import type { RawStat } from '../call/call-stats';
+import { growingChromiumStats } from '../call/testdata/growing-stats';
+import { ChannelFakePc } from '../peer/fake-channel-pc';
 import { fakeChannelPair, fakeLink } from '../quality/fake-link';
 import { LINK_CHANNELS } from '../quality/link-test-protocol';
 import { PeerDriver, type PeerDriverOptions } from '../peer/peer-driver';
@@ -19,22 +20,10 @@ type FakeTransceiver = { mid: string | null; direction: string; currentDirection
 
 /** Enough of an RTCPeerConnection for the lobby's call: its channels are the simulated link's, transceivers are
  *  matched to the offer's m-lines as a browser does, and stats are the real Chromium capture with growing counters. */
-class FakePc extends EventTarget {
-  signalingState: RTCSignalingState = 'stable';
-  connectionState: RTCPeerConnectionState = 'connected';
-  localDescription: RTCSessionDescriptionInit | null = null;
-  remoteDescription: RTCSessionDescriptionInit | null = null;
+class FakePc extends ChannelFakePc {
   readonly transceivers: FakeTransceiver[] = [];
   readonly offers: string[] = [];
   private polls = 0;
-  constructor(private readonly byLabel: Record<string, unknown>) {
-    super();
-  }
-  createDataChannel(label: string): unknown {
-    const ch = this.byLabel[label];
-    if (!ch) throw new Error(`no fake channel for ${label}`);
-    return ch;
-  }
   private transceiver(kind: string, direction: string, track: unknown): FakeTransceiver {
     return { mid: String(this.transceivers.length), direction, currentDirection: null, sender: { track, async replaceTrack(t: unknown) { this.track = t; } }, receiver: { track: { kind } } };
   }
@@ -44,35 +33,26 @@ class FakePc extends EventTarget {
   getTransceivers() {
     return this.transceivers;
   }
-  async createOffer(): Promise<RTCSessionDescriptionInit> {
+  override async createOffer(): Promise<RTCSessionDescriptionInit> {
     const sdp = this.transceivers.map((t) => `m=${t.receiver.track.kind}\r\n`).join('');
     this.offers.push(sdp);
     return { type: 'offer', sdp };
   }
-  async createAnswer(): Promise<RTCSessionDescriptionInit> {
+  override async createAnswer(): Promise<RTCSessionDescriptionInit> {
     return { type: 'answer', sdp: this.transceivers.map((t) => `m=${t.receiver.track.kind}\r\n`).join('') };
   }
-  async setLocalDescription(d?: RTCSessionDescriptionInit): Promise<void> {
+  override async setLocalDescription(d?: RTCSessionDescriptionInit): Promise<void> {
     this.localDescription = d ?? { type: 'offer', sdp: '' };
   }
-  async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+  override async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
     this.remoteDescription = d;
     if (d.type !== 'offer') return;
     const kinds = [...(d.sdp ?? '').matchAll(/^m=(\w+)/gm)].map((m) => m[1]!);
     for (const kind of kinds.slice(this.transceivers.length)) this.transceivers.push(this.transceiver(kind, 'recvonly', null));
   }
-  async addIceCandidate(): Promise<void> {}
-  restartIce(): void {}
-  async getStats(): Promise<Map<string, RawStat>> {
-    const k = ++this.polls;
-    const snap = (chromium.snapshots[1] as RawStat[]).map((s) => {
-      const o: RawStat = { ...s, timestamp: 1_000_000 + k * 1000 };
-      for (const f of ['bytesReceived', 'bytesSent', 'packetsReceived', 'framesDecoded', 'framesEncoded']) if (typeof s[f] === 'number') o[f] = (s[f] as number) * k;
-      return o;
-    });
-    return new Map(snap.map((s) => [s.id, s]));
+  override async getStats(): Promise<Map<string, RawStat>> {
+    return growingChromiumStats(++this.polls);
   }
-  close(): void {}
 }
 
 const drivers: PeerDriver[] = [];
