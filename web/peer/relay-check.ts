@@ -262,7 +262,7 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
         if (pc?.remoteDescription) await pc.addIceCandidate(m.c);
         else pendingRemote.push(m.c);
         return;
-      case 'rc-result':
+      case 'rc-result': {
         if (opts.role !== 'responder') return;
         if (m.verdict.state === 'skipped') {
           finished = true;
@@ -271,18 +271,17 @@ export function startRelayCheck(opts: RelayCheckOptions): RelayCheckHandle {
           return;
         }
         if (!pc) return;
-        {
-          // The verdict shows at once: the starter may end its test the moment it sent it (the headless peer
-          // does), and the peer-left that follows would otherwise find this check unfinished. The relay path is
-          // read afterwards, from the connection this side now closes itself.
-          const conn = pc;
-          pc = null;
-          finish(m.verdict, null);
-          const path = await selectedRelayPath(conn).catch(() => null);
-          conn.close();
-          if (path && path !== check.path) update({ path });
-        }
+        // The verdict shows at once: the starter may end its test the moment it sent it (the headless peer does),
+        // and the peer-left that follows would otherwise find this check unfinished. The relay path is read
+        // afterwards, from the connection this side now closes itself.
+        const conn = pc;
+        pc = null;
+        finish(m.verdict, null);
+        const path = await selectedRelayPath(conn).catch(() => null);
+        conn.close();
+        if (path && path !== check.path) update({ path });
         return;
+      }
       default:
         return;
     }
