@@ -217,12 +217,13 @@ describe('rooms across two nodes on Redis', () => {
     const probe = new Redis(redis.url, { lazyConnect: true });
     try {
       await probe.connect();
-      // Bounded wait for the home's next presence tick after ioredis reconnected.
-      for (let i = 0; i < 60 && (await probe.get(`p2pcheck:room:${room}`)) === null; i++) await new Promise((r) => setTimeout(r, 50));
+      // Bounded wait (10 s) for the home's next presence tick after ioredis reconnected (3 s was not always enough:
+      // CI run of 2 December 07:14, the join below then found no room and timed out).
+      for (let i = 0; i < 200 && (await probe.get(`p2pcheck:room:${room}`)) === null; i++) await new Promise((r) => setTimeout(r, 50));
     } finally {
       probe.disconnect();
     }
-    for (let i = 0; i < 60 && (await fetch(`http://127.0.0.1:${b.httpPort}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (await fetch(`http://127.0.0.1:${b.httpPort}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
     const pb = await connect(b);
     pb.send({ type: 'join', roomId: room });
     expect(await pb.next()).toMatchObject({ type: 'joined', peers: [paId] });
